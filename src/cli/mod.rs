@@ -1,0 +1,89 @@
+//! `cli`: flags, commands and exit codes. Only this module knows about
+//! command-line arguments; it drives `input` → `review` → `report`.
+//!
+//! Exit codes: 0 no findings, 1 findings, 2 usage or input errors.
+
+mod review_cmd;
+mod rules_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Parser)]
+#[command(name = "vigil", version, about = "A security code reviewer for Python, built for OpenStack.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Review files, trees or a review-request listing (`-` reads standard input).
+    Review(ReviewArgs),
+    /// List every rule.
+    Rules {
+        /// Print as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Include rules that are off by default.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print the documentation of one rule (vigil id, Bandit id or name).
+    Rule { id: String },
+}
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// Files or directories to review; `-` for standard input. Default: `.`.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    format: Format,
+    /// Only these rules: vigil ids, Bandit ids, names or prefixes (`S6`, `B3`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Report only findings of at least this severity.
+    #[arg(long, value_parser = parse_level, default_value = "low")]
+    severity: crate::rules::Level,
+    /// Report only findings of at least this confidence.
+    #[arg(long, value_parser = parse_level, default_value = "low")]
+    confidence: crate::rules::Level,
+    /// Report findings that `# nosec` or `# vigil: ignore[..]` comments suppress.
+    #[arg(long)]
+    no_suppressions: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Exit with 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+}
+
+fn parse_level(text: &str) -> Result<crate::rules::Level, String> {
+    crate::rules::Level::parse(text).ok_or_else(|| format!("`{text}` is not a level: use low, medium or high"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with success, and usage
+            // errors to stderr; usage errors exit with 2 like every input error.
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Review(args) => review_cmd::run(args),
+        Command::Rules { json, all } => rules_cmd::list(json, all),
+        Command::Rule { id } => rules_cmd::show(&id),
+    }
+}

@@ -1,0 +1,101 @@
+//! [`Finding`]: the contract between the checks and every output format.
+//!
+//! A finding carries everything a report prints, already in the user's line
+//! numbers (a listing's own numbers, not the rebuilt text's), so `report`
+//! never goes back to the source.
+
+use serde::Serialize;
+
+use crate::input::SourceFile;
+use crate::python::ParsedModule;
+use crate::rules::{Diagnostic, Level, Rule};
+
+/// At most this many source lines are quoted with a finding.
+const MAX_SNIPPET_LINES: usize = 6;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SnippetLine {
+    pub line: u32,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub path: String,
+    /// First and last line of the defect, as the user numbers them.
+    pub line: u32,
+    pub end_line: u32,
+    /// 1-based column in characters.
+    pub column: u32,
+    pub end_column: u32,
+    #[serde(skip)]
+    pub rule: &'static Rule,
+    pub severity: Level,
+    pub confidence: Level,
+    /// One fact about this code.
+    pub message: String,
+    /// Why it is exploitable.
+    pub description: String,
+    /// What to change.
+    pub solution: String,
+    pub snippet: Vec<SnippetLine>,
+    /// 0-based byte columns, as Bandit reports them.
+    #[serde(skip)]
+    pub col_offset: u32,
+    #[serde(skip)]
+    pub end_col_offset: u32,
+    /// The lines of the text (not the display numbers) a suppression comment
+    /// may sit on: the defect's own lines and its enclosing simple statement.
+    #[serde(skip)]
+    pub suppression_lines: (u32, u32),
+}
+
+impl Finding {
+    pub fn new(diag: Diagnostic, file: &SourceFile, module: &ParsedModule, statement: (u32, u32)) -> Finding {
+        let text = file.text.as_str();
+        let start = module.lines.line_column(diag.range.start(), text);
+        let end = module.lines.line_column(diag.range.end(), text);
+        let (start_line, end_line) = (start.line.get() as u32, end.line.get() as u32);
+        let line_start_offset = module.lines.line_start(start.line, text);
+        let end_line_start = module.lines.line_start(end.line, text);
+        let snippet = (start_line..=end_line)
+            .take(MAX_SNIPPET_LINES)
+            .map(|l| SnippetLine {
+                line: file.display_line(l),
+                text: line_text(module, text, l).to_string(),
+            })
+            .collect();
+        let description = match &diag.detail {
+            Some(detail) => format!("{} {}", detail, diag.rule.docs.why),
+            None => diag.rule.docs.why.to_string(),
+        };
+        Finding {
+            path: file.path.clone(),
+            line: file.display_line(start_line),
+            end_line: file.display_line(end_line),
+            column: start.column.get() as u32,
+            end_column: end.column.get() as u32,
+            rule: diag.rule,
+            severity: diag.severity,
+            confidence: diag.confidence,
+            message: diag.message,
+            description,
+            solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
+            snippet,
+            col_offset: u32::from(diag.range.start() - line_start_offset),
+            end_col_offset: u32::from(diag.range.end() - end_line_start),
+            suppression_lines: (statement.0.min(start_line), statement.1.max(end_line)),
+        }
+    }
+
+    /// The order of findings in every report: by path, line, column, rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (&self.path, self.line, self.column, self.rule.id, &self.message)
+    }
+}
+
+fn line_text<'t>(module: &ParsedModule, text: &'t str, line: u32) -> &'t str {
+    let index = ruff_source_file::OneIndexed::new(line as usize).unwrap_or(ruff_source_file::OneIndexed::MIN);
+    let range = module.lines.line_range(index, text);
+    text[range].trim_end_matches(['\n', '\r'])
+}

@@ -1,0 +1,14 @@
+//! `input`: everything that turns what the user named into [`SourceFile`]s.
+//!
+//! Neighbours: the CLI calls [`discover`] to walk paths and [`load`] to read one
+//! file (or standard input); `python` parses the resulting text. Nothing here
+//! knows about rules. A review-request listing (a request, then `N <code>`
+//! lines) is unwrapped by [`listing`] so that every finding keeps the listing's
+//! own line numbers.
+
+pub mod discover;
+pub mod listing;
+pub mod source;
+
+pub use discover::{discover, Discovered};
+pub use source::{load, load_stdin, InputError, SourceFile};

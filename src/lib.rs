@@ -1,0 +1,14 @@
+//! vigil: a security code reviewer for Python, built for OpenStack.
+//!
+//! The pipeline runs one way: [`input`] (files, listings) → [`python`]
+//! (parse, names, suppressions) → [`rules`] (checks) → [`finding`] →
+//! [`review`] (filters) → [`report`] (formats), with [`cli`] on top.
+//! `ARCHITECTURE.md` at the repository root is the map.
+
+pub mod cli;
+pub mod finding;
+pub mod input;
+pub mod python;
+pub mod report;
+pub mod review;
+pub mod rules;

@@ -1,0 +1,13 @@
+//! `python`: parsing and the facts about a module that rules query.
+//!
+//! Neighbours: `input` hands over the text; `rules` asks this layer for
+//! qualified names ([`names`]), literal values ([`literal`]) and suppression
+//! comments ([`suppression`]). Nothing here knows about rules or findings, and
+//! parsing never fails: it returns a tree plus errors.
+
+pub mod literal;
+pub mod names;
+pub mod parse;
+pub mod suppression;
+
+pub use parse::{parse, ParsedModule, SyntaxProblem};

@@ -1,0 +1,101 @@
+//! Qualified names: what a dotted reference means given the module's imports.
+//!
+//! `import subprocess as sp; sp.Popen` resolves to `subprocess.Popen`, and
+//! `from os import system as run; run` to `os.system`. Like Bandit, the alias
+//! table is flat per module and grows in source order as imports are met, so a
+//! name is resolved with the imports seen before it.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::{Expr, Stmt};
+
+#[derive(Debug, Default, Clone)]
+pub struct Aliases {
+    map: HashMap<String, String>,
+}
+
+impl Aliases {
+    /// Records the names an import statement binds.
+    pub fn record(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    if let Some(asname) = &alias.asname {
+                        self.map.insert(asname.to_string(), alias.name.to_string());
+                    }
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let Some(module) = &import.module else { return };
+                // A relative import (`from . import x`) binds names of the
+                // project itself; they are kept relative, as Bandit does.
+                for alias in &import.names {
+                    let full = format!("{}.{}", module, alias.name);
+                    let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    self.map.insert(bound.to_string(), full);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The qualified name of a `Name` or a chain of attributes on one, with
+    /// aliases resolved; `None` for anything else (`f().x`, `a[0].y`).
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(name) => {
+                let id = name.id.as_str();
+                Some(self.map.get(id).cloned().unwrap_or_else(|| id.to_string()))
+            }
+            Expr::Attribute(attr) => {
+                let base = self.qualified_name(&attr.value)?;
+                let name = format!("{}.{}", base, attr.attr.as_str());
+                Some(self.map.get(&name).cloned().unwrap_or(name))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The dotted text of a name or attribute chain, without alias resolution.
+pub fn dotted(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attr) => Some(format!("{}.{}", dotted(&attr.value)?, attr.attr.as_str())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ruff_python_ast::Stmt;
+
+    fn resolve(src: &str, expr: &str) -> Option<String> {
+        let module = ruff_python_parser::parse_module(src).unwrap().into_syntax();
+        let mut aliases = Aliases::default();
+        for stmt in &module.body {
+            aliases.record(stmt);
+        }
+        let parsed = ruff_python_parser::parse_expression(expr).unwrap().into_expr();
+        aliases.qualified_name(&parsed)
+    }
+
+    #[test]
+    fn import_as() {
+        assert_eq!(resolve("import subprocess as sp", "sp.Popen").as_deref(), Some("subprocess.Popen"));
+    }
+
+    #[test]
+    fn from_import_as() {
+        assert_eq!(resolve("from os import system as run", "run").as_deref(), Some("os.system"));
+        assert_eq!(resolve("from os import path", "path.join").as_deref(), Some("os.path.join"));
+    }
+
+    #[test]
+    fn unimported_names_stay_as_written() {
+        assert_eq!(resolve("", "a.b.c").as_deref(), Some("a.b.c"));
+        assert_eq!(resolve("", "f().x"), None);
+        let _unused: Option<&Stmt> = None;
+    }
+}

@@ -1,0 +1,122 @@
+//! vigil's JSON report. The schema is stable: fields are only ever added.
+//! `docs/json-schema.md` documents every field.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::finding::{Finding, SnippetLine};
+use crate::rules::Level;
+
+pub const SCHEMA: &str = "vigil-report/1";
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema: &'static str,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    warnings: Vec<JsonWarning<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    line: u32,
+    end_line: u32,
+    column: u32,
+    end_column: u32,
+    rule_id: &'static str,
+    rule_name: &'static str,
+    bandit_id: Option<&'static str>,
+    cwe: u32,
+    severity: Level,
+    confidence: Level,
+    message: &'a str,
+    description: &'a str,
+    solution: &'a str,
+    snippet: &'a [SnippetLine],
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    path: &'a str,
+    line: u32,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_reviewed: usize,
+    lines_reviewed: usize,
+    findings: usize,
+    suppressed: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+}
+
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        path: &f.path,
+        line: f.line,
+        end_line: f.end_line,
+        column: f.column,
+        end_column: f.end_column,
+        rule_id: f.rule.id,
+        rule_name: f.rule.name,
+        bandit_id: f.rule.bandit,
+        cwe: f.rule.cwe,
+        severity: f.severity,
+        confidence: f.confidence,
+        message: &f.message,
+        description: &f.description,
+        solution: &f.solution,
+        snippet: &f.snippet,
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let doc = JsonReport {
+        schema: SCHEMA,
+        tool: Tool { name: "vigil", version: env!("CARGO_PKG_VERSION") },
+        findings: report.findings.iter().map(finding).collect(),
+        errors: report.errors.iter().map(|e| JsonError { path: &e.path, reason: &e.reason }).collect(),
+        warnings: report
+            .warnings
+            .iter()
+            .map(|w| JsonWarning { path: &w.path, line: w.line, message: &w.message })
+            .collect(),
+        summary: Summary {
+            files_reviewed: report.files_reviewed,
+            lines_reviewed: report.lines_reviewed,
+            findings: report.findings.len(),
+            suppressed: report.suppressed,
+            high: report.count(Level::High),
+            medium: report.count(Level::Medium),
+            low: report.count(Level::Low),
+        },
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(&doc).expect("report serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,323 @@
+//! The one walk over a module that runs every enabled hook.
+//!
+//! Dispatch follows Bandit: each hook declares the node kind it wants
+//! ([`Hook`]) and the rules it may report; the walk calls it on every node of
+//! that kind. [`Context`] is what a hook may ask about the node's surroundings:
+//! qualified names, enclosing statements and functions, the source text.
+
+use std::cell::RefCell;
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::rule::{Level, Rule};
+use crate::python::names::Aliases;
+use crate::python::ParsedModule;
+
+/// A defect a hook found, before it becomes a [`crate::finding::Finding`].
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub range: TextRange,
+    /// One fact about this code: what is wrong, naming the call or value.
+    pub message: String,
+    /// Why it is exploitable here, when the check can say more than the
+    /// rule's documentation does.
+    pub detail: Option<String>,
+    /// A solution specific to this code (for example the exact replacement).
+    pub fix: Option<String>,
+    pub severity: Level,
+    pub confidence: Level,
+    /// The innermost simple statement around the defect, set by the walk: a
+    /// suppression comment on any of its lines applies.
+    pub statement: Option<TextRange>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static Rule, range: TextRange, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            range,
+            message: message.into(),
+            detail: None,
+            fix: None,
+            severity: rule.severity,
+            confidence: rule.confidence,
+            statement: None,
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn severity(mut self, level: Level) -> Self {
+        self.severity = level;
+        self
+    }
+
+    pub fn confidence(mut self, level: Level) -> Self {
+        self.confidence = level;
+        self
+    }
+}
+
+/// A call, with its callee's qualified name resolved through the imports.
+pub struct CallSite<'a> {
+    pub call: &'a ExprCall,
+    /// `subprocess.Popen` for `sp.Popen(...)` after `import subprocess as sp`;
+    /// empty when the callee is not a name or attribute chain.
+    pub qualname: String,
+}
+
+impl CallSite<'_> {
+    /// The last segment of the qualified name (`Popen`).
+    pub fn name(&self) -> &str {
+        self.qualname.rsplit('.').next().unwrap_or("")
+    }
+
+    /// The keyword argument `name`, if passed.
+    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+        self.call
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+            .map(|k| &k.value)
+    }
+
+    /// The positional argument at `index`, if passed.
+    pub fn arg(&self, index: usize) -> Option<&Expr> {
+        self.call.arguments.args.get(index)
+    }
+
+    /// The argument at `index` or, failing that, the keyword `name`.
+    pub fn arg_or_keyword(&self, index: usize, name: &str) -> Option<&Expr> {
+        self.arg(index).or_else(|| self.keyword(name))
+    }
+}
+
+/// An imported module name: `import a.b` gives `a.b`; `from a import b`
+/// gives `a` with `name = Some("b")`.
+pub struct ImportSite<'a> {
+    pub stmt: &'a Stmt,
+    pub module: &'a str,
+    pub name: Option<&'a str>,
+}
+
+/// The node kinds a hook can ask for.
+pub enum On {
+    /// Every call, with its qualified name.
+    Call(fn(&Context, &CallSite, &mut Vec<Diagnostic>)),
+    /// Every statement.
+    Stmt(fn(&Context, &Stmt, &mut Vec<Diagnostic>)),
+    /// Every expression.
+    Expr(fn(&Context, &Expr, &mut Vec<Diagnostic>)),
+    /// Every module or name an import statement brings in.
+    Import(fn(&Context, &ImportSite, &mut Vec<Diagnostic>)),
+    /// Once per module, after the walk: whole-text checks.
+    Module(fn(&Context, &mut Vec<Diagnostic>)),
+}
+
+/// A check and the rules it may report; it runs only if one of them is on.
+pub struct Hook {
+    pub rules: &'static [&'static Rule],
+    pub on: On,
+}
+
+/// What a hook may ask about the code around the node it was given.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub module: &'a ParsedModule,
+    pub aliases: Aliases,
+    /// Enclosing statements, outermost first; the last is the current one.
+    pub stmts: Vec<&'a Stmt>,
+    /// Enclosing expressions, outermost first; the last is the current one.
+    pub exprs: Vec<&'a Expr>,
+}
+
+impl<'a> Context<'a> {
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        self.aliases.qualified_name(expr)
+    }
+
+    /// The source text of a node.
+    pub fn source(&self, node: &impl Ranged) -> &'a str {
+        &self.text[node.range()]
+    }
+
+    /// The source text of a node, shortened for a one-line message.
+    pub fn snippet(&self, node: &impl Ranged) -> String {
+        let text = self.source(node);
+        let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > 60 {
+            format!("{}...", one_line.chars().take(57).collect::<String>())
+        } else {
+            one_line
+        }
+    }
+
+    /// The expression that contains the current one (or the one being asked
+    /// about when called from an `Expr` hook: its parent).
+    pub fn parent_expr(&self) -> Option<&'a Expr> {
+        self.exprs.len().checked_sub(2).map(|i| self.exprs[i])
+    }
+
+    /// The innermost statement being visited.
+    pub fn current_stmt(&self) -> Option<&'a Stmt> {
+        self.stmts.last().copied()
+    }
+
+    /// The innermost enclosing function definition.
+    pub fn enclosing_function(&self) -> Option<&'a StmtFunctionDef> {
+        self.stmts.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    pub fn line_of(&self, node: &impl Ranged) -> u32 {
+        self.module.line_of(node.start())
+    }
+}
+
+struct Walker<'a, 'h> {
+    cx: Context<'a>,
+    hooks: &'h Hooks,
+    out: RefCell<Vec<Diagnostic>>,
+}
+
+/// The enabled hooks, grouped by the node kind they want.
+#[derive(Default)]
+pub struct Hooks {
+    pub call: Vec<fn(&Context, &CallSite, &mut Vec<Diagnostic>)>,
+    pub stmt: Vec<fn(&Context, &Stmt, &mut Vec<Diagnostic>)>,
+    pub expr: Vec<fn(&Context, &Expr, &mut Vec<Diagnostic>)>,
+    pub import: Vec<fn(&Context, &ImportSite, &mut Vec<Diagnostic>)>,
+    pub module: Vec<fn(&Context, &mut Vec<Diagnostic>)>,
+}
+
+impl Hooks {
+    pub fn add(&mut self, on: &On) {
+        match on {
+            On::Call(f) => self.call.push(*f),
+            On::Stmt(f) => self.stmt.push(*f),
+            On::Expr(f) => self.expr.push(*f),
+            On::Import(f) => self.import.push(*f),
+            On::Module(f) => self.module.push(*f),
+        }
+    }
+}
+
+/// Runs `hooks` over the module and returns what they found, in no
+/// particular order (the caller sorts).
+pub fn check_module(text: &str, module: &ParsedModule, hooks: &Hooks) -> Vec<Diagnostic> {
+    let mut walker = Walker {
+        cx: Context { text, module, aliases: Aliases::default(), stmts: Vec::new(), exprs: Vec::new() },
+        hooks,
+        out: RefCell::new(Vec::new()),
+    };
+    let body = &module.parsed.syntax().body;
+    walker.visit_body(body);
+    let mut out = walker.out.into_inner();
+    for hook in &hooks.module {
+        hook(&walker.cx, &mut out);
+    }
+    out
+}
+
+impl<'a> Visitor<'a> for Walker<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.cx.stmts.push(stmt);
+        {
+            let mut out = self.out.borrow_mut();
+            for hook in &self.hooks.stmt {
+                hook(&self.cx, stmt, &mut out);
+            }
+            match stmt {
+                Stmt::Import(import) => {
+                    for alias in &import.names {
+                        let site = ImportSite { stmt, module: alias.name.as_str(), name: None };
+                        for hook in &self.hooks.import {
+                            hook(&self.cx, &site, &mut out);
+                        }
+                    }
+                }
+                Stmt::ImportFrom(import) => {
+                    let module = import.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                    for alias in &import.names {
+                        let site = ImportSite { stmt, module, name: Some(alias.name.as_str()) };
+                        for hook in &self.hooks.import {
+                            hook(&self.cx, &site, &mut out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.mark_statement();
+        self.cx.aliases.record(stmt);
+        visitor::walk_stmt(self, stmt);
+        self.cx.stmts.pop();
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        self.cx.exprs.push(expr);
+        {
+            let mut out = self.out.borrow_mut();
+            for hook in &self.hooks.expr {
+                hook(&self.cx, expr, &mut out);
+            }
+            if let Expr::Call(call) = expr {
+                if !self.hooks.call.is_empty() {
+                    let site = CallSite {
+                        call,
+                        qualname: self.cx.aliases.qualified_name(&call.func).unwrap_or_default(),
+                    };
+                    for hook in &self.hooks.call {
+                        hook(&self.cx, &site, &mut out);
+                    }
+                }
+            }
+        }
+        self.mark_statement();
+        visitor::walk_expr(self, expr);
+        self.cx.exprs.pop();
+    }
+}
+
+impl Walker<'_, '_> {
+    /// Gives the diagnostics just reported the innermost simple statement
+    /// around them. Compound statements (`def`, `if`, `with`...) span their
+    /// whole body, far wider than a suppression comment is meant to reach.
+    fn mark_statement(&self) {
+        let innermost = self.cx.stmts.last().filter(|s| !is_compound(s));
+        for diag in self.out.borrow_mut().iter_mut().rev() {
+            if diag.statement.is_some() {
+                break;
+            }
+            diag.statement = Some(innermost.map_or(diag.range, |s| s.range()));
+        }
+    }
+}
+
+fn is_compound(stmt: &Stmt) -> bool {
+    matches!(
+        stmt,
+        Stmt::FunctionDef(_)
+            | Stmt::ClassDef(_)
+            | Stmt::For(_)
+            | Stmt::While(_)
+            | Stmt::If(_)
+            | Stmt::With(_)
+            | Stmt::Match(_)
+            | Stmt::Try(_)
+    )
+}

@@ -1,0 +1,5 @@
+//! TODO family doc.
+
+use super::rule::FamilyRules;
+
+pub static RULES: FamilyRules = FamilyRules { rules: &[], hooks: &[] };

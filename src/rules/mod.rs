@@ -1,0 +1,21 @@
+//! `rules`: every check vigil runs, a folder per family and a file per rule.
+//!
+//! Neighbours: [`checker`] walks a parsed module (from `python`) and calls
+//! the hooks of the enabled rules; [`registry`] lists the rules and resolves
+//! the ids, Bandit ids and names a user selects them by. Rules never do I/O
+//! and never decide how a finding is shown: they return [`Diagnostic`]s.
+
+pub mod checker;
+pub mod registry;
+pub mod rule;
+
+mod banned_calls;
+mod banned_imports;
+mod crypto;
+mod frameworks;
+mod general;
+mod injection;
+mod secrets;
+
+pub use checker::{check_module, CallSite, Context, Diagnostic, Hook, Hooks, ImportSite, On};
+pub use rule::{Docs, Family, FamilyRules, Level, Rule, Status};
