@@ -20,7 +20,8 @@ import tarfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CORPORA = os.path.join(HERE, "corpora")
-TRUTH = os.path.join(ROOT, "..", "shared", "bench", "bandit-1.9.4-examples-findings.jsonl")
+TRUTH = os.path.join(os.environ.get("VIGIL_SHARED", os.path.join(ROOT, "..", "shared")), "bench",
+                     "bandit-1.9.4-examples-findings.jsonl")
 VERSION = "1.9.4"
 TARGET = 0.98
 
