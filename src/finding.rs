@@ -62,7 +62,7 @@ impl Finding {
             .take(MAX_SNIPPET_LINES)
             .map(|l| SnippetLine {
                 line: file.display_line(l),
-                text: line_text(module, text, l).to_string(),
+                text: restore_indent(line_text(module, text, l), file.indent),
             })
             .collect();
         let description = match &diag.detail {
@@ -73,8 +73,8 @@ impl Finding {
             path: file.path.clone(),
             line: file.display_line(start_line),
             end_line: file.display_line(end_line),
-            column: start.column.get() as u32,
-            end_column: end.column.get() as u32,
+            column: start.column.get() as u32 + file.indent,
+            end_column: end.column.get() as u32 + file.indent,
             rule: diag.rule,
             severity: diag.severity,
             confidence: diag.confidence,
@@ -82,8 +82,8 @@ impl Finding {
             description,
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
-            col_offset: u32::from(diag.range.start() - line_start_offset),
-            end_col_offset: u32::from(diag.range.end() - end_line_start),
+            col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
+            end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,
             suppression_lines: (statement.0.min(start_line), statement.1.max(end_line)),
         }
     }
@@ -91,6 +91,15 @@ impl Finding {
     /// The order of findings in every report: by path, line, column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
         (&self.path, self.line, self.column, self.rule.id, &self.message)
+    }
+}
+
+/// A quoted line as the user wrote it, with a listing's indentation back.
+fn restore_indent(line: &str, indent: u32) -> String {
+    if indent == 0 || line.is_empty() {
+        line.to_string()
+    } else {
+        format!("{}{}", " ".repeat(indent as usize), line)
     }
 }
 

@@ -12,6 +12,9 @@ pub struct Listing {
     pub code: String,
     /// The listing number of each line of `code`.
     pub numbers: Vec<u32>,
+    /// Spaces removed from the start of every line: an excerpt of a method
+    /// body is indented as a whole, and Python would reject that indentation.
+    pub indent: u32,
 }
 
 /// The number and code of a line shaped `N <code>` (or `N` alone).
@@ -80,7 +83,27 @@ pub fn parse(text: &str) -> Result<Option<Listing>, String> {
         numbers.push(number);
         previous = Some(number);
     }
-    Ok(Some(Listing { request, code, numbers }))
+    let (code, indent) = dedent(code);
+    Ok(Some(Listing { request, code, numbers, indent }))
+}
+
+/// Removes the indentation (in spaces) common to every non-blank line.
+fn dedent(code: String) -> (String, u32) {
+    let indent = code
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.bytes().take_while(|&b| b == b' ').count())
+        .min()
+        .unwrap_or(0);
+    if indent == 0 {
+        return (code, 0);
+    }
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        // Blank lines may be shorter than the indentation.
+        out.push_str(line.get(indent..).filter(|_| !line.trim().is_empty()).unwrap_or(line.trim_start_matches(' ')));
+    }
+    (out, indent as u32)
 }
 
 #[cfg(test)]
@@ -106,6 +129,13 @@ mod tests {
         let l = parse("10 a = 1\n11 b = 2\n14 c = 3\n").unwrap().unwrap();
         assert_eq!(l.numbers, vec![10, 11, 12, 13, 14]);
         assert_eq!(l.code, "a = 1\nb = 2\n\n\nc = 3\n");
+    }
+
+    #[test]
+    fn indented_excerpts_are_dedented() {
+        let l = parse("12     def f(self):\n13         return 1\n14 \n").unwrap().unwrap();
+        assert_eq!(l.code, "def f(self):\n    return 1\n\n");
+        assert_eq!(l.indent, 4);
     }
 
     #[test]

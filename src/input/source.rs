@@ -22,11 +22,14 @@ pub struct SourceFile {
     pub line_numbers: Vec<u32>,
     /// The request text that preceded a listing, if any.
     pub request: Option<String>,
+    /// Columns removed from every line of a dedented listing excerpt; added
+    /// back to every reported column and quoted line.
+    pub indent: u32,
 }
 
 impl SourceFile {
     pub fn plain(path: impl Into<String>, text: String) -> Self {
-        SourceFile { path: path.into(), text, line_numbers: Vec::new(), request: None }
+        SourceFile { path: path.into(), text, line_numbers: Vec::new(), request: None, indent: 0 }
     }
 
     fn from_listing(path: String, listing: Listing) -> Self {
@@ -35,6 +38,7 @@ impl SourceFile {
             text: listing.code,
             line_numbers: listing.numbers,
             request: Some(listing.request),
+            indent: listing.indent,
         }
     }
 
