@@ -4,9 +4,9 @@
 use crate::finding::Finding;
 use crate::input::SourceFile;
 use crate::python;
+use crate::python::suppression::Suppression;
 use crate::rules::registry::{self, Selection};
 use crate::rules::{self, Hooks, Level};
-use crate::python::suppression::Suppression;
 
 /// What the user asked a review to keep.
 pub struct Settings {
@@ -56,7 +56,10 @@ pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
         });
     }
     for p in &module.suppressions.problems {
-        result.warnings.push(Warning { line: file.display_line(p.line), message: p.message.clone() });
+        result.warnings.push(Warning {
+            line: file.display_line(p.line),
+            message: p.message.clone(),
+        });
     }
 
     let diagnostics = rules::check_module(&file.text, &module, &settings.hooks);

@@ -35,7 +35,9 @@ fn check_rule(id: &str) -> Result<(), String> {
     let oks = marked_lines(&text, "ok");
     let misses = marked_lines(&text, "miss");
     if errors.is_empty() || oks.is_empty() {
-        return Err(format!("{id}: the fixture needs at least one `# error` line and one `# ok` line"));
+        return Err(format!(
+            "{id}: the fixture needs at least one `# error` line and one `# ok` line"
+        ));
     }
     let settings = Settings::new(Selection::new(&[id.to_string()], &[]).map_err(|e| e.to_string())?);
     let file = SourceFile::plain(format!("{id}.py"), text.clone());
@@ -44,20 +46,33 @@ fn check_rule(id: &str) -> Result<(), String> {
     let missing: Vec<_> = errors.difference(&found).collect();
     let unexpected: Vec<_> = found.difference(&errors).filter(|l| !misses.contains(l)).collect();
     if !missing.is_empty() || !unexpected.is_empty() {
-        return Err(format!("{id}: expected findings missing at lines {missing:?}; unexpected findings at lines {unexpected:?}"));
+        return Err(format!(
+            "{id}: expected findings missing at lines {missing:?}; unexpected findings at lines {unexpected:?}"
+        ));
     }
 
-    let report = Report { files_reviewed: 1, findings: result.findings, ..Report::default() };
+    let report = Report {
+        files_reviewed: 1,
+        findings: result.findings,
+        ..Report::default()
+    };
     let rendered = report::render(&report, report::Format::Text);
     let snap = fixture_dir().join(format!("{id}.snap"));
     if std::env::var_os("VIGIL_BLESS").is_some() {
         std::fs::write(&snap, &rendered).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(&snap)
-        .map_err(|_| format!("{id}: no snapshot {}; run `VIGIL_BLESS=1 cargo test` and review it", snap.display()))?;
+    let expected = std::fs::read_to_string(&snap).map_err(|_| {
+        format!(
+            "{id}: no snapshot {}; run `VIGIL_BLESS=1 cargo test` and review it",
+            snap.display()
+        )
+    })?;
     if expected != rendered {
-        return Err(format!("{id}: output differs from {}:\n--- expected\n{expected}\n--- actual\n{rendered}", snap.display()));
+        return Err(format!(
+            "{id}: output differs from {}:\n--- expected\n{expected}\n--- actual\n{rendered}",
+            snap.display()
+        ));
     }
     Ok(())
 }
@@ -65,7 +80,12 @@ fn check_rule(id: &str) -> Result<(), String> {
 #[test]
 fn every_rule_matches_its_fixture_and_snapshot() {
     let failures: Vec<String> = registry::all().iter().filter_map(|r| check_rule(r.id).err()).collect();
-    assert!(failures.is_empty(), "{} rule(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rule(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -81,11 +101,23 @@ fn no_fixture_without_a_rule() {
 fn every_rule_is_documented_in_five_sections() {
     for rule in registry::all() {
         let d = &rule.docs;
-        for (section, text) in [("what", d.what), ("why", d.why), ("example", d.example), ("use_instead", d.use_instead), ("fix", d.fix)] {
+        for (section, text) in [
+            ("what", d.what),
+            ("why", d.why),
+            ("example", d.example),
+            ("use_instead", d.use_instead),
+            ("fix", d.fix),
+        ] {
             assert!(!text.trim().is_empty(), "{}: empty `{section}` doc", rule.id);
         }
         assert!(rule.cwe > 0, "{}: no CWE", rule.id);
-        assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}: name must be kebab-case", rule.id);
+        assert!(
+            rule.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: name must be kebab-case",
+            rule.id
+        );
     }
 }
 
@@ -94,11 +126,18 @@ fn every_rule_is_documented_in_five_sections() {
 #[test]
 fn messages_state_one_fact() {
     for rule in registry::all() {
-        let Ok(text) = std::fs::read_to_string(fixture_dir().join(format!("{}.py", rule.id))) else { continue };
+        let Ok(text) = std::fs::read_to_string(fixture_dir().join(format!("{}.py", rule.id))) else {
+            continue;
+        };
         let settings = Settings::new(Selection::new(&[rule.id.to_string()], &[]).unwrap());
         let result = review::review(&SourceFile::plain("f.py", text), &settings);
         for f in result.findings {
-            assert!(!f.message.contains('\n') && !f.message.ends_with('.'), "{}: message `{}`", rule.id, f.message);
+            assert!(
+                !f.message.contains('\n') && !f.message.ends_with('.'),
+                "{}: message `{}`",
+                rule.id,
+                f.message
+            );
         }
     }
 }

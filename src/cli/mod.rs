@@ -14,7 +14,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::report::Format;
 
 #[derive(Parser)]
-#[command(name = "vigil", version, about = "A security code reviewer for Python, built for OpenStack.")]
+#[command(
+    name = "vigil",
+    version,
+    about = "A security code reviewer for Python, built for OpenStack."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,7 +82,11 @@ pub fn main() -> ExitCode {
             // clap prints help and version to stdout with success, and usage
             // errors to stderr; usage errors exit with 2 like every input error.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {

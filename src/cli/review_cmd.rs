@@ -31,7 +31,11 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     settings.min_confidence = args.confidence;
     settings.ignore_suppressions = args.no_suppressions;
 
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
     let discovered = input::discover(&paths);
 
@@ -42,7 +46,11 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stdin_file = if stdin.is_empty() { None } else { Some(input::load_stdin()) };
+    let stdin_file = if stdin.is_empty() {
+        None
+    } else {
+        Some(input::load_stdin())
+    };
     let outcomes: Vec<Result<(SourceFile, review::FileReview), InputError>> = pool.install(|| {
         let from_stdin = stdin_file.into_iter().collect::<Vec<_>>();
         let mut outcomes: Vec<_> = from_stdin
@@ -56,7 +64,11 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         outcomes
     });
 
-    let mut report = Report { errors: discovered.errors, ..Report::default() };
+    let discovered_skipped = discovered.skipped;
+    let mut report = Report {
+        errors: discovered.errors,
+        ..Report::default()
+    };
     for outcome in outcomes {
         match outcome {
             Ok((file, review)) => {
@@ -76,7 +88,15 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));
 
     for w in &report.warnings {
-        eprintln!("vigil: warning: {}:{}: {}", report::terminal_safe::escape(&w.path), w.line, w.message);
+        eprintln!(
+            "vigil: warning: {}:{}: {}",
+            report::terminal_safe::escape(&w.path),
+            w.line,
+            w.message
+        );
+    }
+    for s in &discovered_skipped {
+        eprintln!("vigil: warning: {}", report::terminal_safe::escape(&s.to_string()));
     }
     for e in &report.errors {
         eprintln!("vigil: error: {}", report::terminal_safe::escape(&e.to_string()));

@@ -9,8 +9,11 @@ use crate::rules::registry;
 use crate::rules::{Rule, Status};
 
 pub fn list(as_json: bool, include_opt: bool) -> ExitCode {
-    let rules: Vec<&Rule> =
-        registry::all().iter().copied().filter(|r| include_opt || r.status == Status::Stable).collect();
+    let rules: Vec<&Rule> = registry::all()
+        .iter()
+        .copied()
+        .filter(|r| include_opt || r.status == Status::Stable)
+        .collect();
     if as_json {
         let rows: Vec<_> = rules
             .iter()
@@ -23,7 +26,10 @@ pub fn list(as_json: bool, include_opt: bool) -> ExitCode {
         // A vector of JSON values always serialises.
         println!("{}", serde_json::to_string_pretty(&rows).expect("rules serialise"));
     } else {
-        println!("{:<6} {:<6} {:<8} {:<7} {:<6} {:<15} NAME", "ID", "BANDIT", "CWE", "SEV", "CONF", "FAMILY");
+        println!(
+            "{:<6} {:<6} {:<8} {:<7} {:<6} {:<15} NAME",
+            "ID", "BANDIT", "CWE", "SEV", "CONF", "FAMILY"
+        );
         for r in rules {
             println!(
                 "{:<6} {:<6} {:<8} {:<7} {:<6} {:<15} {}{}",
@@ -34,7 +40,11 @@ pub fn list(as_json: bool, include_opt: bool) -> ExitCode {
                 r.confidence.as_str(),
                 r.family.as_str(),
                 r.name,
-                if r.status == Status::Opt { " (off by default)" } else { "" }
+                if r.status == Status::Opt {
+                    " (off by default)"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -70,7 +80,11 @@ pub fn render_doc(rule: &Rule) -> String {
         cwe = rule.cwe,
         sev = rule.severity,
         conf = rule.confidence,
-        off = if rule.status == Status::Opt { " · off by default" } else { "" },
+        off = if rule.status == Status::Opt {
+            " · off by default"
+        } else {
+            ""
+        },
         what = d.what,
         why = d.why,
         ex = d.example.trim_end(),

@@ -6,26 +6,31 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::source::{shown_path, InputError};
+use super::source::{InputError, shown_path};
 
-/// What the walk produced: the files to review (sorted, without duplicates) and
-/// the paths it could not read.
+/// What the walk produced: the files to review (sorted, without duplicates),
+/// the paths it could not read, and the paths it chose to pass over.
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
+    pub skipped: Vec<InputError>,
 }
 
 pub fn discover(roots: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     for root in roots {
         match std::fs::metadata(root) {
-            Err(_) if root.symlink_metadata().is_ok() => found
-                .errors
-                .push(InputError::new(shown_path(root), "broken symlink")),
+            Err(_) if root.symlink_metadata().is_ok() => {
+                found.errors.push(InputError::new(shown_path(root), "broken symlink"))
+            }
             Err(e) => found.errors.push(InputError::new(
                 shown_path(root),
-                if e.kind() == std::io::ErrorKind::NotFound { "no such file or directory".into() } else { e.to_string() },
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or directory".into()
+                } else {
+                    e.to_string()
+                },
             )),
             Ok(meta) if meta.is_file() => found.files.push(root.clone()),
             Ok(_) => walk(root, &mut found),
@@ -33,6 +38,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
     }
     found.files.sort();
     found.files.dedup();
+    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
 
@@ -45,9 +51,11 @@ fn walk(root: &Path, found: &mut Discovered) {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_python_file(entry.path()) {
+                let Some(kind) = entry.file_type() else { continue };
+                if kind.is_file() && is_python_file(entry.path()) {
                     found.files.push(entry.into_path());
+                } else if kind.is_symlink() && has_python_name(entry.path()) {
+                    symlink(root, entry.path(), found);
                 }
             }
             Err(err) => {
@@ -61,6 +69,28 @@ fn walk(root: &Path, found: &mut Discovered) {
     }
 }
 
+/// Symlinks are not followed: a link inside the tree is reviewed at its real
+/// path, and one leading out of the tree is not reviewed at all (a repository
+/// must not make vigil read files outside it). Neither is dropped silently.
+fn symlink(root: &Path, link: &Path, found: &mut Discovered) {
+    let shown = shown_path(link);
+    match (std::fs::canonicalize(link), std::fs::canonicalize(root)) {
+        (Err(_), _) => found.errors.push(InputError::new(shown, "broken symlink")),
+        (Ok(target), Ok(root)) if target.starts_with(&root) => {}
+        (Ok(target), _) => found.skipped.push(InputError::new(
+            shown,
+            format!(
+                "symlink to {} outside the reviewed tree; not followed",
+                target.display()
+            ),
+        )),
+    }
+}
+
+fn has_python_name(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("py" | "pyw"))
+}
+
 /// `.py`/`.pyw` files, and extension-less scripts whose first line is a python
 /// shebang.
 pub fn is_python_file(path: &Path) -> bool {
@@ -72,7 +102,9 @@ pub fn is_python_file(path: &Path) -> bool {
 }
 
 fn has_python_shebang(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
     let mut first = String::new();
     // A shebang line is short; reading at most 256 bytes keeps a huge binary
     // without newlines from being read whole.

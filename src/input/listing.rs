@@ -40,15 +40,22 @@ pub fn parse(text: &str) -> Result<Option<Listing>, String> {
     // The listing starts at the first numbered line followed by another
     // numbered line with a larger number: one numbered line alone ("1 apple")
     // is prose, not code.
-    let Some(start) = (0..lines.len()).find(|&i| match (numbered(lines[i]), lines.get(i + 1).and_then(|l| numbered(l))) {
-        (Some((a, _)), Some((b, _))) => b > a,
-        _ => false,
-    }) else {
+    let Some(start) =
+        (0..lines.len()).find(
+            |&i| match (numbered(lines[i]), lines.get(i + 1).and_then(|l| numbered(l))) {
+                (Some((a, _)), Some((b, _))) => b > a,
+                _ => false,
+            },
+        )
+    else {
         return Ok(None);
     };
     let request = lines[..start].join("\n").trim().to_string();
 
-    let last_numbered = (start..lines.len()).rev().find(|&i| numbered(lines[i]).is_some()).unwrap_or(start);
+    let last_numbered = (start..lines.len())
+        .rev()
+        .find(|&i| numbered(lines[i]).is_some())
+        .unwrap_or(start);
     let mut code = String::new();
     let mut numbers = Vec::new();
     let mut previous: Option<u32> = None;
@@ -84,7 +91,12 @@ pub fn parse(text: &str) -> Result<Option<Listing>, String> {
         previous = Some(number);
     }
     let (code, indent) = dedent(code);
-    Ok(Some(Listing { request, code, numbers, indent }))
+    Ok(Some(Listing {
+        request,
+        code,
+        numbers,
+        indent,
+    }))
 }
 
 /// Removes the indentation (in spaces) common to every non-blank line.
@@ -101,7 +113,11 @@ fn dedent(code: String) -> (String, u32) {
     let mut out = String::with_capacity(code.len());
     for line in code.split_inclusive('\n') {
         // Blank lines may be shorter than the indentation.
-        out.push_str(line.get(indent..).filter(|_| !line.trim().is_empty()).unwrap_or(line.trim_start_matches(' ')));
+        out.push_str(
+            line.get(indent..)
+                .filter(|_| !line.trim().is_empty())
+                .unwrap_or(line.trim_start_matches(' ')),
+        );
     }
     (out, indent as u32)
 }
@@ -112,7 +128,9 @@ mod tests {
 
     #[test]
     fn request_then_listing() {
-        let l = parse("Review this.\n\n1 import os\n2 \n3     os.system(x)\n").unwrap().unwrap();
+        let l = parse("Review this.\n\n1 import os\n2 \n3     os.system(x)\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(l.request, "Review this.");
         assert_eq!(l.code, "import os\n\n    os.system(x)\n");
         assert_eq!(l.numbers, vec![1, 2, 3]);
@@ -133,7 +151,9 @@ mod tests {
 
     #[test]
     fn indented_excerpts_are_dedented() {
-        let l = parse("12     def f(self):\n13         return 1\n14 \n").unwrap().unwrap();
+        let l = parse("12     def f(self):\n13         return 1\n14 \n")
+            .unwrap()
+            .unwrap();
         assert_eq!(l.code, "def f(self):\n    return 1\n\n");
         assert_eq!(l.indent, 4);
     }

@@ -10,5 +10,5 @@ pub mod discover;
 pub mod listing;
 pub mod source;
 
-pub use discover::{discover, Discovered};
-pub use source::{load, load_stdin, InputError, SourceFile};
+pub use discover::{Discovered, discover};
+pub use source::{InputError, SourceFile, load, load_stdin};

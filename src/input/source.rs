@@ -29,7 +29,13 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn plain(path: impl Into<String>, text: String) -> Self {
-        SourceFile { path: path.into(), text, line_numbers: Vec::new(), request: None, indent: 0 }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_numbers: Vec::new(),
+            request: None,
+            indent: 0,
+        }
     }
 
     fn from_listing(path: String, listing: Listing) -> Self {
@@ -50,7 +56,11 @@ impl SourceFile {
             let index = (line as usize).saturating_sub(1);
             // A position past the last numbered line (the end of the text) is
             // shown as the last number: there is nothing after it to point at.
-            *self.line_numbers.get(index).or(self.line_numbers.last()).unwrap_or(&line)
+            *self
+                .line_numbers
+                .get(index)
+                .or(self.line_numbers.last())
+                .unwrap_or(&line)
         }
     }
 }
@@ -70,7 +80,10 @@ impl fmt::Display for InputError {
 
 impl InputError {
     pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        InputError { path: path.into(), reason: reason.into() }
+        InputError {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -84,7 +97,11 @@ pub fn load(path: &Path, shown: &str) -> Result<SourceFile, InputError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(InputError::new(
             shown,
-            format!("file is {} bytes, over the {} byte limit; skipped", meta.len(), MAX_FILE_BYTES),
+            format!(
+                "file is {} bytes, over the {} byte limit; skipped",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| InputError::new(shown, io_reason(&e)))?;
@@ -106,12 +123,18 @@ pub fn load_stdin() -> Result<SourceFile, InputError> {
 
 fn decode(bytes: Vec<u8>, shown: String, python_by_name: bool) -> Result<SourceFile, InputError> {
     if bytes.contains(&0) {
-        return Err(InputError::new(&shown, "contains NUL bytes: not a Python source file; skipped"));
+        return Err(InputError::new(
+            &shown,
+            "contains NUL bytes: not a Python source file; skipped",
+        ));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         InputError::new(
             &shown,
-            format!("is not valid UTF-8 (first bad byte at offset {}); skipped", e.utf8_error().valid_up_to()),
+            format!(
+                "is not valid UTF-8 (first bad byte at offset {}); skipped",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
     if text.starts_with('\u{feff}') {
@@ -119,10 +142,8 @@ fn decode(bytes: Vec<u8>, shown: String, python_by_name: bool) -> Result<SourceF
         // would shift columns, so drop it (Python ignores it too).
         text.drain(..'\u{feff}'.len_utf8());
     }
-    if !python_by_name {
-        if let Some(listing) = listing::parse(&text).map_err(|e| InputError::new(&shown, e))? {
-            return Ok(SourceFile::from_listing(shown, listing));
-        }
+    if !python_by_name && let Some(listing) = listing::parse(&text).map_err(|e| InputError::new(&shown, e))? {
+        return Ok(SourceFile::from_listing(shown, listing));
     }
     Ok(SourceFile::plain(shown, text))
 }

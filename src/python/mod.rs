@@ -10,4 +10,4 @@ pub mod names;
 pub mod parse;
 pub mod suppression;
 
-pub use parse::{parse, ParsedModule, SyntaxProblem};
+pub use parse::{ParsedModule, SyntaxProblem, parse};

@@ -83,13 +83,22 @@ mod tests {
 
     #[test]
     fn import_as() {
-        assert_eq!(resolve("import subprocess as sp", "sp.Popen").as_deref(), Some("subprocess.Popen"));
+        assert_eq!(
+            resolve("import subprocess as sp", "sp.Popen").as_deref(),
+            Some("subprocess.Popen")
+        );
     }
 
     #[test]
     fn from_import_as() {
-        assert_eq!(resolve("from os import system as run", "run").as_deref(), Some("os.system"));
-        assert_eq!(resolve("from os import path", "path.join").as_deref(), Some("os.path.join"));
+        assert_eq!(
+            resolve("from os import system as run", "run").as_deref(),
+            Some("os.system")
+        );
+        assert_eq!(
+            resolve("from os import path", "path.join").as_deref(),
+            Some("os.path.join")
+        );
     }
 
     #[test]

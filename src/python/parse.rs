@@ -42,5 +42,10 @@ pub fn parse(text: &str) -> ParsedModule {
             message: e.error.to_string(),
         })
         .collect();
-    ParsedModule { parsed, lines, suppressions, syntax_errors }
+    ParsedModule {
+        parsed,
+        lines,
+        suppressions,
+        syntax_errors,
+    }
 }

@@ -113,7 +113,11 @@ fn parse_nosec(comment: &str) -> Option<Suppression> {
                 .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
                 .map(str::to_string)
                 .collect();
-            return Some(if ids.is_empty() { Suppression::All } else { Suppression::Nosec(ids) });
+            return Some(if ids.is_empty() {
+                Suppression::All
+            } else {
+                Suppression::Nosec(ids)
+            });
         }
         rest = &rest[hash + 1..];
     }

@@ -97,13 +97,27 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
 pub fn render(report: &Report) -> String {
     let doc = JsonReport {
         schema: SCHEMA,
-        tool: Tool { name: "vigil", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "vigil",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         findings: report.findings.iter().map(finding).collect(),
-        errors: report.errors.iter().map(|e| JsonError { path: &e.path, reason: &e.reason }).collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: &e.path,
+                reason: &e.reason,
+            })
+            .collect(),
         warnings: report
             .warnings
             .iter()
-            .map(|w| JsonWarning { path: &w.path, line: w.line, message: &w.message })
+            .map(|w| JsonWarning {
+                path: &w.path,
+                line: w.line,
+                message: &w.message,
+            })
             .collect(),
         summary: Summary {
             files_reviewed: report.files_reviewed,

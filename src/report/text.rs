@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::terminal_safe::escape;
-use super::{Report, NO_DEFECTS};
+use super::{NO_DEFECTS, Report};
 use crate::finding::Finding;
 use crate::rules::Level;
 
@@ -39,8 +39,20 @@ pub fn render(report: &Report) -> String {
 
 fn render_finding(out: &mut String, f: &Finding) {
     let rule = f.rule;
-    let lines = if f.end_line > f.line { format!("lines {}-{}", f.line, f.end_line) } else { format!("line {}", f.line) };
-    let _ = writeln!(out, "{}:{}:{}: {} {}", escape(&f.path), f.line, f.column, rule.id, escape(&f.message));
+    let lines = if f.end_line > f.line {
+        format!("lines {}-{}", f.line, f.end_line)
+    } else {
+        format!("line {}", f.line)
+    };
+    let _ = writeln!(
+        out,
+        "{}:{}:{}: {} {}",
+        escape(&f.path),
+        f.line,
+        f.column,
+        rule.id,
+        escape(&f.message)
+    );
     let bandit = rule.bandit.map(|b| format!(" (Bandit {b})")).unwrap_or_default();
     let _ = writeln!(
         out,

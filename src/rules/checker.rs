@@ -12,8 +12,8 @@ use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::rule::{Level, Rule};
-use crate::python::names::Aliases;
 use crate::python::ParsedModule;
+use crate::python::names::Aliases;
 
 /// A defect a hook found, before it becomes a [`crate::finding::Finding`].
 #[derive(Debug, Clone)]
@@ -220,7 +220,13 @@ impl Hooks {
 /// particular order (the caller sorts).
 pub fn check_module(text: &str, module: &ParsedModule, hooks: &Hooks) -> Vec<Diagnostic> {
     let mut walker = Walker {
-        cx: Context { text, module, aliases: Aliases::default(), stmts: Vec::new(), exprs: Vec::new() },
+        cx: Context {
+            text,
+            module,
+            aliases: Aliases::default(),
+            stmts: Vec::new(),
+            exprs: Vec::new(),
+        },
         hooks,
         out: RefCell::new(Vec::new()),
     };
@@ -244,7 +250,11 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
             match stmt {
                 Stmt::Import(import) => {
                     for alias in &import.names {
-                        let site = ImportSite { stmt, module: alias.name.as_str(), name: None };
+                        let site = ImportSite {
+                            stmt,
+                            module: alias.name.as_str(),
+                            name: None,
+                        };
                         for hook in &self.hooks.import {
                             hook(&self.cx, &site, &mut out);
                         }
@@ -253,7 +263,11 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
                 Stmt::ImportFrom(import) => {
                     let module = import.module.as_ref().map(|m| m.as_str()).unwrap_or("");
                     for alias in &import.names {
-                        let site = ImportSite { stmt, module, name: Some(alias.name.as_str()) };
+                        let site = ImportSite {
+                            stmt,
+                            module,
+                            name: Some(alias.name.as_str()),
+                        };
                         for hook in &self.hooks.import {
                             hook(&self.cx, &site, &mut out);
                         }
@@ -275,15 +289,15 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
             for hook in &self.hooks.expr {
                 hook(&self.cx, expr, &mut out);
             }
-            if let Expr::Call(call) = expr {
-                if !self.hooks.call.is_empty() {
-                    let site = CallSite {
-                        call,
-                        qualname: self.cx.aliases.qualified_name(&call.func).unwrap_or_default(),
-                    };
-                    for hook in &self.hooks.call {
-                        hook(&self.cx, &site, &mut out);
-                    }
+            if let Expr::Call(call) = expr
+                && !self.hooks.call.is_empty()
+            {
+                let site = CallSite {
+                    call,
+                    qualname: self.cx.aliases.qualified_name(&call.func).unwrap_or_default(),
+                };
+                for hook in &self.hooks.call {
+                    hook(&self.cx, &site, &mut out);
                 }
             }
         }

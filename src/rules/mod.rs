@@ -17,5 +17,5 @@ mod general;
 mod injection;
 mod secrets;
 
-pub use checker::{check_module, CallSite, Context, Diagnostic, Hook, Hooks, ImportSite, On};
+pub use checker::{CallSite, Context, Diagnostic, Hook, Hooks, ImportSite, On, check_module};
 pub use rule::{Docs, Family, FamilyRules, Level, Rule, Status};

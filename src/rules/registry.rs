@@ -31,7 +31,10 @@ pub fn all() -> &'static [&'static Rule] {
 
 /// The rule a user names by vigil id, Bandit id or name (any case).
 pub fn find(name: &str) -> Option<&'static Rule> {
-    all().iter().copied().find(|r| r.names().iter().any(|n| n.eq_ignore_ascii_case(name)))
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.names().iter().any(|n| n.eq_ignore_ascii_case(name)))
 }
 
 /// Whether `word` names a rule, or a family prefix (`S6`, `B6`).
@@ -67,7 +70,11 @@ impl Selection {
     /// selectors are an error naming them.
     pub fn new(select: &[String], ignore: &[String]) -> Result<Selection, String> {
         let mut ids: BTreeSet<&'static str> = if select.is_empty() {
-            all().iter().filter(|r| r.status == Status::Stable).map(|r| r.id).collect()
+            all()
+                .iter()
+                .filter(|r| r.status == Status::Stable)
+                .map(|r| r.id)
+                .collect()
         } else {
             let mut ids = BTreeSet::new();
             for s in select {
@@ -130,7 +137,9 @@ mod tests {
     #[test]
     fn every_rule_is_reported_by_some_hook() {
         for rule in all() {
-            let hooked = families().iter().any(|f| f.hooks.iter().any(|h| h.rules.iter().any(|r| r.id == rule.id)));
+            let hooked = families()
+                .iter()
+                .any(|f| f.hooks.iter().any(|h| h.rules.iter().any(|r| r.id == rule.id)));
             assert!(hooked, "{} has no hook", rule.id);
         }
     }

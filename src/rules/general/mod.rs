@@ -7,5 +7,8 @@ use super::rule::FamilyRules;
 
 pub static RULES: FamilyRules = FamilyRules {
     rules: &[&assert_used::RULE],
-    hooks: &[Hook { rules: &[&assert_used::RULE], on: super::On::Stmt(assert_used::check) }],
+    hooks: &[Hook {
+        rules: &[&assert_used::RULE],
+        on: super::On::Stmt(assert_used::check),
+    }],
 };

@@ -1,0 +1,371 @@
+//! End-to-end tests: the `vigil` binary on trees made in the test, with exact
+//! stdout and exit codes (ripgrep's `tests/` and ruff's `crates/ruff/tests/cli`
+//! are the models).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn vigil(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "0")
+        .output()
+        .expect("vigil runs")
+}
+
+fn vigil_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vigil runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const ASSERT_PY: &str = "def f(ctx):\n    assert ctx.is_admin\n";
+
+#[test]
+fn text_review_is_exact() {
+    let dir = tree(&[("a.py", ASSERT_PY)]);
+    let out = vigil(dir.path(), &["review", "--select", "S101", "a.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "a.py:2:5: S101 `assert ctx.is_admin` is removed under `python -O`
+  S101 · assert-used (Bandit B101) · CWE-703 · severity LOW · confidence HIGH · line 2
+    |
+  2 |     assert ctx.is_admin
+    |
+  Defect: `assert` statements are removed when Python runs with `-O` or `PYTHONOPTIMIZE`, so a check written as an assertion (a permission, a size limit, a state precondition) silently stops protecting anything in an optimised deployment.
+  Solution: Use `if not (ctx.is_admin): raise ...` if this check must hold in production.
+
+Found 1 security defect in 1 file (0 high, 0 medium, 1 low severity).
+"
+    );
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn no_defects_is_said_exactly() {
+    let dir = tree(&[("a.py", "x = 1\n")]);
+    let out = vigil(dir.path(), &["review", "a.py"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "No security defects are detected in the code\n");
+}
+
+#[test]
+fn json_report_has_the_documented_fields() {
+    let dir = tree(&[("a.py", ASSERT_PY)]);
+    let out = vigil(dir.path(), &["review", "--select", "B101", "--format", "json", "a.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["schema"], "vigil-report/1");
+    let f = &doc["findings"][0];
+    assert_eq!(f["path"], "a.py");
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["column"], 5);
+    assert_eq!(f["rule_id"], "S101");
+    assert_eq!(f["bandit_id"], "B101");
+    assert_eq!(f["cwe"], 703);
+    assert_eq!(f["severity"], "LOW");
+    assert_eq!(f["confidence"], "HIGH");
+    assert_eq!(f["snippet"][0]["line"], 2);
+    assert_eq!(f["snippet"][0]["text"], "    assert ctx.is_admin");
+    assert_eq!(doc["summary"]["findings"], 1);
+    assert_eq!(doc["summary"]["files_reviewed"], 1);
+}
+
+#[test]
+fn bandit_json_report_reads_like_bandits() {
+    let dir = tree(&[("a.py", ASSERT_PY)]);
+    let out = vigil(
+        dir.path(),
+        &["review", "--select", "S101", "--format", "bandit-json", "a.py"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["generated_at"], "1970-01-01T00:00:00Z");
+    let r = &doc["results"][0];
+    assert_eq!(r["filename"], "a.py");
+    assert_eq!(r["test_id"], "B101");
+    assert_eq!(r["test_name"], "assert_used");
+    assert_eq!(r["line_number"], 2);
+    assert_eq!(r["line_range"], serde_json::json!([2]));
+    assert_eq!(r["col_offset"], 4);
+    assert_eq!(r["issue_severity"], "LOW");
+    assert_eq!(r["issue_cwe"]["id"], 703);
+    assert_eq!(doc["metrics"]["_totals"]["SEVERITY.LOW"], 1);
+}
+
+const LISTING: &str = "I want you to act as a code reviewer of Nova in OpenStack. Please review the code below.\n\n\
+100 def attach(self, ctx):\n\
+101     LOG.debug('attaching')\n\
+102     assert ctx.is_admin\n\
+103 \n\
+104     return True\n";
+
+#[test]
+fn listing_keeps_its_own_line_numbers() {
+    let dir = tree(&[("request.txt", LISTING)]);
+    let out = vigil(
+        dir.path(),
+        &["review", "--select", "S101", "--format", "json", "request.txt"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["findings"][0]["line"], 102);
+    assert_eq!(doc["findings"][0]["snippet"][0]["text"], "    assert ctx.is_admin");
+}
+
+#[test]
+fn listing_on_standard_input() {
+    let dir = tree(&[]);
+    let out = vigil_stdin(dir.path(), &["review", "--select", "S101", "-"], LISTING);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("-:102:5: S101 "), "{}", stdout(&out));
+}
+
+#[test]
+fn python_on_standard_input() {
+    let dir = tree(&[]);
+    let out = vigil_stdin(dir.path(), &["review", "--select", "S101", "-"], ASSERT_PY);
+    assert!(stdout(&out).starts_with("-:2:5: S101 "), "{}", stdout(&out));
+}
+
+#[test]
+fn listing_with_unnumbered_line_is_rejected_clearly() {
+    let dir = tree(&[("request.txt", "Review:\n1 import os\n2 x = 1\noops\n3 y = 2\n")]);
+    let out = vigil(dir.path(), &["review", "request.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "vigil: error: request.txt: listing line 4 is not numbered (`oops`): every code line of a listing must read `N <code>`\n"
+    );
+}
+
+#[test]
+fn bad_files_are_reported_and_the_rest_reviewed() {
+    let dir = tree(&[
+        ("good.py", ASSERT_PY),
+        ("py2.py", "print 'hi'\nassert x\n"),
+        ("empty.py", ""),
+    ]);
+    std::fs::write(dir.path().join("latin1.py"), b"x = '\xe9'\n").unwrap();
+    std::fs::write(dir.path().join("nul.py"), b"x = 1\0\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/nonexistent/target.py", dir.path().join("dangling.py")).unwrap();
+    let out = vigil(dir.path(), &["review", "--select", "S101", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(2), "input errors win over findings");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let lines: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lines, vec![("good.py".to_string(), 2), ("py2.py".to_string(), 2)]);
+    let err = stderr(&out);
+    assert!(err.contains("vigil: warning: py2.py:1: syntax error:"), "{err}");
+    assert!(
+        err.contains("vigil: error: latin1.py: is not valid UTF-8 (first bad byte at offset 5); skipped"),
+        "{err}"
+    );
+    assert!(err.contains("vigil: error: nul.py: contains NUL bytes"), "{err}");
+    #[cfg(unix)]
+    assert!(err.contains("dangling.py"), "{err}");
+}
+
+#[test]
+fn missing_path_is_an_input_error() {
+    let dir = tree(&[]);
+    let out = vigil(dir.path(), &["review", "nope.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "vigil: error: nope.py: no such file or directory\n");
+}
+
+#[test]
+fn unknown_rule_is_a_usage_error() {
+    let dir = tree(&[("a.py", "x = 1\n")]);
+    let out = vigil(dir.path(), &["review", "--select", "B999", "a.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "vigil: error: unknown rule `B999`: run `vigil rules` to list rule ids, Bandit ids and names\n"
+    );
+}
+
+#[test]
+fn bad_flag_value_is_a_usage_error() {
+    let dir = tree(&[]);
+    let out = vigil(dir.path(), &["review", "--severity", "huge"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`huge` is not a level"), "{}", stderr(&out));
+}
+
+#[test]
+fn suppressions_follow_bandit() {
+    let src = "\
+assert a  # nosec
+assert b  # nosec B101
+assert c  # nosec B602
+assert (
+    d
+)  # nosec
+assert e  # nosec: this is fine
+assert f  # vigil: ignore[S101] checked by the caller
+assert g  # vigil: ignore[S101]
+";
+    let dir = tree(&[("a.py", src)]);
+    let out = vigil(dir.path(), &["review", "--select", "S101", "--format", "json", "a.py"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let lines: Vec<u64> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![3, 9],
+        "B602 does not cover B101; a reasonless vigil comment suppresses nothing"
+    );
+    assert_eq!(doc["summary"]["suppressed"], 5);
+    assert!(
+        stderr(&out).contains("a.py:9: `# vigil: ignore[S101]` has no reason"),
+        "{}",
+        stderr(&out)
+    );
+
+    let all = vigil(
+        dir.path(),
+        &[
+            "review",
+            "--select",
+            "S101",
+            "--no-suppressions",
+            "--format",
+            "json",
+            "a.py",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&all)).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn severity_threshold_filters() {
+    let dir = tree(&[("a.py", ASSERT_PY)]);
+    let out = vigil(
+        dir.path(),
+        &["review", "--select", "S101", "--severity", "medium", "a.py"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "No security defects are detected in the code\n");
+}
+
+#[test]
+fn ignore_removes_a_selected_rule() {
+    let dir = tree(&[("a.py", ASSERT_PY)]);
+    let out = vigil(dir.path(), &["review", "--ignore", "assert-used", "a.py"]);
+    assert_eq!(stdout(&out), "No security defects are detected in the code\n");
+}
+
+#[test]
+fn trees_are_walked_gitignore_aware() {
+    let dir = tree(&[
+        (".gitignore", "build/\n"),
+        ("pkg/mod.py", ASSERT_PY),
+        ("build/gen.py", ASSERT_PY),
+        ("bin/tool", "#!/usr/bin/env python3\nassert x\n"),
+        ("notes.txt", "assert x\n"),
+        (".tox/py3/lib.py", ASSERT_PY),
+    ]);
+    let out = vigil(dir.path(), &["review", "--select", "S101", "--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["bin/tool", "pkg/mod.py"]);
+}
+
+#[test]
+fn import_aliases_are_resolved_in_rules() {
+    // The alias table is shared by every call rule; S101 cannot show it, so
+    // this asserts through the JSON of the registry-wide default run.
+    let dir = tree(&[("a.py", "x = 1\n")]);
+    let out = vigil(dir.path(), &["rules", "--json"]);
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "S101" && r["bandit_id"] == "B101")
+    );
+}
+
+#[test]
+fn rule_command_prints_five_sections() {
+    let dir = tree(&[]);
+    let out = vigil(dir.path(), &["rule", "B101"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for heading in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## References",
+    ] {
+        assert!(text.contains(heading), "missing {heading}:\n{text}");
+    }
+    assert!(text.starts_with("# S101 assert-used\n"), "{text}");
+    assert!(text.contains("- CWE-703: https://cwe.mitre.org/data/definitions/703.html"));
+
+    let out = vigil(dir.path(), &["rule", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn output_file_option_writes_the_report() {
+    let dir = tree(&[("a.py", ASSERT_PY)]);
+    let out = vigil(dir.path(), &["review", "--select", "S101", "-o", "report.txt", "a.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    let written = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(written.starts_with("a.py:2:5: S101"));
+}
+
+#[test]
+fn terminal_output_neutralises_control_characters() {
+    let dir = tree(&[("a.py", "assert x  # \u{1b}[2J\u{202e}\n")]);
+    let out = vigil(dir.path(), &["review", "--select", "S101", "a.py"]);
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+    assert!(text.contains("\\u{1b}[2J\\u{202e}"), "{text}");
+}
