@@ -51,7 +51,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     } else {
         Some(input::load_stdin())
     };
-    let outcomes: Vec<Result<(SourceFile, review::FileReview), InputError>> = pool.install(|| {
+    let outcomes: Vec<Result<Reviewed, InputError>> = pool.install(|| {
         let from_stdin = stdin_file.into_iter().collect::<Vec<_>>();
         let mut outcomes: Vec<_> = from_stdin
             .into_par_iter()
@@ -71,13 +71,13 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     };
     for outcome in outcomes {
         match outcome {
-            Ok((file, review)) => {
+            Ok(Reviewed { path, lines, review }) => {
                 report.files_reviewed += 1;
-                report.lines_reviewed += file.text.lines().count();
+                report.lines_reviewed += lines;
                 report.suppressed += review.suppressed;
                 report.findings.extend(review.findings);
                 report.warnings.extend(review.warnings.into_iter().map(|w| FileWarning {
-                    path: file.path.clone(),
+                    path: path.clone(),
                     line: w.line,
                     message: w.message,
                 }));
@@ -132,7 +132,15 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     }
 }
 
-fn review_one(file: SourceFile, settings: &Settings) -> (SourceFile, review::FileReview) {
+/// What is kept of a reviewed file: its text is dropped as soon as it is
+/// reviewed, so memory follows the largest file, not the size of the tree.
+struct Reviewed {
+    path: String,
+    lines: usize,
+    review: review::FileReview,
+}
+
+fn review_one(file: SourceFile, settings: &Settings) -> Reviewed {
     let review = review::review(&file, settings);
-    (file, review)
+    Reviewed { lines: file.text.lines().count(), path: file.path, review }
 }
