@@ -121,7 +121,9 @@ pub fn load_stdin() -> Result<SourceFile, InputError> {
     decode(bytes, "-".to_string(), false)
 }
 
-fn decode(bytes: Vec<u8>, shown: String, python_by_name: bool) -> Result<SourceFile, InputError> {
+/// Turns raw bytes into a reviewable file: the one path from bytes to text,
+/// shared by files, standard input and the fuzz target.
+pub fn decode(bytes: Vec<u8>, shown: String, python_by_name: bool) -> Result<SourceFile, InputError> {
     if bytes.contains(&0) {
         return Err(InputError::new(
             &shown,
