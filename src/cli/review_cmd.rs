@@ -142,5 +142,9 @@ struct Reviewed {
 
 fn review_one(file: SourceFile, settings: &Settings) -> Reviewed {
     let review = review::review(&file, settings);
-    Reviewed { lines: file.text.lines().count(), path: file.path, review }
+    Reviewed {
+        lines: file.text.lines().count(),
+        path: file.path,
+        review,
+    }
 }
