@@ -39,6 +39,8 @@ pub struct Finding {
     /// What to change.
     pub solution: String,
     pub snippet: Vec<SnippetLine>,
+    /// Stable identity across line moves (see `fingerprint`); set by the review.
+    pub fingerprint: String,
     /// 0-based byte columns, as Bandit reports them.
     #[serde(skip)]
     pub col_offset: u32,
@@ -82,6 +84,7 @@ impl Finding {
             description,
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
+            fingerprint: String::new(),
             col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
             end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,
             suppression_lines: (statement.0.min(start_line), statement.1.max(end_line)),

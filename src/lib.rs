@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod finding;
+pub mod fingerprint;
 pub mod input;
 pub mod python;
 pub mod report;

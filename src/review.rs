@@ -81,6 +81,7 @@ pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
     }
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    crate::fingerprint::assign(&mut result.findings);
     result
 }
 

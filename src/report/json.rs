@@ -42,6 +42,7 @@ struct JsonFinding<'a> {
     description: &'a str,
     solution: &'a str,
     snippet: &'a [SnippetLine],
+    fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -91,6 +92,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         description: &f.description,
         solution: &f.solution,
         snippet: &f.snippet,
+        fingerprint: &f.fingerprint,
     }
 }
 
