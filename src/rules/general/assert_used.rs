@@ -30,17 +30,7 @@ pub static RULE: Rule = Rule {
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::Assert(assert) = stmt else { return };
     out.push(
-        Diagnostic::new(
-            &RULE,
-            assert.range,
-            format!(
-                "`assert {}` is removed under `python -O`",
-                cx.snippet(&*assert.test)
-            ),
-        )
-        .fix(format!(
-            "Use `if not ({}): raise ...` if this check must hold in production.",
-            cx.snippet(&*assert.test)
-        )),
+        Diagnostic::new(&RULE, assert.range, format!("`assert {}` is removed under `python -O`", cx.snippet(&*assert.test)))
+            .fix(format!("Use `if not ({}): raise ...` if this check must hold in production.", cx.snippet(&*assert.test))),
     );
 }
