@@ -75,7 +75,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         .map(|c| format!(" `{}`", cx.snippet(c)))
         .unwrap_or_default();
     let mut diag = Diagnostic::new(&RULE, keyword.range, format!("`{callee}` runs{command} as root (`run_as_root=True`)"))
-        .fix(format!("Replace this `{callee}(..., run_as_root=True)` call with an `oslo.privsep` entrypoint that does only this operation"));
+        .fix(format!("Replace this `{callee}(..., run_as_root=True)` call with an `oslo.privsep` entrypoint that does only this operation."));
     if !known {
         diag = diag.confidence(Level::Low).detail(format!(
             "`{callee}` is assumed to be a rootwrap command runner from its name."

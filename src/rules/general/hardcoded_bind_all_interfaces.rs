@@ -2,7 +2,7 @@
 
 use ruff_python_ast::Expr;
 
-use super::string_constants::string_constants;
+use super::string_constants::{shown, string_constants};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -40,7 +40,7 @@ pub fn check(cx: &Context, expr: &Expr, out: &mut Vec<Diagnostic>) {
                 constant.range,
                 format!(
                     "`{}` makes a socket bound to it listen on every network interface",
-                    cx.snippet(expr)
+                    shown(cx, expr, &constant)
                 ),
             ));
         }

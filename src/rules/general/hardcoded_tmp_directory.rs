@@ -2,7 +2,7 @@
 
 use ruff_python_ast::Expr;
 
-use super::string_constants::string_constants;
+use super::string_constants::{shown, string_constants};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -36,10 +36,17 @@ pub static RULE: Rule = Rule {
 
 /// Bandit's default `tmp_dirs`; a string starting with one of these is
 /// reported (as a prefix: `/tmpfiles` counts, like in Bandit).
+///
+/// Unlike Bandit, only the start of an f-string counts: Bandit also reports
+/// `f"{CONF.state_path}/tmp/x"`, whose text after the field is a constant of
+/// its own in Python's AST but is no path under `/tmp`.
 const TMP_DIRS: &[&str] = &["/dev/shm", "/tmp", "/var/tmp"];
 
 pub fn check(cx: &Context, expr: &Expr, out: &mut Vec<Diagnostic>) {
     for constant in string_constants(cx, expr) {
+        if !constant.leading {
+            continue;
+        }
         let Some(dir) = TMP_DIRS
             .iter()
             .find(|dir| constant.value.starts_with(**dir))
@@ -51,7 +58,7 @@ pub fn check(cx: &Context, expr: &Expr, out: &mut Vec<Diagnostic>) {
             constant.range,
             format!(
                 "`{}` names a predictable path in the shared `{dir}` directory",
-                cx.snippet(expr)
+                shown(cx, expr, &constant)
             ),
         ));
     }

@@ -66,7 +66,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                 format!("`{callee}` has no `timeout`, so it can wait forever"),
             )
             .fix(format!(
-                "Pass `timeout=` to `{callee}`, e.g. a configured number of seconds"
+                "Pass `timeout=` to `{callee}`, e.g. a configured number of seconds."
             ));
             if site.call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
                 diag = diag.detail("The timeout may come in through `**kwargs`; if it always does, suppress this finding here.");
@@ -80,7 +80,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                 format!("`{callee}` is given `timeout=None`, so it can wait forever"),
             )
             .fix(format!(
-                "Give `{callee}` a finite `timeout=` instead of `None`"
+                "Give `{callee}` a finite `timeout=` instead of `None`."
             )),
         ),
         _ => {}

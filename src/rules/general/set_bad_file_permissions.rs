@@ -73,52 +73,56 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     } else {
         Level::Medium
     };
-    let target = target.map_or_else(
-        || "the file".to_string(),
-        |t| format!("`{}`", cx.snippet(t)),
-    );
     let callee = cx.snippet(&*site.call.func);
-    let narrowed = mode & !(S_IWOTH | S_IXOTH | S_IWGRP | S_IXGRP);
+    let on = target
+        .map(|t| format!(" on `{}`", cx.snippet(t)))
+        .unwrap_or_default();
     let mut diag = Diagnostic::new(
         &RULE,
         site.call.range(),
         format!(
-            "`{callee}` gives {target} mode {:#o} ({})",
-            mode,
+            "`{callee}` sets mode {}{on} ({})",
+            octal(mode),
             bits.join(", ")
         ),
     )
-    .severity(severity)
-    .fix(format!(
-        "Use `{narrowed:#o}` or narrower, so that no other account can write to or run {target}"
-    ));
+    .severity(severity);
+    let narrowed = mode & !(S_IWOTH | S_IXOTH | S_IWGRP | S_IXGRP);
+    if narrowed & 0o700 != 0 {
+        diag = diag.fix(format!(
+            "Use `{}` or narrower, so that no other account can write to or execute the file.",
+            octal(narrowed)
+        ));
+    }
     if !matches!(mode_expr, Expr::NumberLiteral(_)) {
-        diag = diag.detail(format!("`{}` is {mode:#o}.", cx.snippet(mode_expr)));
+        diag = diag.detail(format!("`{}` is {}.", cx.snippet(mode_expr), octal(mode)));
     }
     out.push(diag);
 }
 
-/// The mode argument and the file it applies to. Bandit reads the mode only
-/// from `chmod(path, mode)` with exactly two positional arguments; vigil also
-/// reads `mode=` and the one-argument method `path.chmod(mode)` (pathlib,
-/// `lchmod`), which Bandit misses.
+/// A mode as `chmod` users write it: `0o755`, `0o1777`.
+fn octal(mode: u32) -> String {
+    format!("0o{mode:03o}")
+}
+
+/// The mode argument and the file it applies to, when an argument names it
+/// (`path.chmod(mode)` names it by its receiver, already in the callee).
+/// Bandit reads the mode only from `chmod(path, mode)` with exactly two
+/// positional arguments; vigil also reads `mode=` and the one-argument
+/// method `path.chmod(mode)` (pathlib, `lchmod`), which Bandit misses.
 fn mode_and_target<'a>(site: &'a CallSite, name: &str) -> Option<(&'a Expr, Option<&'a Expr>)> {
     let args = &site.call.arguments.args;
-    let receiver = match &*site.call.func {
-        Expr::Attribute(attr) => Some(&*attr.value),
-        _ => None,
-    };
+    let is_method = matches!(&*site.call.func, Expr::Attribute(_));
     if let Some(mode) = site.keyword("mode") {
         let target = site
             .arg(0)
             .or_else(|| site.keyword("path"))
-            .or_else(|| site.keyword("fd"))
-            .or(receiver);
+            .or_else(|| site.keyword("fd"));
         return Some((mode, target));
     }
     match args.len() {
         2 => Some((&args[1], Some(&args[0]))),
-        1 if receiver.is_some() && matches!(name, "chmod" | "lchmod") => Some((&args[0], receiver)),
+        1 if is_method && matches!(name, "chmod" | "lchmod") => Some((&args[0], None)),
         _ => None,
     }
 }

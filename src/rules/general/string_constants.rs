@@ -25,6 +25,10 @@ pub struct StringConstant {
     pub value: String,
     /// Where it is: the literal itself, or the run of f-string text.
     pub range: TextRange,
+    /// True when the constant starts the whole string: a plain literal, or
+    /// the text before an f-string's first `{...}` field. In
+    /// `f"{CONF.state_path}/tmp/x"` the constant `/tmp/x` is not leading.
+    pub leading: bool,
 }
 
 /// The string constants `expr` is made of, without descending into its
@@ -37,6 +41,7 @@ pub fn string_constants(cx: &Context, expr: &Expr) -> Vec<StringConstant> {
                 out.push(StringConstant {
                     value: literal.value.to_str().to_string(),
                     range: literal.range,
+                    leading: true,
                 });
             }
         }
@@ -62,6 +67,31 @@ pub fn string_constants(cx: &Context, expr: &Expr) -> Vec<StringConstant> {
     out
 }
 
+/// How a message shows the string holding `constant`: its source when it is
+/// one literal, else the constant's value (an implicit concatenation spread
+/// over lines would drag its comments along).
+pub fn shown(cx: &Context, expr: &Expr, constant: &StringConstant) -> String {
+    let single = match expr {
+        Expr::StringLiteral(s) => !s.value.is_implicit_concatenated(),
+        Expr::FString(f) => !f.value.is_implicit_concatenated(),
+        Expr::TString(t) => !t.value.is_implicit_concatenated(),
+        _ => false,
+    };
+    if single {
+        return cx.snippet(expr);
+    }
+    let value: String = constant
+        .value
+        .chars()
+        .flat_map(char::escape_debug)
+        .collect();
+    if value.chars().count() > 58 {
+        format!("\"{}...\"", value.chars().take(55).collect::<String>())
+    } else {
+        format!("\"{value}\"")
+    }
+}
+
 /// True when `expr` is the whole of an expression statement, which Bandit
 /// skips as a docstring.
 fn is_expression_statement(cx: &Context, expr: &Expr) -> bool {
@@ -81,8 +111,12 @@ fn collect_elements(
             InterpolatedStringElement::Literal(literal) => run.push(&literal.value, literal.range),
             InterpolatedStringElement::Interpolation(field) => {
                 run.flush(out);
+                run.after_field = true;
                 if let Some(spec) = &field.format_spec {
-                    let mut inner = Run::default();
+                    let mut inner = Run {
+                        after_field: true,
+                        ..Run::default()
+                    };
                     collect_elements(&spec.elements, &mut inner, out);
                     inner.flush(out);
                 }
@@ -96,6 +130,8 @@ fn collect_elements(
 struct Run {
     value: String,
     range: Option<TextRange>,
+    /// Whether a `{...}` field came before this run.
+    after_field: bool,
 }
 
 impl Run {
@@ -111,6 +147,7 @@ impl Run {
                 out.push(StringConstant {
                     value: std::mem::take(&mut self.value),
                     range,
+                    leading: !self.after_field,
                 });
             }
         }

@@ -17,37 +17,52 @@ pub enum Swallow {
     Continue,
 }
 
-/// A catch-all handler of `stmt` (a `try`) whose body is only `kind`.
-pub fn swallowing_handlers(
-    stmt: &Stmt,
-    kind: Swallow,
-) -> impl Iterator<Item = &ExceptHandlerExceptHandler> {
-    let handlers = match stmt {
-        Stmt::Try(try_stmt) => try_stmt.handlers.as_slice(),
-        _ => &[],
-    };
-    handlers.iter().filter_map(move |handler| {
-        let ExceptHandler::ExceptHandler(handler) = handler;
-        let [only] = handler.body.as_slice() else {
-            return None;
-        };
-        let matches = match kind {
-            Swallow::Pass => matches!(only, Stmt::Pass(_)),
-            Swallow::Continue => matches!(only, Stmt::Continue(_)),
-        };
-        (matches && caught(handler).is_some()).then_some(handler)
-    })
+/// A catch-all handler whose body is only `pass` or `continue`.
+pub struct Swallowed<'a> {
+    pub handler: &'a ExceptHandlerExceptHandler,
+    /// The handler's header as a message shows it: `except:`,
+    /// `except Exception:`, `except* BaseException:`.
+    pub header: String,
 }
 
-/// What a catch-all handler catches, as written in a message: `except:` or
-/// `except Exception:`; `None` for a handler of specific errors.
-pub fn caught(handler: &ExceptHandlerExceptHandler) -> Option<&'static str> {
+/// The catch-all handlers of `stmt` (a `try`) whose body is only `kind`.
+pub fn swallowing_handlers(stmt: &Stmt, kind: Swallow) -> Vec<Swallowed<'_>> {
+    let Stmt::Try(try_stmt) = stmt else {
+        return Vec::new();
+    };
+    let star = if try_stmt.is_star { "*" } else { "" };
+    try_stmt
+        .handlers
+        .iter()
+        .filter_map(|handler| {
+            let ExceptHandler::ExceptHandler(handler) = handler;
+            let [only] = handler.body.as_slice() else {
+                return None;
+            };
+            let swallows = match kind {
+                Swallow::Pass => matches!(only, Stmt::Pass(_)),
+                Swallow::Continue => matches!(only, Stmt::Continue(_)),
+            };
+            if !swallows {
+                return None;
+            }
+            let class = catch_all_class(handler)?;
+            Some(Swallowed {
+                handler,
+                header: format!("except{star}{class}:"),
+            })
+        })
+        .collect()
+}
+
+/// What a catch-all handler catches, as written after `except`: nothing,
+/// ` Exception` or ` BaseException`; `None` for a handler of specific errors
+/// (including a tuple, even one holding `Exception`, as in Bandit).
+fn catch_all_class(handler: &ExceptHandlerExceptHandler) -> Option<&'static str> {
     match handler.type_.as_deref() {
-        None => Some("except:"),
-        Some(Expr::Name(name)) if name.id.as_str() == "Exception" => Some("except Exception:"),
-        Some(Expr::Name(name)) if name.id.as_str() == "BaseException" => {
-            Some("except BaseException:")
-        }
+        None => Some(""),
+        Some(Expr::Name(name)) if name.id.as_str() == "Exception" => Some(" Exception"),
+        Some(Expr::Name(name)) if name.id.as_str() == "BaseException" => Some(" BaseException"),
         _ => None,
     }
 }

@@ -2,7 +2,7 @@
 
 use ruff_python_ast::Stmt;
 
-use super::swallowed_exceptions::{Swallow, caught, swallowing_handlers};
+use super::swallowed_exceptions::{Swallow, swallowing_handlers};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -31,12 +31,14 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(_cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    for handler in swallowing_handlers(stmt, Swallow::Continue) {
-        let header = caught(handler).unwrap_or("except:");
+    for found in swallowing_handlers(stmt, Swallow::Continue) {
         out.push(Diagnostic::new(
             &RULE,
-            handler.range,
-            format!("`{header} continue` silently skips every error raised in the `try` block"),
+            found.handler.range,
+            format!(
+                "`{} continue` silently skips every error raised in the `try` block",
+                found.header
+            ),
         ));
     }
 }
