@@ -57,8 +57,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let found = function.parameters.args.iter().find_map(|param| {
         let default = param.default.as_deref()?;
         let is_string = matches!(default, Expr::StringLiteral(_));
-        (is_string && looks_like_password(param.parameter.name.as_str()))
-            .then_some((param, default))
+        (is_string && looks_like_password(param.parameter.name.as_str())).then_some((param, default))
     });
     let Some((param, default)) = found else {
         return;
@@ -69,9 +68,15 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             &RULE,
             range,
-            format!("parameter `{name}` of `{}` defaults to the hard-coded string `{}`", function.name, cx.snippet(default)),
+            format!(
+                "parameter `{name}` of `{}` defaults to the hard-coded string `{}`",
+                function.name,
+                cx.snippet(default)
+            ),
         )
-        .fix(format!("Drop the default of `{name}` (or use `{name}=None`) and pass the secret from configuration.")),
+        .fix(format!(
+            "Drop the default of `{name}` (or use `{name}=None`) and pass the secret from configuration."
+        )),
     );
 }
 

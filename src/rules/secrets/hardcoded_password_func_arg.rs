@@ -43,10 +43,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     // Bandit reports once per call, for the first matching keyword.
     let found = site.call.arguments.keywords.iter().find(|kw| {
         matches!(kw.value, Expr::StringLiteral(_))
-            && kw
-                .arg
-                .as_ref()
-                .is_some_and(|arg| looks_like_password(arg.as_str()))
+            && kw.arg.as_ref().is_some_and(|arg| looks_like_password(arg.as_str()))
     });
     let Some(kw) = found else { return };
     let Some(arg) = &kw.arg else { return };

@@ -64,9 +64,7 @@ pub fn check(cx: &Context, expr: &Expr, out: &mut Vec<Diagnostic>) {
     let diagnostic = match cx.parent_expr() {
         None => assigned(cx, expr),
         Some(Expr::Dict(dict)) => dict_value(cx, expr, literal.value.to_str(), dict),
-        Some(Expr::Subscript(subscript)) => {
-            subscript_target(cx, expr, literal.value.to_str(), subscript)
-        }
+        Some(Expr::Subscript(subscript)) => subscript_target(cx, expr, literal.value.to_str(), subscript),
         Some(Expr::Compare(compare)) => compared(cx, expr, compare),
         Some(_) => None,
     };
@@ -133,12 +131,7 @@ fn dict_value(cx: &Context, key: &Expr, key_text: &str, dict: &ExprDict) -> Opti
 
 /// `conf["password"] = "..."`: the string is in a subscript that is a
 /// target of an assignment of a string literal.
-fn subscript_target(
-    cx: &Context,
-    expr: &Expr,
-    text: &str,
-    subscript: &ExprSubscript,
-) -> Option<Diagnostic> {
+fn subscript_target(cx: &Context, expr: &Expr, text: &str, subscript: &ExprSubscript) -> Option<Diagnostic> {
     if !looks_like_password(text) || cx.exprs.len() != 2 {
         return None;
     }
@@ -165,9 +158,7 @@ fn subscript_target(
                 quoted(cx, &assign.value)
             ),
         )
-        .fix(format!(
-            "Load `{target}` from configuration or a secret store."
-        )),
+        .fix(format!("Load `{target}` from configuration or a secret store.")),
     )
 }
 
@@ -191,10 +182,7 @@ fn compared(cx: &Context, expr: &Expr, compare: &ExprCompare) -> Option<Diagnost
     let mut diagnostic = Diagnostic::new(
         &RULE,
         expr.range(),
-        format!(
-            "`{left}` is compared with the hard-coded string {}",
-            quoted(cx, first)
-        ),
+        format!("`{left}` is compared with the hard-coded string {}", quoted(cx, first)),
     );
     if value.value.to_str().is_empty() {
         diagnostic = diagnostic

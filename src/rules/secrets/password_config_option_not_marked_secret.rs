@@ -95,10 +95,7 @@ const SECRET_CAPABLE_OPTS: &[&str] = &[
 const OPT_SECRET_POSITION: usize = 8;
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let Some(class) = CFG_MODULES
-        .iter()
-        .find_map(|m| site.qualname.strip_prefix(m))
-    else {
+    let Some(class) = CFG_MODULES.iter().find_map(|m| site.qualname.strip_prefix(m)) else {
         return;
     };
     if SECRET_CAPABLE_OPTS.binary_search(&class).is_err() {
@@ -117,21 +114,11 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         "Opt" => site.arg_or_keyword(OPT_SECRET_POSITION, "secret"),
         _ => site.keyword("secret"),
     };
-    let option = format!(
-        "{}({}, ...)",
-        cx.source(&*site.call.func),
-        cx.snippet(name_expr)
-    );
+    let option = format!("{}({}, ...)", cx.source(&*site.call.func), cx.snippet(name_expr));
     match secret {
         None => {
             // `**kwargs` may carry `secret=True`.
-            if site
-                .call
-                .arguments
-                .keywords
-                .iter()
-                .any(|kw| kw.arg.is_none())
-            {
+            if site.call.arguments.keywords.iter().any(|kw| kw.arg.is_none()) {
                 return;
             }
             out.push(
@@ -148,10 +135,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &RULE,
                     value.range(),
-                    format!(
-                        "oslo.config option `{name}` is declared `secret={}`",
-                        cx.snippet(value)
-                    ),
+                    format!("oslo.config option `{name}` is declared `secret={}`", cx.snippet(value)),
                 )
                 .fix(format!("Set `secret=True` on `{option}`.")),
             );

@@ -32,10 +32,7 @@ pub fn is_password_word(segment: &str) -> bool {
     }
     let folded: String = segment.chars().map(fold_case).collect();
     let word = folded.as_str();
-    if matches!(
-        word,
-        "pass" | "passphrase" | "pwd" | "token" | "secret" | "secrete"
-    ) {
+    if matches!(word, "pass" | "passphrase" | "pwd" | "token" | "secret" | "secrete") {
         return true;
     }
     // pas+wo?r?d: `pa`, one or more `s`, `w`, then `d`, `od`, `rd` or `ord`.
