@@ -55,9 +55,9 @@ pub fn bad_protocol(constant: &str) -> Option<&'static str> {
 /// `_METHOD`, the `ssl` module's start with `PROTOCOL_`.
 pub fn replacement(constant: &str) -> &'static str {
     if constant.ends_with("_METHOD") {
-        "`SSL.TLS_METHOD` with `context.set_min_proto_version(SSL.TLS1_2_VERSION)`"
+        "`SSL.TLS_METHOD` and `context.set_min_proto_version(SSL.TLS1_2_VERSION)`"
     } else {
-        "`ssl.PROTOCOL_TLS_CLIENT` (or `ssl.create_default_context()`), whose minimum is TLS 1.2 since Python 3.10"
+        "`ssl.create_default_context()` (or `ssl.PROTOCOL_TLS_CLIENT`)"
     }
 }
 

@@ -55,12 +55,12 @@ fn check_hashlib(cx: &Context, site: &CallSite, func: &str, out: &mut Vec<Diagno
         func
     } else if func == "new" {
         // `hashlib.new('md5')`, `hashlib.new(name='sha1')`.
-        let name = match positional(site.call, 0) {
-            Some(arg) => symbol(arg),
-            None if site.call.arguments.args.is_empty() => site.keyword("name").and_then(symbol),
+        let argument = match positional(site.call, 0) {
+            Some(arg) => Some(arg),
+            None if site.call.arguments.args.is_empty() => site.keyword("name"),
             None => None,
         };
-        match name {
+        match argument.and_then(symbol) {
             Some(name) if WEAK_HASHES.contains(&name.to_ascii_lowercase().as_str()) => name,
             _ => return,
         }
@@ -72,10 +72,16 @@ fn check_hashlib(cx: &Context, site: &CallSite, func: &str, out: &mut Vec<Diagno
         return;
     }
     let upper = algorithm.to_ascii_uppercase();
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     let (shown, fix) = if func == "new" {
+        // The argument as written: `'md5'`, or a constant such as `hashes.MD5`.
+        let argument = site
+            .arg(0)
+            .or_else(|| site.keyword("name"))
+            .map(|a| cx.snippet(a))
+            .unwrap_or_default();
         (
-            format!("`{callee}('{algorithm}')`"),
+            format!("`{callee}({argument})`"),
             format!("Use `{callee}('sha256')`, or pass `usedforsecurity=False` if the digest protects nothing"),
         )
     } else {
@@ -92,10 +98,6 @@ fn check_hashlib(cx: &Context, site: &CallSite, func: &str, out: &mut Vec<Diagno
             site.call.range(),
             format!("{shown} computes a weak {upper} hash without `usedforsecurity=False`"),
         )
-        .detail(format!(
-            "{upper} collisions are practical: an integrity check, signature or token built on it can be forged, \
-                 and FIPS-enabled hosts refuse it unless `usedforsecurity=False` is passed."
-        ))
         .fix(fix),
     );
 }
@@ -123,7 +125,7 @@ fn check_crypt(cx: &Context, site: &CallSite, func: &str, out: &mut Vec<Diagnost
     let Some(method) = method.filter(|m| WEAK_CRYPT_METHODS.contains(m)) else {
         return;
     };
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     out.push(
         Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` uses the weak `crypt.{method}` scheme"))
             .severity(Level::Medium)

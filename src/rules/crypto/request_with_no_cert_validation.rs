@@ -72,7 +72,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if b.value {
         return;
     }
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     out.push(
         // Bandit reports the line of the `verify=` value.
         Diagnostic::new(&RULE, verify.range(), format!("`{callee}` does not verify the server's TLS certificate (`verify=False`)"))

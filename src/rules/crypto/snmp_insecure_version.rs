@@ -40,24 +40,28 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if !is_hlapi(&site.qualname, "CommunityData") {
         return;
     }
-    let version = match site
+    let argument = site
         .keyword("mpModel")
-        .or_else(|| positional(site.call, MP_MODEL_POSITION))
-    {
+        .or_else(|| positional(site.call, MP_MODEL_POSITION));
+    let (version, detail) = match argument {
         Some(Expr::NumberLiteral(n)) => match &n.value {
-            Number::Int(i) if i.as_u8() == Some(0) => "SNMPv1 (`mpModel=0`)",
-            Number::Int(i) if i.as_u8() == Some(1) => "SNMPv2c (`mpModel=1`)",
+            Number::Int(i) if i.as_u8() == Some(0) => ("SNMPv1 (`mpModel=0`)", None),
+            Number::Int(i) if i.as_u8() == Some(1) => ("SNMPv2c (`mpModel=1`)", None),
             _ => return,
         },
         Some(_) => return,
-        // Bandit misses this case: pysnmp's `mpModel` defaults to 1, SNMPv2c.
         None if has_star(site.call) || has_double_star(site.call) => return,
-        None => "SNMPv2c (`mpModel` defaults to 1)",
+        // Bandit misses this case: pysnmp's `mpModel` defaults to 1, SNMPv2c.
+        None => (
+            "SNMPv2c (`mpModel` defaults to 1)",
+            Some("`CommunityData` has no SNMPv3 mode: without `mpModel` it speaks SNMPv2c."),
+        ),
     };
-    let callee = cx.source(&*site.call.func);
-    out.push(
-        Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` selects {version}"))
-            .detail("SNMPv1 and v2c send the community string in clear text and encrypt nothing, so anyone on the management network can read it and query or reconfigure the device.")
-            .fix("Use SNMPv3 with authentication and privacy: `UsmUserData(user, auth_key, priv_key, ...)`"),
-    );
+    let callee = cx.snippet(&*site.call.func);
+    let mut diag = Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` selects {version}"))
+        .fix("Use SNMPv3 with authentication and privacy: `UsmUserData(user, auth_key, priv_key, ...)`");
+    if let Some(detail) = detail {
+        diag = diag.detail(detail);
+    }
+    out.push(diag);
 }

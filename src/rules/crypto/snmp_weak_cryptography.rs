@@ -55,7 +55,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     } else {
         "neither authentication nor encryption (noAuthNoPriv)"
     };
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     out.push(
         Diagnostic::new(
             &RULE,

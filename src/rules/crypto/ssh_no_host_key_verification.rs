@@ -55,7 +55,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if !TRUSTING_POLICIES.contains(&policy.as_str()) || !imports_paramiko_before(cx, site.call.start()) {
         return;
     }
-    let receiver = cx.source(&*site.call.func);
+    let receiver = cx.snippet(&*site.call.func);
     let message = if policy == "AutoAddPolicy" {
         format!(
             "`{receiver}` trusts and saves unknown host keys (`{}`)",

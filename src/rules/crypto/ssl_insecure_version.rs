@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
 const PROTOCOL_KEYWORDS: &[&str] = &["method", "ssl_version"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     if let Some((parameter, position)) = protocol_parameter(&site.qualname) {
         // A known API: Bandit reads the keyword only; vigil also reads the
         // positional argument (`SSL.Context(SSL.TLSv1_METHOD)` is the usual
@@ -53,15 +53,12 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         let Some((constant, protocol)) = broken(value) else {
             return;
         };
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                value.range(),
-                format!("`{callee}` selects {protocol} (`{}`)", cx.snippet(value)),
-            )
-            .detail(detail(constant, protocol))
-            .fix(format!("Use {}", replacement(constant))),
-        );
+        let message = format!("`{callee}` selects {protocol} (`{}`)", cx.snippet(value));
+        let mut diag = Diagnostic::new(&RULE, value.range(), message).fix(format!("Use {}", replacement(constant)));
+        if let Some(detail) = sslv23_detail(constant) {
+            diag = diag.detail(detail);
+        }
+        out.push(diag);
         return;
     }
     for keyword in PROTOCOL_KEYWORDS {
@@ -82,7 +79,10 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             )
             .severity(Level::Medium)
             .confidence(Level::Medium)
-            .detail(detail(constant, protocol))
+            .detail(sslv23_detail(constant).map_or_else(
+                || format!("If `{callee}` sets up a connection with this value, that connection uses {protocol}."),
+                str::to_string,
+            ))
             .fix(format!("Use {}", replacement(constant))),
         );
         return;
@@ -95,14 +95,10 @@ fn broken(value: &Expr) -> Option<(&str, &'static str)> {
     Some((constant, bad_protocol(constant)?))
 }
 
-fn detail(constant: &str, protocol: &str) -> String {
-    if constant == "SSLv23_METHOD" {
+/// What `SSLv23_METHOD` does, which its name does not say.
+fn sslv23_detail(constant: &str) -> Option<&'static str> {
+    (constant == "SSLv23_METHOD").then_some(
         "`SSLv23_METHOD` negotiates the highest version both sides support, down to SSL 2.0 and 3.0 unless \
-         `OP_NO_SSLv2` and `OP_NO_SSLv3` are set, so an attacker in the middle can force a broken version."
-            .to_string()
-    } else {
-        format!(
-            "{protocol} has practical attacks and is deprecated by RFC 8996; an attacker in the middle can decrypt or alter the traffic."
-        )
-    }
+         `OP_NO_SSLv2` and `OP_NO_SSLv3` are set, so an attacker in the middle can force a broken version.",
+    )
 }

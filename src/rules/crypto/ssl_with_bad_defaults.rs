@@ -73,7 +73,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .fix(format!(
-                "Default `{}` to `None` and use {} when the caller gives none",
+                "Default `{}` to `None` and fall back to {}",
                 parameter.parameter.name.as_str(),
                 replacement(constant)
             )),

@@ -52,16 +52,12 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if chosen {
         return;
     }
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     out.push(
         Diagnostic::new(
             &RULE,
             site.call.range(),
             format!("`{callee}` is called without `ssl_version`"),
-        )
-        .detail(
-            "The default protocol accepts whatever version the peer offers and the local OpenSSL allows, \
-                 SSL 3.0 and TLS 1.0 on older builds; `ssl.wrap_socket` also never checks the hostname.",
         )
         .fix("Use `ssl.create_default_context().wrap_socket(sock, server_hostname=host)`"),
     );

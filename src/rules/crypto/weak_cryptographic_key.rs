@@ -43,7 +43,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let argument = site
         .keyword(generator.parameter)
         .or_else(|| positional(site.call, generator.position));
-    let callee = cx.source(&*site.call.func);
+    let callee = cx.snippet(&*site.call.func);
     let (bits, message) = match generator.algorithm {
         // Like Bandit, a size that is not an integer literal (a name, a
         // config option) is not judged, and a missing one is the library's
@@ -78,16 +78,16 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    out.push(
-        Diagnostic::new(&RULE, site.call.range(), message)
-            .severity(level)
-            .detail(format!(
-                "{} keys below {bound} bits are considered breakable: whoever recovers the private key can sign, \
-                 impersonate or decrypt in its name.",
-                generator.algorithm.as_str()
-            ))
-            .fix(fix(generator)),
-    );
+    let mut diag = Diagnostic::new(&RULE, site.call.range(), message)
+        .severity(level)
+        .fix(fix(generator));
+    if level == Level::High {
+        let algorithm = generator.algorithm.as_str();
+        diag = diag.detail(format!(
+            "{algorithm} keys below {bound} bits are breakable with today's public means."
+        ));
+    }
+    out.push(diag);
 }
 
 fn int_literal(expr: &Expr) -> Option<i64> {
