@@ -46,8 +46,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let callee = cx.snippet(&*site.call.func);
     let (bits, message) = match generator.algorithm {
         // Like Bandit, a size that is not an integer literal (a name, a
-        // config option) is not judged, and a missing one is the library's
-        // 2048.
+        // config option) is not judged, and a missing one counts as 2048.
         Algorithm::Dsa | Algorithm::Rsa => {
             let Some(bits) = argument.and_then(int_literal) else {
                 return;
