@@ -19,6 +19,14 @@ pub struct SnippetLine {
     pub text: String,
 }
 
+/// One step of a finding's path, in the user's line numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowStep {
+    pub line: u32,
+    pub column: u32,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub path: String,
@@ -39,6 +47,8 @@ pub struct Finding {
     /// What to change.
     pub solution: String,
     pub snippet: Vec<SnippetLine>,
+    /// The path to the defect (source to sink, check to use); may be empty.
+    pub steps: Vec<FlowStep>,
     /// Stable identity across line moves (see `fingerprint`); set by the review.
     pub fingerprint: String,
     /// 0-based byte columns, as Bandit reports them.
@@ -67,6 +77,18 @@ impl Finding {
                 text: restore_indent(line_text(module, text, l), file.indent),
             })
             .collect();
+        let steps = diag
+            .steps
+            .iter()
+            .map(|step| {
+                let at = module.lines.line_column(step.range.start(), text);
+                FlowStep {
+                    line: file.display_line(at.line.get() as u32),
+                    column: at.column.get() as u32 + file.indent,
+                    note: step.note.clone(),
+                }
+            })
+            .collect();
         let description = match &diag.detail {
             Some(detail) => format!("{} {}", detail, diag.rule.docs.why),
             None => diag.rule.docs.why.to_string(),
@@ -84,6 +106,7 @@ impl Finding {
             description,
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
+            steps,
             fingerprint: String::new(),
             col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
             end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Report;
-use crate::finding::{Finding, SnippetLine};
+use crate::finding::{Finding, FlowStep, SnippetLine};
 use crate::rules::Level;
 
 pub const SCHEMA: &str = "vigil-report/1";
@@ -42,6 +42,7 @@ struct JsonFinding<'a> {
     description: &'a str,
     solution: &'a str,
     snippet: &'a [SnippetLine],
+    steps: &'a [FlowStep],
     fingerprint: &'a str,
 }
 
@@ -92,6 +93,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         description: &f.description,
         solution: &f.solution,
         snippet: &f.snippet,
+        steps: &f.steps,
         fingerprint: &f.fingerprint,
     }
 }

@@ -66,5 +66,11 @@ fn render_finding(out: &mut String, f: &Finding) {
     }
     let _ = writeln!(out, "  {:width$} |", "");
     let _ = writeln!(out, "  Defect: {}", escape(&f.description));
+    if !f.steps.is_empty() {
+        let _ = writeln!(out, "  Path:");
+        for step in &f.steps {
+            let _ = writeln!(out, "    line {}: {}", step.line, escape(&step.note));
+        }
+    }
     let _ = writeln!(out, "  Solution: {}", escape(&f.solution));
 }

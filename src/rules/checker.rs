@@ -32,6 +32,17 @@ pub struct Diagnostic {
     /// The innermost simple statement around the defect, set by the walk: a
     /// suppression comment on any of its lines applies.
     pub statement: Option<TextRange>,
+    /// The path to the defect, in order: for a dataflow defect each step from
+    /// source to sink, for a race the check and then the use. Empty for
+    /// defects that sit on one node.
+    pub steps: Vec<Step>,
+}
+
+/// One step of the path to a defect: where, and what happens there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub range: TextRange,
+    pub note: String,
 }
 
 impl Diagnostic {
@@ -45,7 +56,17 @@ impl Diagnostic {
             severity: rule.severity,
             confidence: rule.confidence,
             statement: None,
+            steps: Vec::new(),
         }
+    }
+
+    /// Adds a step to the path (see [`Diagnostic::steps`]).
+    pub fn step(mut self, range: TextRange, note: impl Into<String>) -> Self {
+        self.steps.push(Step {
+            range,
+            note: note.into(),
+        });
+        self
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
