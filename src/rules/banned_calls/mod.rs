@@ -7,7 +7,7 @@
 //! matching shared with the banned-imports family.
 
 pub(in crate::rules) mod blacklist;
-mod check;
+pub(in crate::rules) mod check;
 mod table;
 
 use super::checker::{Hook, On};
