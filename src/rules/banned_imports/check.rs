@@ -8,7 +8,8 @@ use ruff_text_size::Ranged;
 
 use super::table::ROWS;
 use crate::python::literal::str_value;
-use crate::rules::banned_calls::blacklist::Banned;
+use crate::rules::banned_calls::blacklist::{Banned, Entry};
+use crate::rules::banned_calls::check::callee_label;
 use crate::rules::{CallSite, Context, Diagnostic};
 
 /// Reports an `import` or `from ... import` statement that brings in a banned
@@ -34,16 +35,14 @@ pub fn import(_cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let mut reported: Vec<&'static str> = Vec::new();
     for alias in aliases {
         let imported = format!("{prefix}{}", alias.name);
-        let Some(row) = ROWS.iter().find(|row| row.prefix_of(&imported).is_some()) else {
-            continue;
-        };
+        let Some((row, entry)) = find(&imported) else { continue };
         if reported.contains(&row.rule.id) {
             continue;
         }
         reported.push(row.rule.id);
         // A relative import names a module of the project itself; the dots
         // keep the message from passing it off as the standard library's.
-        let label = format!("`{}{imported}`", ".".repeat(dots));
+        let label = format!("`{}{}`", ".".repeat(dots), banned_module(entry, &imported));
         out.push(Diagnostic::new(&row.rule, stmt.range(), row.message(&label)));
     }
 }
@@ -63,20 +62,35 @@ pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     }
     if let Some(module) = loaded_module(site) {
-        if let Some(row) = ROWS.iter().find(|row| row.prefix_of(&module).is_some()) {
-            out.push(Diagnostic::new(
-                &row.rule,
-                site.call.range(),
-                row.message(&format!("`{module}`")),
-            ));
+        if let Some((row, entry)) = find(&module) {
+            let label = format!("`{}`", banned_module(entry, &module));
+            out.push(Diagnostic::new(&row.rule, site.call.range(), row.message(&label)));
         }
         return;
     }
-    let Some(row) = ROWS.iter().find(|row: &&&Banned| row.exact(&site.qualname).is_some()) else {
-        return;
-    };
-    let label = crate::rules::banned_calls::check::callee_label(cx, site);
-    out.push(Diagnostic::new(&row.rule, site.call.range(), row.message(&label)));
+    if let Some(row) = ROWS.iter().find(|row| row.exact(&site.qualname).is_some()) {
+        out.push(Diagnostic::new(
+            &row.rule,
+            site.call.range(),
+            row.message(&callee_label(cx, site)),
+        ));
+    }
+}
+
+/// The row and entry banning the imported name `imported`.
+fn find(imported: &str) -> Option<(&'static Banned, &'static Entry)> {
+    ROWS.iter().find_map(|row| Some((*row, row.prefix_of(imported)?)))
+}
+
+/// The banned module an import reaches, for the message: the entry when the
+/// import is inside it (`from xml.sax.saxutils import escape` is about
+/// `xml.sax`, not about `escape`), else the imported name itself, which is
+/// the entry or extends its name (`pickle5`, `xmlrpclib`).
+fn banned_module<'a>(entry: &'a Entry, imported: &'a str) -> &'a str {
+    match imported.strip_prefix(entry.name) {
+        Some(rest) if rest.starts_with('.') => entry.name,
+        _ => imported,
+    }
 }
 
 /// The module a dynamic import call loads, when it is a string literal.

@@ -305,13 +305,15 @@ banned! {
             "Crypto.Signature",
             "Crypto.Util",
         ],
-        message: "{name} is part of PyCrypto, which is unmaintained and has known vulnerabilities",
+        message: "{name} is PyCrypto's namespace, a library unmaintained since 2013",
         why: "PyCrypto has had no release since 2013 and carries unfixed vulnerabilities (such as the \
               heap overflow CVE-2013-7459 in its AES code), so whatever it encrypts, signs or generates keys \
-              for rests on code nobody patches.",
+              for rests on code nobody patches. PyCryptodome, which is maintained, installs under the same \
+              `Crypto` name: if the project requires `pycryptodome` and not `pycrypto`, the import is fine, \
+              and importing from `Cryptodome` (`pycryptodomex`) says so unambiguously.",
         example: "from Crypto.Cipher import AES\n\ncipher = AES.new(key, AES.MODE_CBC, iv)",
         use_instead: "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\nciphertext = AESGCM(key).encrypt(nonce, data, None)",
-        fix: "Move to the `cryptography` library (pyca), which OpenStack already depends on.",
+        fix: "Move to the `cryptography` library (pyca), which OpenStack already depends on, or at least to PyCryptodome imported as `Cryptodome`.",
         references: &["https://cryptography.io/", "https://nvd.nist.gov/vuln/detail/CVE-2013-7459"],
     }
 }
