@@ -52,16 +52,6 @@ impl Banned {
     }
 }
 
-/// The replacement for `name`, which matched `entry`: `entry.instead` plus
-/// whatever `name` adds after the entry (`xml.sax.parse` under the entry
-/// `xml.sax` => `defusedxml.sax` becomes `defusedxml.sax.parse`). `None` when
-/// the match did not end on a dot boundary (`xmlrpclib` under `xmlrpc`).
-pub fn replacement(entry: &Entry, name: &str) -> Option<String> {
-    let instead = entry.instead?;
-    let rest = name.get(entry.name.len()..)?;
-    (rest.is_empty() || rest.starts_with('.')).then(|| format!("{instead}{rest}"))
-}
-
 /// Writes a [`Banned`] row. Every blacklist match is reported with HIGH
 /// confidence (Bandit's `report_issue`), and every row is on by default.
 ///

@@ -2,7 +2,6 @@
 
 use ruff_text_size::Ranged;
 
-use super::blacklist::replacement;
 use super::table::ROWS;
 use crate::rules::{CallSite, Context, Diagnostic};
 
@@ -18,7 +17,7 @@ pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         };
         let label = callee_label(cx, site);
         let mut diag = Diagnostic::new(&row.rule, site.call.range(), row.message(&label));
-        if let Some(instead) = replacement(entry, &site.qualname) {
+        if let Some(instead) = entry.instead {
             diag = diag.fix(format!("Use `{instead}` instead of `{}`.", site.qualname));
         }
         out.push(diag);
