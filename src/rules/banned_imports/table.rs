@@ -14,8 +14,9 @@
 //! case) and one name per line; a name must not start with a name of another
 //! row. Imports take no `=> "replacement"`: a safe counterpart rarely has
 //! all the names of a module (`defusedxml.ElementTree` has no `Element`), so
-//! the docs say what to use instead. To add a rule, copy a row, give it the next id, and list it in both
-//! `ROWS` and `RULES` at the end of this file. `cargo test` checks all that.
+//! the docs say what to use instead. To add a rule, copy a row, give it the
+//! next id, and list it in both `ROWS` and `RULES` at the end of this file.
+//! `cargo test` checks all that.
 //!
 //! Bandit 1.9.4 no longer checks B410 (`lxml`) and B414 (PyCryptodome);
 //! neither does vigil.
