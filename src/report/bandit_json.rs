@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::Report;
 use crate::finding::Finding;
-use crate::rules::Level;
+use crate::rules::{Family, Level, Rule};
 
 #[derive(Serialize)]
 struct BanditResult<'a> {
@@ -41,7 +41,16 @@ fn result(f: &Finding) -> BanditResult<'_> {
         line_range: (f.line..=f.end_line).collect(),
         more_info: format!("vigil rule {}", f.rule.id),
         test_id: f.rule.bandit.unwrap_or(f.rule.id),
-        test_name: f.rule.bandit_name.unwrap_or(f.rule.name),
+        test_name: bandit_test_name(f.rule),
+    }
+}
+
+/// Bandit reports every blacklist check (B3xx calls, B4xx imports) under
+/// the one test name `blacklist`; the per-entry name is for `# nosec` only.
+fn bandit_test_name(rule: &Rule) -> &'static str {
+    match rule.family {
+        Family::BannedCalls | Family::BannedImports if rule.bandit.is_some() => "blacklist",
+        _ => rule.bandit_name.unwrap_or(rule.name),
     }
 }
 
