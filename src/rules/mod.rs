@@ -12,10 +12,17 @@ pub mod rule;
 mod banned_calls;
 mod banned_imports;
 mod crypto;
+mod denial_of_service;
+mod exposure;
 mod frameworks;
 mod general;
 mod injection;
+mod leaks;
+mod permissions;
+mod races;
 mod secrets;
+mod taint;
+mod validation;
 
 pub use checker::{CallSite, Context, Diagnostic, Hook, Hooks, ImportSite, On, check_module};
 pub use rule::{Docs, Family, FamilyRules, Level, Rule, Status};

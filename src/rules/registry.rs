@@ -5,9 +5,12 @@ use std::sync::OnceLock;
 
 use super::checker::Hooks;
 use super::rule::{FamilyRules, Rule, Status};
-use super::{banned_calls, banned_imports, crypto, frameworks, general, injection, secrets};
+use super::{
+    banned_calls, banned_imports, crypto, denial_of_service, exposure, frameworks, general, injection, leaks,
+    permissions, races, secrets, taint, validation,
+};
 
-fn families() -> [&'static FamilyRules; 7] {
+fn families() -> [&'static FamilyRules; 14] {
     [
         &general::RULES,
         &secrets::RULES,
@@ -16,6 +19,13 @@ fn families() -> [&'static FamilyRules; 7] {
         &crypto::RULES,
         &injection::RULES,
         &frameworks::RULES,
+        &taint::RULES,
+        &races::RULES,
+        &leaks::RULES,
+        &denial_of_service::RULES,
+        &exposure::RULES,
+        &permissions::RULES,
+        &validation::RULES,
     ]
 }
 

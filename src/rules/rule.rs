@@ -57,6 +57,20 @@ pub enum Family {
     Injection,
     /// Web frameworks, templates, archives and loaders (B2xx, B506, B61x, B7xx).
     Frameworks,
+    /// Untrusted data reaching a dangerous sink, found by dataflow (T-ids).
+    Taint,
+    /// Races: check-then-use, unlocked shared state, lock misuse, lost events (R1xx).
+    Races,
+    /// Resources not released on every path (R2xx).
+    Leaks,
+    /// Crashes and denial of service from input (R3xx).
+    DenialOfService,
+    /// Information exposure: secrets and internals to logs, users, files (R4xx).
+    Exposure,
+    /// Permissions and temporary files (R5xx).
+    Permissions,
+    /// Missing input validation in API handlers (R6xx).
+    Validation,
 }
 
 impl Family {
@@ -69,6 +83,13 @@ impl Family {
             Family::Crypto => "crypto",
             Family::Injection => "injection",
             Family::Frameworks => "frameworks",
+            Family::Taint => "taint",
+            Family::Races => "races",
+            Family::Leaks => "leaks",
+            Family::DenialOfService => "denial-of-service",
+            Family::Exposure => "exposure",
+            Family::Permissions => "permissions",
+            Family::Validation => "validation",
         }
     }
 }

@@ -1,0 +1,5 @@
+//! The `validation` family: no rules yet.
+
+use super::rule::FamilyRules;
+
+pub static RULES: FamilyRules = FamilyRules { rules: &[], hooks: &[] };
