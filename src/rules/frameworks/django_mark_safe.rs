@@ -75,9 +75,14 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                 ))
             } else if flow.var_is_safe(id, cx.line_of(site.call), 0) {
                 return;
-            } else {
+            } else if flow.is_assigned_before(id, cx.line_of(site.call)) {
                 Some(format!(
                     "Not every assignment to `{id}` before this call is a string literal or a safe name."
+                ))
+            } else {
+                Some(format!(
+                    "`{id}` is not assigned in `{}` before this call (assignments in other scopes are not followed).",
+                    flow.scope.name()
                 ))
             }
         }
@@ -105,7 +110,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         &RULE,
         site.call.range(),
         format!(
-            "`{callee}` skips HTML escaping for `{shown}`, which is not built from literals only"
+            "`{callee}` skips HTML escaping for `{shown}`, not proven to be built from literals"
         ),
     );
     if let Some(detail) = detail {
@@ -217,6 +222,20 @@ impl<'a, 'c> Flow<'a, 'c> {
             Stmt::ClassDef(c) => self.cx.line_of(&c.name),
             _ => self.cx.line_of(stmt),
         }
+    }
+
+    /// Whether a statement of the scope starting before line `until`
+    /// assigns `id` (for the explanation of a finding).
+    fn is_assigned_before(&self, id: &str, until: u32) -> bool {
+        self.scope
+            .body()
+            .iter()
+            .take_while(|s| self.stmt_line(s) < until)
+            .any(|s| match is_assigned(s, id) {
+                Assigned::Nothing => false,
+                Assigned::Branches(found) => !found.is_empty(),
+                _ => true,
+            })
     }
 
     /// `evaluate_var`: whether every assignment to `id` in the scope's

@@ -110,13 +110,19 @@ struct ShallowestAutoescape<'a> {
 }
 
 impl<'a> SourceOrderVisitor<'a> for ShallowestAutoescape<'a> {
-    fn enter_node(&mut self, _node: AnyNodeRef<'a>) -> TraversalSignal {
-        self.depth += 1;
+    // Python's `Call` holds its arguments directly; ruff's `Arguments` node
+    // adds a level that `ast.walk` does not have, so it does not count.
+    fn enter_node(&mut self, node: AnyNodeRef<'a>) -> TraversalSignal {
+        if !node.is_arguments() {
+            self.depth += 1;
+        }
         TraversalSignal::Traverse
     }
 
-    fn leave_node(&mut self, _node: AnyNodeRef<'a>) {
-        self.depth -= 1;
+    fn leave_node(&mut self, node: AnyNodeRef<'a>) {
+        if !node.is_arguments() {
+            self.depth -= 1;
+        }
     }
 
     fn visit_keyword(&mut self, keyword: &'a Keyword) {

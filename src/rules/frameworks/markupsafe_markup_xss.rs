@@ -1,5 +1,6 @@
 //! S704 unsafe-markup-use (Bandit B704).
 
+use ruff_python_ast::{Expr, Operator};
 use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
@@ -41,8 +42,55 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     }
     let name = cx.snippet(&*site.call.func);
+    let fix = mechanical_fix(cx, &name, arg).unwrap_or_else(|| {
+        format!("Keep the template literal and interpolate through it: `{name}(\"...{{}}...\").format(value)` escapes `value`.")
+    });
     out.push(
-        Diagnostic::new(&RULE, site.call.range(), format!("`{name}` marks `{}` as safe HTML without escaping it", cx.snippet(arg)))
-            .fix(format!("Keep the template literal and interpolate through it: `{name}(\"...{{}}...\").format(value)` escapes `value`.")),
+        Diagnostic::new(
+            &RULE,
+            site.call.range(),
+            format!(
+                "`{name}` marks `{}` as safe HTML without escaping it",
+                cx.snippet(arg)
+            ),
+        )
+        .fix(fix),
     );
+}
+
+/// `Markup("<b>{}</b>".format(x))` becomes `Markup("<b>{}</b>").format(x)`
+/// and `Markup("<b>%s</b>" % x)` becomes `Markup("<b>%s</b>") % x`: the same
+/// text, with the interpolated values escaped.
+fn mechanical_fix(cx: &Context, name: &str, arg: &Expr) -> Option<String> {
+    let replacement = match arg {
+        Expr::Call(call) => {
+            let Expr::Attribute(attr) = &*call.func else {
+                return None;
+            };
+            if attr.attr.as_str() != "format" || !matches!(*attr.value, Expr::StringLiteral(_)) {
+                return None;
+            }
+            format!(
+                "{name}({}).format{}",
+                cx.source(&*attr.value),
+                cx.source(&call.arguments)
+            )
+        }
+        Expr::BinOp(binop)
+            if binop.op == Operator::Mod && matches!(*binop.left, Expr::StringLiteral(_)) =>
+        {
+            format!(
+                "{name}({}) % {}",
+                cx.source(&*binop.left),
+                cx.source(&*binop.right)
+            )
+        }
+        _ => return None,
+    };
+    if replacement.contains('\n') || replacement.chars().count() > 100 {
+        return None;
+    }
+    Some(format!(
+        "Use `{replacement}`, which escapes the interpolated values."
+    ))
 }

@@ -75,7 +75,15 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         .detail("The member list is not a filtering call, so nothing here shows that paths and links were validated.")
         .severity(Level::Medium)
         .confidence(Level::Medium),
-        None => Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` extracts every archive member unchecked")),
+        None => match site.keyword("filter") {
+            Some(filter) => Diagnostic::new(
+                &RULE,
+                site.call.range(),
+                format!("`{callee}` extracts with `filter={}` instead of `'data'`", cx.snippet(filter)),
+            )
+            .detail("Only the `data` filter also refuses links pointing out of the target, device files and unsafe modes."),
+            None => Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` extracts every archive member unchecked")),
+        },
     };
     out.push(diag.fix(fix));
 }

@@ -24,7 +24,8 @@ pub static RULE: Rule = Rule {
               characters in a different order than the interpreter reads them (the Trojan Source \
               attack, CVE-2021-42574): a reviewer sees a comment or a closed string where Python sees \
               code, so a patch can pass review while doing something else.",
-        example: "if access_level != 'none\u{202e}\u{2066}':  # Check if admin \u{2069}\u{2066}' and access_level != 'user",
+        example: "# <RLO>, <LRI> and <PDI> stand for U+202E, U+2066 and U+2069, which are invisible:\n\
+                  if access_level != 'none<RLO><LRI>':  # Check if admin <PDI><LRI>' and access_level != 'user",
         use_instead: "if access_level != 'none':  # Check if admin",
         fix: "Delete the control characters; if right-to-left text is really needed in a string, write it with `\\u` escapes.",
         references: &[
