@@ -1,0 +1,160 @@
+//! What Bandit's plugin `Context` answers about a call, computed the way
+//! Bandit computes it, for the checks of this family that gate on imports or
+//! compare an argument's "value" with a name.
+//!
+//! Three things differ from vigil's own [`Context`] queries and matter for
+//! parity:
+//! - Bandit's `imports` is a flat set of what the module imported so far
+//!   (`import a.b` and `from a import b` both give `a.b`); plugins ask whether
+//!   a module is in it exactly or whether a string occurs in one of its entries.
+//! - Bandit's qualified name keeps the attributes of a chain rooted in a call
+//!   (`tarfile.open(p).extractall` is `.extractall`), where
+//!   [`Context::qualified_name`] gives up.
+//! - Bandit compares an argument with a string through `_get_literal_value`:
+//!   an attribute stands for its last name, a name for its identifier, `True`
+//!   for the string `"True"`.
+
+use std::borrow::Cow;
+
+use ruff_python_ast::statement_visitor::{self, StatementVisitor};
+use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_text_size::{Ranged, TextSize};
+
+use crate::rules::{CallSite, Context};
+
+/// Bandit's `call_function_name_qual`: the resolved dotted name of the callee,
+/// with the attributes of a chain rooted in a call or subscript kept after an
+/// empty root (`.extractall`); empty for any other callee.
+pub fn qualname<'s>(cx: &Context, site: &'s CallSite) -> Cow<'s, str> {
+    if site.qualname.is_empty() {
+        Cow::Owned(expr_qualname(cx, &site.call.func))
+    } else {
+        Cow::Borrowed(&site.qualname)
+    }
+}
+
+fn expr_qualname(cx: &Context, expr: &Expr) -> String {
+    if let Some(name) = cx.qualified_name(expr) {
+        return name;
+    }
+    match expr {
+        Expr::Attribute(attr) => {
+            format!("{}.{}", expr_qualname(cx, &attr.value), attr.attr.as_str())
+        }
+        _ => String::new(),
+    }
+}
+
+/// Bandit's `call_function_name`: the last segment of [`qualname`].
+pub fn call_name<'s>(cx: &Context, site: &'s CallSite) -> Cow<'s, str> {
+    match qualname(cx, site) {
+        Cow::Borrowed(q) => Cow::Borrowed(q.rsplit('.').next().unwrap_or("")),
+        Cow::Owned(q) => Cow::Owned(q.rsplit('.').next().unwrap_or("").to_string()),
+    }
+}
+
+/// The segments of Bandit's qualified name, for the plugins that ask whether
+/// `jinja2` or `yaml` is one of them.
+pub fn has_segment(qualname: &str, segment: &str) -> bool {
+    qualname.split('.').any(|s| s == segment)
+}
+
+/// Whether an import statement before `call` brought in an entry of Bandit's
+/// `imports` set satisfying `pred`.
+fn any_import_before(cx: &Context, call: &ExprCall, pred: &dyn Fn(&str) -> bool) -> bool {
+    let mut finder = ImportFinder {
+        before: call.start(),
+        pred,
+        found: false,
+    };
+    finder.visit_body(&cx.module.parsed.syntax().body);
+    finder.found
+}
+
+/// `is_module_imported_exact(module)`: `import module` (aliased or not) before
+/// the call.
+pub fn imported_exact(cx: &Context, call: &ExprCall, module: &str) -> bool {
+    any_import_before(cx, call, &|m| m == module)
+}
+
+/// `is_module_imported_like(needle)`: `needle` occurs in an imported name
+/// (`flask` matches `flask_restful.Api`).
+pub fn imported_like(cx: &Context, call: &ExprCall, needle: &str) -> bool {
+    any_import_before(cx, call, &|m| m.contains(needle))
+}
+
+/// `module` itself or one of its members or submodules was imported before
+/// the call. Bandit's plugins that gate on [`imported_exact`] miss
+/// `from yaml import load`; the rules that deliberately fix that use this.
+pub fn imported_module_or_member(cx: &Context, call: &ExprCall, module: &str) -> bool {
+    any_import_before(cx, call, &|m| {
+        m == module
+            || m.strip_prefix(module)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+struct ImportFinder<'p> {
+    before: TextSize,
+    pred: &'p dyn Fn(&str) -> bool,
+    found: bool,
+}
+
+impl<'a> StatementVisitor<'a> for ImportFinder<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found || stmt.start() >= self.before {
+            return;
+        }
+        match stmt {
+            Stmt::Import(import) => {
+                self.found = import.names.iter().any(|a| (self.pred)(a.name.as_str()));
+            }
+            Stmt::ImportFrom(import) => {
+                self.found = import.names.iter().any(|a| match &import.module {
+                    Some(module) => {
+                        (self.pred)(&format!("{}.{}", module.as_str(), a.name.as_str()))
+                    }
+                    // `from . import x`: Bandit records `x` as if `import x`.
+                    None => (self.pred)(a.name.as_str()),
+                });
+            }
+            _ => statement_visitor::walk_stmt(self, stmt),
+        }
+    }
+}
+
+/// Bandit's view of an argument when a plugin compares it with a string
+/// (`_get_literal_value`, with attributes standing for their last name):
+/// `yaml.SafeLoader` is `SafeLoader`, a name is its identifier, a string its
+/// value, `True`/`False`/`None` their spelling. `None` for anything else.
+pub fn text_value(expr: &Expr) -> Option<Cow<'_, str>> {
+    match expr {
+        Expr::Attribute(attr) => Some(Cow::Borrowed(attr.attr.as_str())),
+        Expr::Name(name) => Some(Cow::Borrowed(name.id.as_str())),
+        Expr::StringLiteral(s) => Some(Cow::Borrowed(s.value.to_str())),
+        Expr::BooleanLiteral(b) => Some(Cow::Borrowed(if b.value { "True" } else { "False" })),
+        Expr::NoneLiteral(_) => Some(Cow::Borrowed("None")),
+        _ => None,
+    }
+}
+
+/// Whether `expr` is what Python's `ast` calls a `Constant`.
+pub fn is_ast_constant(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_)
+    )
+}
+
+/// `check_call_arg_value(name, "True")`: the keyword is the constant `True`
+/// (or the string `"True"`, which Bandit cannot tell apart).
+pub fn keyword_is_true(site: &CallSite, name: &str) -> bool {
+    site.keyword(name)
+        .and_then(text_value)
+        .is_some_and(|v| v == "True")
+}
