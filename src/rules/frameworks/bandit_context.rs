@@ -88,9 +88,7 @@ pub fn imported_like(cx: &Context, call: &ExprCall, needle: &str) -> bool {
 /// `from yaml import load`; the rules that deliberately fix that use this.
 pub fn imported_module_or_member(cx: &Context, call: &ExprCall, module: &str) -> bool {
     any_import_before(cx, call, &|m| {
-        m == module
-            || m.strip_prefix(module)
-                .is_some_and(|rest| rest.starts_with('.'))
+        m == module || m.strip_prefix(module).is_some_and(|rest| rest.starts_with('.'))
     })
 }
 
@@ -111,9 +109,7 @@ impl<'a> StatementVisitor<'a> for ImportFinder<'_> {
             }
             Stmt::ImportFrom(import) => {
                 self.found = import.names.iter().any(|a| match &import.module {
-                    Some(module) => {
-                        (self.pred)(&format!("{}.{}", module.as_str(), a.name.as_str()))
-                    }
+                    Some(module) => (self.pred)(&format!("{}.{}", module.as_str(), a.name.as_str())),
                     // `from . import x`: Bandit records `x` as if `import x`.
                     None => (self.pred)(a.name.as_str()),
                 });
@@ -154,7 +150,5 @@ pub fn is_ast_constant(expr: &Expr) -> bool {
 /// `check_call_arg_value(name, "True")`: the keyword is the constant `True`
 /// (or the string `"True"`, which Bandit cannot tell apart).
 pub fn keyword_is_true(site: &CallSite, name: &str) -> bool {
-    site.keyword(name)
-        .and_then(text_value)
-        .is_some_and(|v| v == "True")
+    site.keyword(name).and_then(text_value).is_some_and(|v| v == "True")
 }

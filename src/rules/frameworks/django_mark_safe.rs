@@ -57,9 +57,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(arg) = site.arg(0).or_else(|| site.keyword("s")) else {
         return;
     };
-    if matches!(arg, Expr::StringLiteral(_))
-        || !imported_like(cx, site.call, "django.utils.safestring")
-    {
+    if matches!(arg, Expr::StringLiteral(_)) || !imported_like(cx, site.call, "django.utils.safestring") {
         return;
     }
     let flow = Flow::new(cx);
@@ -92,9 +90,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             }
             Some("Only `'literal'.format(...)` with literal or safe-name arguments (and no keywords) is known to be safe.".to_string())
         }
-        Expr::BinOp(binop)
-            if binop.op == Operator::Mod && matches!(*binop.left, Expr::StringLiteral(_)) =>
-        {
+        Expr::BinOp(binop) if binop.op == Operator::Mod && matches!(*binop.left, Expr::StringLiteral(_)) => {
             let args: Vec<&Expr> = match &*binop.right {
                 Expr::Tuple(t) => t.elts.iter().collect(),
                 other => vec![other],
@@ -109,9 +105,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let mut diag = Diagnostic::new(
         &RULE,
         site.call.range(),
-        format!(
-            "`{callee}` skips HTML escaping for `{shown}`, not proven to be built from literals"
-        ),
+        format!("`{callee}` skips HTML escaping for `{shown}`, not proven to be built from literals"),
     );
     if let Some(detail) = detail {
         diag = diag.detail(detail);
@@ -168,11 +162,7 @@ impl<'a> Scope<'a> {
     fn is_param(&self, id: &str) -> bool {
         match self {
             Scope::Module(_) => false,
-            Scope::Function(f) => f
-                .parameters
-                .args
-                .iter()
-                .any(|p| p.parameter.name.as_str() == id),
+            Scope::Function(f) => f.parameters.args.iter().any(|p| p.parameter.name.as_str() == id),
         }
     }
 
@@ -262,9 +252,7 @@ impl<'a, 'c> Flow<'a, 'c> {
                 Assigned::Branches(found) => {
                     let all_safe = found.iter().all(|a| match a {
                         Assigned::Value(Expr::StringLiteral(_)) => true,
-                        Assigned::Value(Expr::Name(name)) => {
-                            self.var_is_safe(name.id.as_str(), line, depth + 1)
-                        }
+                        Assigned::Value(Expr::Name(name)) => self.var_is_safe(name.id.as_str(), line, depth + 1),
                         _ => false,
                     });
                     if !all_safe {
@@ -283,17 +271,10 @@ impl<'a, 'c> Flow<'a, 'c> {
         let Expr::Attribute(attr) = &*call.func else {
             return false;
         };
-        if attr.attr.as_str() != "format"
-            || !is_ast_constant(&attr.value)
-            || !call.arguments.keywords.is_empty()
-        {
+        if attr.attr.as_str() != "format" || !is_ast_constant(&attr.value) || !call.arguments.keywords.is_empty() {
             return false;
         }
-        self.format_args_are_safe(
-            call.arguments.args.iter().collect(),
-            self.cx.line_of(call),
-            depth,
-        )
+        self.format_args_are_safe(call.arguments.args.iter().collect(), self.cx.line_of(call), depth)
     }
 
     /// The argument loop of `evaluate_call`, shared with `template % args`

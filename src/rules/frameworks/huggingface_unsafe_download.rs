@@ -36,10 +36,7 @@ pub static RULE: Rule = Rule {
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let qualname = qualname(cx, site);
     let func = qualname.rsplit('.').next().unwrap_or("");
-    let Some((_, library)) = HUGGINGFACE_DOWNLOADERS
-        .iter()
-        .find(|(name, _)| *name == func)
-    else {
+    let Some((_, library)) = HUGGINGFACE_DOWNLOADERS.iter().find(|(name, _)| *name == func) else {
         return;
     };
     if !has_segment(&qualname, library) {
@@ -48,11 +45,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     // A revision computed at run time cannot be judged: Bandit trusts it.
     let revision = site.keyword("revision");
     let commit_id = site.keyword("commit_id");
-    if revision
-        .into_iter()
-        .chain(commit_id)
-        .any(|v| !is_ast_constant(v))
-    {
+    if revision.into_iter().chain(commit_id).any(|v| !is_ast_constant(v)) {
         return;
     }
     let pinned = revision.filter(|v| truthy(v)).or(commit_id);
@@ -81,11 +74,9 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         ),
         None => format!("`{callee}` downloads from the Hub without pinning `revision=`"),
     };
-    out.push(
-        Diagnostic::new(&RULE, site.call.range(), message).fix(format!(
-            "Pass `revision=\"<commit sha>\"` to `{callee}`, the commit you reviewed."
-        )),
-    );
+    out.push(Diagnostic::new(&RULE, site.call.range(), message).fix(format!(
+        "Pass `revision=\"<commit sha>\"` to `{callee}`, the commit you reviewed."
+    )));
 }
 
 /// Python's truth value of the constant, as `revision or commit_id` uses it

@@ -43,8 +43,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     }
     let callee = cx.snippet(&*site.call.func);
-    let fix =
-        format!("Pass `autoescape=select_autoescape(['html', 'xml'])` (or `True`) to `{callee}`.");
+    let fix = format!("Pass `autoescape=select_autoescape(['html', 'xml'])` (or `True`) to `{callee}`.");
     let diag = match first_autoescape(site.call).map(|k| &k.value) {
         None => Diagnostic::new(
             &RULE,
@@ -61,10 +60,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         Some(value) => Diagnostic::new(
             &RULE,
             site.call.range(),
-            format!(
-                "`{callee}` sets `autoescape={}`, which may be off",
-                cx.snippet(value)
-            ),
+            format!("`{callee}` sets `autoescape={}`, which may be off", cx.snippet(value)),
         )
         .confidence(Level::Medium),
     };
@@ -86,10 +82,7 @@ fn first_autoescape(call: &ExprCall) -> Option<&Keyword> {
     if let Some(k) = call.arguments.keywords.iter().find(|k| is_autoescape(k)) {
         return Some(k);
     }
-    let mut finder = ShallowestAutoescape {
-        depth: 0,
-        best: None,
-    };
+    let mut finder = ShallowestAutoescape { depth: 0, best: None };
     finder.visit_expr(&call.func);
     for arg in &call.arguments.args {
         finder.visit_expr(arg);

@@ -41,10 +41,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     }
     // Bandit flags every Template; one whose default filters HTML- or
     // XML-escape every expression is what this rule asks for, so it passes.
-    if site
-        .keyword("default_filters")
-        .is_some_and(escapes_by_default)
-    {
+    if site.keyword("default_filters").is_some_and(escapes_by_default) {
         return;
     }
     let callee = cx.snippet(&*site.call.func);

@@ -49,10 +49,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             &RULE,
             site.call.range(),
-            format!(
-                "`{name}` marks `{}` as safe HTML without escaping it",
-                cx.snippet(arg)
-            ),
+            format!("`{name}` marks `{}` as safe HTML without escaping it", cx.snippet(arg)),
         )
         .fix(fix),
     );
@@ -76,21 +73,13 @@ fn mechanical_fix(cx: &Context, name: &str, arg: &Expr) -> Option<String> {
                 cx.source(&call.arguments)
             )
         }
-        Expr::BinOp(binop)
-            if binop.op == Operator::Mod && matches!(*binop.left, Expr::StringLiteral(_)) =>
-        {
-            format!(
-                "{name}({}) % {}",
-                cx.source(&*binop.left),
-                cx.source(&*binop.right)
-            )
+        Expr::BinOp(binop) if binop.op == Operator::Mod && matches!(*binop.left, Expr::StringLiteral(_)) => {
+            format!("{name}({}) % {}", cx.source(&*binop.left), cx.source(&*binop.right))
         }
         _ => return None,
     };
     if replacement.contains('\n') || replacement.chars().count() > 100 {
         return None;
     }
-    Some(format!(
-        "Use `{replacement}`, which escapes the interpolated values."
-    ))
+    Some(format!("Use `{replacement}`, which escapes the interpolated values."))
 }

@@ -33,10 +33,8 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if !matches!(
-        site.qualname.as_str(),
-        "torch.load" | "torch.serialization.load"
-    ) || keyword_is_true(site, "weights_only")
+    if !matches!(site.qualname.as_str(), "torch.load" | "torch.serialization.load")
+        || keyword_is_true(site, "weights_only")
     {
         return;
     }

@@ -7,13 +7,7 @@
 /// Django's `django.utils.safestring` callables that mark a string as safe
 /// HTML (S703, Bandit's `affected_functions`). Matched by the callee's last
 /// name.
-pub const MARK_SAFE_FUNCTIONS: &[&str] = &[
-    "SafeBytes",
-    "SafeString",
-    "SafeText",
-    "SafeUnicode",
-    "mark_safe",
-];
+pub const MARK_SAFE_FUNCTIONS: &[&str] = &["SafeBytes", "SafeString", "SafeText", "SafeUnicode", "mark_safe"];
 
 /// Hugging Face downloaders (S615): a callee's last name and the library
 /// that must appear in its qualified name.
@@ -66,10 +60,7 @@ mod tests {
 
     #[test]
     fn bidi_names() {
-        assert_eq!(
-            bidi_control_name('\u{202e}'),
-            Some("RIGHT-TO-LEFT OVERRIDE")
-        );
+        assert_eq!(bidi_control_name('\u{202e}'), Some("RIGHT-TO-LEFT OVERRIDE"));
         assert_eq!(bidi_control_name('a'), None);
     }
 }

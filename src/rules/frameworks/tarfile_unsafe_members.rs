@@ -41,10 +41,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if !call_name(cx, site).contains("extractall") || !imported_exact(cx, site.call, "tarfile") {
         return;
     }
-    if site
-        .keyword("filter")
-        .is_some_and(|f| is_data_filter(cx, f))
-    {
+    if site.keyword("filter").is_some_and(|f| is_data_filter(cx, f)) {
         return;
     }
     let callee = cx.snippet(&*site.call.func);
@@ -70,7 +67,10 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         Some(members) => Diagnostic::new(
             &RULE,
             site.call.range(),
-            format!("`{callee}` extracts `members={}` without a visible check of them", cx.snippet(members)),
+            format!(
+                "`{callee}` extracts `members={}` without a visible check of them",
+                cx.snippet(members)
+            ),
         )
         .detail("The member list is not a filtering call, so nothing here shows that paths and links were validated.")
         .severity(Level::Medium)
@@ -79,10 +79,19 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             Some(filter) => Diagnostic::new(
                 &RULE,
                 site.call.range(),
-                format!("`{callee}` extracts with `filter={}` instead of `'data'`", cx.snippet(filter)),
+                format!(
+                    "`{callee}` extracts with `filter={}` instead of `'data'`",
+                    cx.snippet(filter)
+                ),
             )
-            .detail("Only the `data` filter also refuses links pointing out of the target, device files and unsafe modes."),
-            None => Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` extracts every archive member unchecked")),
+            .detail(
+                "Only the `data` filter also refuses links pointing out of the target, device files and unsafe modes.",
+            ),
+            None => Diagnostic::new(
+                &RULE,
+                site.call.range(),
+                format!("`{callee}` extracts every archive member unchecked"),
+            ),
         },
     };
     out.push(diag.fix(fix));

@@ -72,11 +72,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn diagnostic((_, range, names): (u32, TextRange, Vec<String>)) -> Diagnostic {
-    let plural = if names.len() == 1 {
-        "character"
-    } else {
-        "characters"
-    };
+    let plural = if names.len() == 1 { "character" } else { "characters" };
     Diagnostic::new(&RULE, range, format!("line contains bidirectional control {plural} {}", names.join(", ")))
         .detail("The line may display in a different order than Python reads it: review it in a viewer that shows control characters.")
         .fix("Remove the control characters, or spell them as `\\u` escapes inside a string if they are data.")

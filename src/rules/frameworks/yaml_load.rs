@@ -63,8 +63,5 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             cx.snippet(&*site.call.func)
         ),
     };
-    out.push(
-        Diagnostic::new(&RULE, site.call.range(), message)
-            .fix(format!("Use `yaml.safe_load({stream})`.")),
-    );
+    out.push(Diagnostic::new(&RULE, site.call.range(), message).fix(format!("Use `yaml.safe_load({stream})`.")));
 }
