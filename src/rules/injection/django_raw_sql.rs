@@ -53,7 +53,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         &RULE,
         site.call.range(),
         format!(
-            "`RawSQL` is given SQL built at run time: `{}`",
+            "`RawSQL` is given SQL that is not a string literal: `{}`",
             cx.snippet(sql)
         ),
     ));

@@ -12,9 +12,12 @@
 //! The confidence is MEDIUM when the built string is passed directly as a
 //! positional argument of a call named `execute` or `executemany`, except for
 //! `.replace(...)`, always LOW.
+//!
+//! One deliberate difference: an f-string with no replacement field
+//! (`f"SELECT * FROM t"`) is a constant and is not reported.
 
 use ruff_python_ast::{Expr, ExprFString, ExprStringLiteral, InterpolatedStringElement, Operator};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::TextRange;
 
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -65,18 +68,18 @@ pub fn check(cx: &Context, expr: &Expr, out: &mut Vec<Diagnostic>) {
         format!(
             "SQL query built with {}: `{}`",
             found.how,
-            cx.snippet(&found.built)
+            snippet(cx, found.built)
         ),
     );
     if let Some(call) = found.execute {
         if found.how == How::Replace {
             diag = diag.detail(format!(
-                "`str.replace()` puts the value into the query text that `{}` runs, unquoted.",
+                "`str.replace()` puts the value unquoted into the query that `{}` runs.",
                 cx.snippet(&*call.func)
             ));
         } else {
             diag = diag.confidence(Level::Medium).detail(format!(
-                "The query goes straight into `{}`: a quote in any formatted value changes the statement.",
+                "The query goes straight into `{}`, hence MEDIUM confidence.",
                 cx.snippet(&*call.func)
             ));
         }
@@ -113,7 +116,7 @@ struct Found<'a> {
     /// The node Bandit reports.
     report: TextRange,
     /// The expression that builds the query, for the message.
-    built: TextRange,
+    built: &'a Expr,
     how: How,
     /// The `execute`/`executemany` call the query is passed to, if any.
     execute: Option<&'a ruff_python_ast::ExprCall>,
@@ -138,7 +141,7 @@ fn string_in_expression<'a>(cx: &Context<'a>, string: &'a ExprStringLiteral) -> 
             Some(Found {
                 statement: pieces.join(" "),
                 report: string.range,
-                built: stack[root].range(),
+                built: stack[root],
                 how: How::Operator(binop.op),
                 execute: execute_call(stack, python_parent(stack, root)),
             })
@@ -147,9 +150,9 @@ fn string_in_expression<'a>(cx: &Context<'a>, string: &'a ExprStringLiteral) -> 
             // Bandit's wrapper is the parent of the attribute's parent:
             // `execute("...".format(x))`, Call -> Call -> Attribute -> Str.
             let (wrapper, built) = match python_parent(stack, parent) {
-                Parent::Expr(call) => (python_parent(stack, call), stack[call].range()),
-                Parent::Keyword(call) => (Parent::Expr(call), attr.range),
-                Parent::Other => (Parent::Other, attr.range),
+                Parent::Expr(call) => (python_parent(stack, call), stack[call]),
+                Parent::Keyword(call) => (Parent::Expr(call), stack[parent]),
+                Parent::Other => (Parent::Other, stack[parent]),
             };
             let how = if attr.attr.as_str() == "replace" {
                 How::Replace
@@ -168,10 +171,12 @@ fn string_in_expression<'a>(cx: &Context<'a>, string: &'a ExprStringLiteral) -> 
     }
 }
 
-/// An f-string: its literal pieces, as one statement.
+/// An f-string: its literal pieces, as one statement. Unlike Bandit, an
+/// f-string without a replacement field is left alone: it is a constant.
 fn fstring_statement<'a>(cx: &Context<'a>, fstring: &'a ExprFString) -> Option<Found<'a>> {
     let mut statement = String::new();
     let mut has_literal = false;
+    let mut has_field = false;
     for part in fstring.value.iter() {
         match part {
             ruff_python_ast::FStringPart::Literal(literal) => {
@@ -187,6 +192,7 @@ fn fstring_statement<'a>(cx: &Context<'a>, fstring: &'a ExprFString) -> Option<F
                         }
                         // `f"{x=}"` holds the text `x=` as a literal piece.
                         InterpolatedStringElement::Interpolation(interpolation) => {
+                            has_field = true;
                             if let Some(debug) = &interpolation.debug_text {
                                 has_literal = true;
                                 statement.push_str(debug.as_str());
@@ -197,7 +203,7 @@ fn fstring_statement<'a>(cx: &Context<'a>, fstring: &'a ExprFString) -> Option<F
             }
         }
     }
-    if !has_literal {
+    if !has_literal || !has_field {
         return None;
     }
     let stack = &cx.exprs;
@@ -205,10 +211,34 @@ fn fstring_statement<'a>(cx: &Context<'a>, fstring: &'a ExprFString) -> Option<F
     Some(Found {
         statement,
         report: fstring.range,
-        built: fstring.range,
+        built: stack[here],
         how: How::FString,
         execute: execute_call(stack, python_parent(stack, here)),
     })
+}
+
+/// The source of `expr` for a one-line message. An implicitly concatenated
+/// string is shown part by part, without the comments between its lines.
+fn snippet(cx: &Context, expr: &Expr) -> String {
+    let parts: Vec<&str> = match expr {
+        Expr::StringLiteral(s) if s.value.is_implicit_concatenated() => {
+            s.value.iter().map(|p| cx.source(p)).collect()
+        }
+        Expr::FString(f) if f.value.is_implicit_concatenated() => {
+            f.value.iter().map(|p| cx.source(p)).collect()
+        }
+        _ => return cx.snippet(expr),
+    };
+    let text = parts
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
 }
 
 /// Bandit's `concat_string`: the string constants of the `BinOp` tree under
@@ -285,47 +315,28 @@ fn execute_call<'a>(stack: &[&'a Expr], parent: Parent) -> Option<&'a ruff_pytho
 /// newlines:
 /// `select\s.*from\s | delete\s+from\s | insert\s+into\s.*values[\s(] | update\s.*set\s`.
 pub fn looks_like_sql(text: &str) -> bool {
-    let first_end = |word: &str| (0..text.len()).find_map(|at| word_then_space(text, at, word));
-    let later = |from: usize, word: &str, after: fn(char) -> bool| {
+    let positions = || 0..text.len();
+    // The end of the first `word\s` (or `word1\s+word2\s`): a later match
+    // can only leave less room for what follows.
+    let first = |word: &str| positions().find_map(|at| word_then(text, at, word, is_py_space));
+    let first_pair = |one: &str, two: &str| {
+        positions().find_map(|at| {
+            let end = skip_spaces(text, word_then(text, at, one, is_py_space)?);
+            word_then(text, end, two, is_py_space)
+        })
+    };
+    let any_after = |from: usize, word: &str, after: fn(char) -> bool| {
         (from..text.len()).any(|at| word_then(text, at, word, after).is_some())
     };
-    if let Some(end) = first_end("select") {
-        if later(end, "from", is_py_space) {
-            return true;
-        }
-    }
-    let delete_from = (0..text.len()).any(|at| {
-        word_then_space(text, at, "delete")
-            .map(|end| skip_spaces(text, end))
-            .is_some_and(|end| word_then_space(text, end, "from").is_some())
-    });
-    if delete_from {
-        return true;
-    }
-    let insert_into = (0..text.len()).find_map(|at| {
-        word_then_space(text, at, "insert")
-            .map(|end| skip_spaces(text, end))
-            .and_then(|end| word_then_space(text, end, "into"))
-    });
-    if let Some(end) = insert_into {
-        if later(end, "values", |c| is_py_space(c) || c == '(') {
-            return true;
-        }
-    }
-    if let Some(end) = first_end("update") {
-        if later(end, "set", is_py_space) {
-            return true;
-        }
-    }
-    false
+    let values_end = |c: char| is_py_space(c) || c == '(';
+    first("select").is_some_and(|end| any_after(end, "from", is_py_space))
+        || first_pair("delete", "from").is_some()
+        || first_pair("insert", "into").is_some_and(|end| any_after(end, "values", values_end))
+        || first("update").is_some_and(|end| any_after(end, "set", is_py_space))
 }
 
-/// The end of `word` (ASCII, any case) at byte `at` followed by one
-/// whitespace character.
-fn word_then_space(text: &str, at: usize, word: &str) -> Option<usize> {
-    word_then(text, at, word, is_py_space)
-}
-
+/// The end of `word` (ASCII, any case) at byte `at` and of the character
+/// after it, which must pass `after`.
 fn word_then(text: &str, at: usize, word: &str, after: fn(char) -> bool) -> Option<usize> {
     let end = at.checked_add(word.len())?;
     let candidate = text.as_bytes().get(at..end)?;

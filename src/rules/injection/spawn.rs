@@ -4,7 +4,8 @@
 use ruff_python_ast::{Expr, ExprCall, Keyword, Number};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::rules::Context;
+use super::process_functions::Launcher;
+use crate::rules::{CallSite, Context, Diagnostic, Level};
 
 /// The `shell=` keyword of a call (the last one, as Bandit reads them).
 pub fn shell_keyword(call: &ExprCall) -> Option<&Keyword> {
@@ -49,10 +50,18 @@ pub fn command(call: &ExprCall) -> Option<&Expr> {
     call.arguments.args.first()
 }
 
-/// Whether the command is a plain string literal, which Bandit takes as a
-/// sign that nothing is interpolated into it (LOW severity instead of HIGH).
-pub fn is_literal_string(expr: &Expr) -> bool {
-    matches!(expr, Expr::StringLiteral(_))
+/// The command of a call to `launcher`: the first positional argument, or
+/// for the `subprocess` functions their `args=` keyword. Bandit reads only
+/// the positional argument, so `subprocess.run(args=cmd, shell=True)` went
+/// unreported; vigil reads both.
+pub fn command_of<'a>(site: &'a CallSite, launcher: Launcher) -> Option<&'a Expr> {
+    command(site.call).or_else(|| {
+        if launcher == Launcher::Subprocess {
+            site.keyword("args")
+        } else {
+            None
+        }
+    })
 }
 
 /// Where S602, S603, S604 and S609 report. Bandit gives the line of the
@@ -65,6 +74,26 @@ pub fn report_range(cx: &Context, call: &ExprCall) -> TextRange {
         Some(keyword) if cx.line_of(keyword) == cx.line_of(&keyword.value) => keyword.range(),
         Some(keyword) => keyword.value.range(),
         None => call.range(),
+    }
+}
+
+/// Bandit's grading of a command run through a shell (S602, S605): LOW
+/// severity for a literal string, the rule's HIGH otherwise, with a
+/// sentence on what this command is.
+pub fn grade_shell_command(cx: &Context, diag: Diagnostic, command: &Expr) -> Diagnostic {
+    match command {
+        Expr::StringLiteral(_) => diag.severity(Level::Low).detail(
+            "The command is a literal string, hence LOW severity: nothing is injected today, but the shell \
+             is not needed and the first edit that formats a value into the string makes it an injection.",
+        ),
+        Expr::List(_) | Expr::Tuple(_) => diag.detail(
+            "A shell given a list runs only its first element as the command line; the other elements \
+             become arguments of the shell itself, not of the command.",
+        ),
+        _ => diag.detail(format!(
+            "The command `{}` is not a literal string, hence HIGH severity.",
+            cx.snippet(command)
+        )),
     }
 }
 

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         what: "Flags functions that always run their command through a shell: `os.system`, `os.popen*`, \
                `subprocess.getoutput`, `subprocess.getstatusoutput` and the Python 2 `commands` and `popen2` \
                modules. The finding is HIGH severity when the command is computed, LOW when it is a literal string.",
-        why: "These functions hand the whole string to `/bin/sh`, with no way to pass arguments separately: a \
+        why: "`os.system`, `os.popen` and the like hand the whole string to `/bin/sh`, with no way to pass arguments separately: a \
               value formatted into the command that contains `;`, `|`, `&&` or `$(...)` runs further commands \
               with the service's privileges.",
         example: "os.system('iscsiadm -m node -T %s --login' % target_iqn)",
@@ -48,19 +48,11 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         cx.snippet(command)
     );
     let diag = Diagnostic::new(&RULE, site.call.range(), message);
-    let diag = if spawn::is_literal_string(command) {
-        let diag = diag
-            .severity(Level::Low)
-            .detail("The command is a literal string, so nothing is injected today, but the next edit that formats a value into it becomes a command injection.");
-        match spawn::literal_as_argv(command) {
-            Some(argv) => diag.fix(format!("Use `subprocess.run({argv})` (or `processutils.execute(...)` with the same arguments).")),
-            None => diag,
-        }
-    } else {
-        diag.detail(format!(
-            "`{}` is computed at run time: a `;`, `|`, `$(...)` or newline in any value it contains runs another command.",
-            cx.snippet(command)
-        ))
-    };
+    let mut diag = spawn::grade_shell_command(cx, diag, command);
+    if let Some(argv) = spawn::literal_as_argv(command) {
+        diag = diag.fix(format!(
+            "Use `subprocess.run({argv})`, or `processutils.execute(...)` with the same arguments."
+        ));
+    }
     out.push(diag);
 }

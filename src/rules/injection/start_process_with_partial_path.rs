@@ -47,17 +47,17 @@ fn is_full_path(path: &str) -> bool {
 }
 
 pub fn check(_cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if launcher(&site.qualname).is_none() {
+    let Some(launcher) = launcher(&site.qualname) else {
         return;
-    }
-    let Some(mut program) = spawn::command(site.call) else {
+    };
+    let Some(mut program) = spawn::command_of(site, launcher) else {
         return;
     };
     // Some calls take an argument list: its first element is the program.
-    if let Expr::List(list) = program {
-        if let Some(first) = list.elts.first() {
-            program = first;
-        }
+    if let Expr::List(list) = program
+        && let Some(first) = list.elts.first()
+    {
+        program = first;
     }
     let Expr::StringLiteral(literal) = program else {
         return;

@@ -20,8 +20,7 @@ pub static RULE: Rule = Rule {
                `shell=`. The finding is HIGH severity when the command is computed, LOW when it is a literal string.",
         why: "With `shell=True` the command string is parsed by `/bin/sh`: a value formatted into it that \
               contains `;`, `|`, `&&`, a newline or `$(...)` runs further commands with the service's privileges \
-              (root, when the call sits behind privsep or rootwrap). A literal command is safe today but one \
-              `%s` away from an injection.",
+              (root, when the call sits behind privsep or rootwrap).",
         example: "subprocess.check_call('qemu-img resize %s %s' % (path, size), shell=True)",
         use_instead: "processutils.execute('qemu-img', 'resize', path, size)\n\
                       # or, outside OpenStack code:\nsubprocess.check_call(['qemu-img', 'resize', path, str(size)])",
@@ -38,9 +37,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if launcher(&site.qualname) != Some(Launcher::Subprocess) || !spawn::has_shell(site.call) {
         return;
     }
-    // Bandit only looks at a positional command; `args=` is the same
-    // argument passed by keyword, and as exploitable.
-    let Some(command) = spawn::command(site.call).or_else(|| site.keyword("args")) else {
+    let Some(command) = spawn::command_of(site, Launcher::Subprocess) else {
         return;
     };
     let shell = spawn::shell_keyword(site.call)
@@ -52,19 +49,9 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         cx.snippet(command)
     );
     let diag = Diagnostic::new(&RULE, spawn::report_range(cx, site.call), message);
-    let diag = if spawn::is_literal_string(command) {
-        let diag = diag
-            .severity(Level::Low)
-            .detail("The command is a literal string, so nothing is injected today, but the shell is not needed and the next edit that formats a value into it becomes a command injection.");
-        match spawn::literal_as_argv(command) {
-            Some(argv) => diag.fix(format!("Pass `{argv}` and drop `{shell}`.")),
-            None => diag,
-        }
-    } else {
-        diag.detail(format!(
-            "`{}` is computed at run time: a `;`, `|`, `$(...)` or newline in any value it contains runs another command.",
-            cx.snippet(command)
-        ))
-    };
+    let mut diag = spawn::grade_shell_command(cx, diag, command);
+    if let Some(argv) = spawn::literal_as_argv(command) {
+        diag = diag.fix(format!("Pass `{argv}` and drop `{shell}`."));
+    }
     out.push(diag);
 }

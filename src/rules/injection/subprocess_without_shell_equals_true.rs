@@ -40,7 +40,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     }
     let range = spawn::report_range(cx, site.call);
-    let message = match spawn::command(site.call).or_else(|| site.keyword("args")) {
+    let message = match spawn::command_of(site, Launcher::Subprocess) {
         Some(command) if is_constant(command) => {
             format!(
                 "`{}` starts the fixed command `{}`",

@@ -21,10 +21,11 @@ pub static RULE: Rule = Rule {
         what: "Flags shell commands (through `os.system`, `os.popen` and the like, or `subprocess` with \
                `shell=True`) that run `chown`, `chmod`, `tar` or `rsync` with a `*` wildcard.",
         why: "The shell expands `*` into the names of the files in the directory, and these programs read a \
-              file name that starts with `-` as an option. Anyone who can create a file there (a tenant's \
-              upload, an instance's console log directory) names it `--reference=/etc/shadow` for `chown`/`chmod` \
-              or `--checkpoint-action=exec=sh x.sh` for `tar`, and the command runs with the service's \
-              privileges.",
+              file name that starts with `-` as an option. Anyone who can create files there (a tenant's \
+              upload, an instance's console log directory) adds one named `--reference=mine` so that `chown` \
+              or `chmod` give every file the owner or mode of the attacker's file `mine`, or the pair \
+              `--checkpoint=1` and `--checkpoint-action=exec=sh x.sh` so that `tar` runs `x.sh`, with the \
+              service's privileges.",
         example: "os.system('chmod 640 %s/*' % instance_dir)",
         use_instead: "for name in os.listdir(instance_dir):\n    os.chmod(os.path.join(instance_dir, name), 0o640)",
         fix: "List the files in Python (`os.listdir`, `glob.glob`) and act on them with `os.chmod`/`os.chown`, or pass them after `--` in an argument list without a shell.",
@@ -40,15 +41,18 @@ pub static RULE: Rule = Rule {
 const WILDCARD_SENSITIVE: &[&str] = &["chown", "chmod", "tar", "rsync"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let through_shell = match launcher(&site.qualname) {
-        Some(Launcher::Shell) => true,
-        Some(Launcher::Subprocess) => spawn::shell_is_literal_true(site.call),
-        _ => false,
+    let Some(launcher) = launcher(&site.qualname) else {
+        return;
+    };
+    let through_shell = match launcher {
+        Launcher::Shell => true,
+        Launcher::Subprocess => spawn::shell_is_literal_true(site.call),
+        Launcher::NoShell => false,
     };
     if !through_shell {
         return;
     }
-    let Some(command) = spawn::command(site.call) else {
+    let Some(command) = spawn::command_of(site, launcher) else {
         return;
     };
     let Some(text) = command_text(command) else {
@@ -60,17 +64,16 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(program) = WILDCARD_SENSITIVE.iter().find(|p| text.contains(*p)) else {
         return;
     };
-    out.push(
-        Diagnostic::new(
-            &RULE,
-            spawn::report_range(cx, site.call),
-            format!("`{}` runs `{}` through a shell that expands `*` into file names", site.qualname, cx.snippet(command)),
-        )
-        .detail(format!(
-            "A file whose name starts with `-` in the matched directory becomes an option of `{program}` \
-             (e.g. `--reference=...` or `--checkpoint-action=exec=...`)."
-        )),
+    let message = format!(
+        "`{}` passes a shell-expanded `*` to `{program}`: `{}`",
+        site.qualname,
+        cx.snippet(command)
     );
+    out.push(Diagnostic::new(
+        &RULE,
+        spawn::report_range(cx, site.call),
+        message,
+    ));
 }
 
 /// The command as Bandit's `get_call_arg_at_position` renders it: a string
