@@ -13,8 +13,9 @@
 //! positional argument of a call named `execute` or `executemany`, except for
 //! `.replace(...)`, always LOW.
 //!
-//! One deliberate difference: an f-string with no replacement field
-//! (`f"SELECT * FROM t"`) is a constant and is not reported.
+//! Two deliberate differences: an f-string with no replacement field
+//! (`f"SELECT * FROM t"`) is a constant and is not reported, and the text of
+//! a format spec (`f"{x:>10}"`) is not SQL and is not checked.
 
 use ruff_python_ast::{Expr, ExprFString, ExprStringLiteral, InterpolatedStringElement, Operator};
 use ruff_text_size::TextRange;
@@ -335,17 +336,27 @@ pub fn looks_like_sql(text: &str) -> bool {
         || first("update").is_some_and(|end| any_after(end, "set", is_py_space))
 }
 
-/// The end of `word` (ASCII, any case) at byte `at` and of the character
-/// after it, which must pass `after`.
+/// The end of `word` (lowercase ASCII, matched in any case) at byte `at`
+/// and of the character after it, which must pass `after`.
 fn word_then(text: &str, at: usize, word: &str, after: fn(char) -> bool) -> Option<usize> {
-    let end = at.checked_add(word.len())?;
-    let candidate = text.as_bytes().get(at..end)?;
-    if !candidate.eq_ignore_ascii_case(word.as_bytes()) {
-        return None;
+    let mut chars = text.get(at..)?.char_indices();
+    for letter in word.chars() {
+        let (_, c) = chars.next()?;
+        if !same_letter(c, letter) {
+            return None;
+        }
     }
-    // An ASCII match ends on a character boundary.
-    let next = text.get(end..)?.chars().next()?;
-    after(next).then_some(end + next.len_utf8())
+    let (offset, next) = chars.next()?;
+    after(next).then_some(at + offset + next.len_utf8())
+}
+
+/// Python's case-insensitive match of `c` against an ASCII letter: the
+/// other case, plus the long s (`ſ`) for `s` and the dotted and dotless i
+/// (`İ`, `ı`) for `i`.
+fn same_letter(c: char, letter: char) -> bool {
+    c.to_ascii_lowercase() == letter
+        || (letter == 's' && c == '\u{17f}')
+        || (letter == 'i' && matches!(c, '\u{130}' | '\u{131}'))
 }
 
 /// The offset after any whitespace from `at`, for the `\s+` of `delete\s+from`
@@ -391,6 +402,7 @@ mod tests {
             "insert into foo valuesx",
             "UPDATE foo",
             "updated settings",
+            "sélect a from b ",
             "",
             "é",
         ] {
@@ -401,5 +413,8 @@ mod tests {
             "delete from the cache as the first argument"
         ));
         assert!(looks_like_sql("Select from active instances"));
+        // Python's IGNORECASE folds these onto ASCII letters.
+        assert!(looks_like_sql("\u{17f}elect a from b "));
+        assert!(looks_like_sql("\u{130}NSERT \u{131}nto t values(1)"));
     }
 }

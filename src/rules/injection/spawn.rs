@@ -40,9 +40,15 @@ pub fn has_shell(call: &ExprCall) -> bool {
     }
 }
 
-/// Whether `shell=` is the literal `True` (what S609 asks).
+/// Whether `shell=` is `True`, the way S609 asks: Bandit compares the
+/// keyword's literal value with the string `"True"`, so the constant `True`
+/// and the string `'True'` both count, `1` does not.
 pub fn shell_is_literal_true(call: &ExprCall) -> bool {
-    shell_keyword(call).is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value))
+    shell_keyword(call).is_some_and(|k| match &k.value {
+        Expr::BooleanLiteral(b) => b.value,
+        Expr::StringLiteral(s) => s.value.to_str() == "True",
+        _ => false,
+    })
 }
 
 /// The first positional argument: the command.
