@@ -24,13 +24,12 @@ pub static RULE: Rule = Rule {
                `['ls', '-l']`.",
         why: "A bare program name is looked up in `PATH` when the call runs. Whoever can change `PATH` or write \
               to a directory early in it (a virtualenv `bin/`, the current directory, a writable `/usr/local/bin`) \
-              chooses the binary that runs with the service's privileges. Rootwrap filters and privsep do not \
-              help a direct `subprocess` call.",
+              chooses the binary that runs with the service's privileges. Commands run as root through rootwrap \
+              (`exec_dirs`) or a privsep daemon started by sudo (`secure_path`) are resolved in trusted \
+              directories; a call made in the service process itself is not.",
         example: "subprocess.check_output(['qemu-img', 'info', path])",
-        use_instead: "subprocess.check_output(['/usr/bin/qemu-img', 'info', path])\n\
-                      # or in OpenStack code, which runs commands with a controlled PATH:\n\
-                      processutils.execute('qemu-img', 'info', path)",
-        fix: "Name the program by its absolute path, or run it through `processutils.execute`, whose environment the service controls.",
+        use_instead: "subprocess.check_output(['/usr/bin/qemu-img', 'info', path])",
+        fix: "Name the program by its absolute path, or make sure the service's `PATH` holds only root-owned directories.",
         references: &["https://docs.python.org/3/library/subprocess.html#popen-constructor"],
     },
 };
@@ -78,7 +77,7 @@ pub fn check(_cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let mut diag = Diagnostic::new(&RULE, site.call.range(), message);
     if !executable.is_empty() && !executable.contains(['/', '\\']) {
         diag = diag.fix(format!(
-            "Use the absolute path of `{executable}` (e.g. `/usr/bin/{executable}`), or run it through `processutils.execute`."
+            "Name `{executable}` by its absolute path, e.g. `/usr/bin/{executable}`."
         ));
     }
     out.push(diag);

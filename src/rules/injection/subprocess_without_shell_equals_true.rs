@@ -21,8 +21,8 @@ pub static RULE: Rule = Rule {
                shell, so that each place a service starts a program gets a look.",
         why: "Without a shell there is no shell injection, but the program and its arguments still come from \
               somewhere: an argument that a user controls can be an option (`--output=/etc/...`), a path outside \
-              the instance directory, or the program itself. In Nova such calls usually run as root through \
-              privsep, so the arguments need the same scrutiny as an API input.",
+              the instance directory, or the program itself. In Nova, commands that need root run inside \
+              privsep entrypoints, where such an argument is as dangerous as an unchecked API input.",
         example: "subprocess.check_call(['chown', owner, path])",
         use_instead: "@nova.privsep.sys_admin_pctxt.entrypoint\ndef chown(path, uid):\n    \
                       processutils.execute('chown', '--', str(int(uid)), path)",
