@@ -48,10 +48,7 @@ impl<'a> StatementVisitor<'a> for ImportFinder<'_> {
         }
         match stmt {
             Stmt::Import(import) => {
-                self.found = import
-                    .names
-                    .iter()
-                    .any(|a| a.name.as_str().contains(self.needle));
+                self.found = import.names.iter().any(|a| a.name.as_str().contains(self.needle));
             }
             Stmt::ImportFrom(import) => {
                 self.found = import.names.iter().any(|alias| match &import.module {

@@ -37,14 +37,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// The parameters of `QuerySet.extra`, in order.
-const PARAMETERS: &[&str] = &[
-    "select",
-    "where",
-    "params",
-    "tables",
-    "order_by",
-    "select_params",
-];
+const PARAMETERS: &[&str] = &["select", "where", "params", "tables", "order_by", "select_params"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if called_name(site) != "extra" {
@@ -72,9 +65,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
 /// The first of `where`, `tables` and `select` that Bandit finds unsafe: a
 /// `where`/`tables` that is not a list of string literals, or a `select`
 /// that is not a dict of string literals.
-fn insecure_argument<'a>(
-    argument: &impl Fn(&str) -> Option<&'a Expr>,
-) -> Option<(&'static str, &'a Expr)> {
+fn insecure_argument<'a>(argument: &impl Fn(&str) -> Option<&'a Expr>) -> Option<(&'static str, &'a Expr)> {
     for name in ["where", "tables"] {
         let Some(value) = argument(name) else {
             continue;

@@ -34,9 +34,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if called_name(site) != "RawSQL"
-        || !imported_like_before(cx, "django.db.models", site.call.start())
-    {
+    if called_name(site) != "RawSQL" || !imported_like_before(cx, "django.db.models", site.call.start()) {
         return;
     }
     // Bandit reads the first positional argument if there is one, else `sql=`.

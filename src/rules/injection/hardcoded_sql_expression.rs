@@ -66,11 +66,7 @@ pub fn check(cx: &Context, expr: &Expr, out: &mut Vec<Diagnostic>) {
     let mut diag = Diagnostic::new(
         &RULE,
         found.report,
-        format!(
-            "SQL query built with {}: `{}`",
-            found.how,
-            snippet(cx, found.built)
-        ),
+        format!("SQL query built with {}: `{}`", found.how, snippet(cx, found.built)),
     );
     if let Some(call) = found.execute {
         if found.how == How::Replace {
@@ -222,19 +218,11 @@ fn fstring_statement<'a>(cx: &Context<'a>, fstring: &'a ExprFString) -> Option<F
 /// string is shown part by part, without the comments between its lines.
 fn snippet(cx: &Context, expr: &Expr) -> String {
     let parts: Vec<&str> = match expr {
-        Expr::StringLiteral(s) if s.value.is_implicit_concatenated() => {
-            s.value.iter().map(|p| cx.source(p)).collect()
-        }
-        Expr::FString(f) if f.value.is_implicit_concatenated() => {
-            f.value.iter().map(|p| cx.source(p)).collect()
-        }
+        Expr::StringLiteral(s) if s.value.is_implicit_concatenated() => s.value.iter().map(|p| cx.source(p)).collect(),
+        Expr::FString(f) if f.value.is_implicit_concatenated() => f.value.iter().map(|p| cx.source(p)).collect(),
         _ => return cx.snippet(expr),
     };
-    let text = parts
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = parts.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() > 60 {
         format!("{}...", text.chars().take(57).collect::<String>())
     } else {
@@ -409,9 +397,7 @@ mod tests {
             assert!(!looks_like_sql(text), "{text:?}");
         }
         // Bandit's pattern is that loose; it only tests strings being formatted.
-        assert!(looks_like_sql(
-            "delete from the cache as the first argument"
-        ));
+        assert!(looks_like_sql("delete from the cache as the first argument"));
         assert!(looks_like_sql("Select from active instances"));
         // Python's IGNORECASE folds these onto ASCII letters.
         assert!(looks_like_sql("\u{17f}elect a from b "));

@@ -24,9 +24,7 @@ pub static RULE: Rule = Rule {
         example: "t = logging.config.listen(9999)",
         use_instead: "t = logging.config.listen(9999, verify=check_hmac_signature)",
         fix: "Pass `verify=` a function that authenticates the received bytes (for example an HMAC check), or configure logging from a file the service owns instead.",
-        references: &[
-            "https://docs.python.org/3/library/logging.config.html#logging.config.listen",
-        ],
+        references: &["https://docs.python.org/3/library/logging.config.html#logging.config.listen"],
     },
 };
 

@@ -34,9 +34,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if called_name(site) != "exec_command"
-        || !imported_like_before(cx, "paramiko", site.call.start())
-    {
+    if called_name(site) != "exec_command" || !imported_like_before(cx, "paramiko", site.call.start()) {
         return;
     }
     let callee = cx.snippet(&*site.call.func);

@@ -90,18 +90,11 @@ mod tests {
     #[test]
     fn tables_are_sorted_and_disjoint() {
         for table in [SUBPROCESS, SHELL, NO_SHELL] {
-            assert!(
-                table.windows(2).all(|w| w[0] < w[1]),
-                "not sorted: {table:?}"
-            );
+            assert!(table.windows(2).all(|w| w[0] < w[1]), "not sorted: {table:?}");
         }
         let all: Vec<&str> = [SUBPROCESS, SHELL, NO_SHELL].concat();
         for name in &all {
-            assert_eq!(
-                all.iter().filter(|n| *n == name).count(),
-                1,
-                "{name} is listed twice"
-            );
+            assert_eq!(all.iter().filter(|n| *n == name).count(), 1, "{name} is listed twice");
         }
     }
 

@@ -113,8 +113,8 @@ pub fn literal_as_argv(command: &Expr) -> Option<String> {
     };
     let text = s.value.to_str();
     const SHELL_SYNTAX: &[char] = &[
-        '|', '&', ';', '<', '>', '(', ')', '$', '`', '\\', '"', '\'', '*', '?', '[', ']', '#', '~',
-        '=', '%', '{', '}', '!',
+        '|', '&', ';', '<', '>', '(', ')', '$', '`', '\\', '"', '\'', '*', '?', '[', ']', '#', '~', '=', '%', '{', '}',
+        '!',
     ];
     if text.contains(SHELL_SYNTAX) || text.contains('\n') {
         return None;
@@ -131,10 +131,7 @@ mod tests {
     use super::*;
 
     fn call(src: &str) -> ExprCall {
-        match ruff_python_parser::parse_expression(src)
-            .unwrap()
-            .into_expr()
-        {
+        match ruff_python_parser::parse_expression(src).unwrap().into_expr() {
             Expr::Call(call) => call,
             _ => panic!("not a call: {src}"),
         }
@@ -171,10 +168,7 @@ mod tests {
     #[test]
     fn argv_only_for_plain_commands() {
         let argv = |src: &str| literal_as_argv(&call(src).arguments.args[0]);
-        assert_eq!(
-            argv("f('/bin/ls -l')").as_deref(),
-            Some("['/bin/ls', '-l']")
-        );
+        assert_eq!(argv("f('/bin/ls -l')").as_deref(), Some("['/bin/ls', '-l']"));
         assert_eq!(argv("f('ls *')"), None);
         assert_eq!(argv("f('a | b')"), None);
         assert_eq!(argv("f(cmd)"), None);

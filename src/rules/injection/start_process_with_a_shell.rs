@@ -42,11 +42,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(command) = spawn::command(site.call) else {
         return;
     };
-    let message = format!(
-        "`{}` runs `{}` through a shell",
-        site.qualname,
-        cx.snippet(command)
-    );
+    let message = format!("`{}` runs `{}` through a shell", site.qualname, cx.snippet(command));
     let diag = Diagnostic::new(&RULE, site.call.range(), message);
     let mut diag = spawn::grade_shell_command(cx, diag, command);
     if let Some(argv) = spawn::literal_as_argv(command) {

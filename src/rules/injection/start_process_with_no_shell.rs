@@ -45,10 +45,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             site.qualname,
             cx.snippet(program)
         ),
-        None => format!(
-            "`{}` starts a program directly, without a shell",
-            site.qualname
-        ),
+        None => format!("`{}` starts a program directly, without a shell", site.qualname),
     };
     out.push(Diagnostic::new(&RULE, site.call.range(), message));
 }

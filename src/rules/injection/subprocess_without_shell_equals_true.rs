@@ -42,17 +42,9 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let range = spawn::report_range(cx, site.call);
     let message = match spawn::command_of(site, Launcher::Subprocess) {
         Some(command) if is_constant(command) => {
-            format!(
-                "`{}` starts the fixed command `{}`",
-                site.qualname,
-                cx.snippet(command)
-            )
+            format!("`{}` starts the fixed command `{}`", site.qualname, cx.snippet(command))
         }
-        Some(command) => format!(
-            "`{}` starts a process from `{}`",
-            site.qualname,
-            cx.snippet(command)
-        ),
+        Some(command) => format!("`{}` starts a process from `{}`", site.qualname, cx.snippet(command)),
         None => format!("`{}` starts a process", site.qualname),
     };
     out.push(Diagnostic::new(&RULE, range, message));

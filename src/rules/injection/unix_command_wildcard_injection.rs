@@ -69,11 +69,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         site.qualname,
         cx.snippet(command)
     );
-    out.push(Diagnostic::new(
-        &RULE,
-        spawn::report_range(cx, site.call),
-        message,
-    ));
+    out.push(Diagnostic::new(&RULE, spawn::report_range(cx, site.call), message));
 }
 
 /// The command as Bandit's `get_call_arg_at_position` renders it: a string
@@ -109,10 +105,7 @@ fn element_text(expr: &Expr, nested: bool) -> String {
     match expr {
         Expr::StringLiteral(s) if nested => format!("'{}'", s.value.to_str()),
         Expr::StringLiteral(s) => s.value.to_str().to_string(),
-        Expr::BytesLiteral(b) => format!(
-            "b'{}'",
-            String::from_utf8_lossy(&b.value.bytes().collect::<Vec<u8>>())
-        ),
+        Expr::BytesLiteral(b) => format!("b'{}'", String::from_utf8_lossy(&b.value.bytes().collect::<Vec<u8>>())),
         Expr::Name(name) => name.id.to_string(),
         Expr::BooleanLiteral(b) => if b.value { "True" } else { "False" }.to_string(),
         Expr::NumberLiteral(n) => match &n.value {
