@@ -315,18 +315,29 @@ fn trees_are_walked_gitignore_aware() {
 
 #[test]
 fn import_aliases_are_resolved_in_rules() {
-    // The alias table is shared by every call rule; S101 cannot show it, so
-    // this asserts through the JSON of the registry-wide default run.
-    let dir = tree(&[("a.py", "x = 1\n")]);
+    let src = "import subprocess as sp\nfrom os import system as run\n\n\ndef f(x, cmd):\n    sp.Popen(x, shell=True)\n    run(cmd)\n";
+    let dir = tree(&[("a.py", src)]);
+    let out = vigil(dir.path(), &["review", "--select", "B602,B605", "--format", "json", "a.py"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<(u64, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["rule_id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, vec![(6, "S602"), (7, "S605")]);
+}
+
+#[test]
+fn rules_command_lists_every_rule() {
+    let dir = tree(&[]);
     let out = vigil(dir.path(), &["rules", "--json"]);
     let rules: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert!(
-        rules
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["id"] == "S101" && r["bandit_id"] == "B101")
-    );
+    let rules = rules.as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "S101" && r["bandit_id"] == "B101" && r["cwe"] == 703));
+    let text = stdout(&vigil(dir.path(), &["rules"]));
+    assert!(text.starts_with("ID     BANDIT CWE      SEV     CONF   FAMILY          NAME\n"), "{text}");
+    assert_eq!(text.lines().count(), rules.len() + 1);
 }
 
 #[test]
