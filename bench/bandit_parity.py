@@ -47,6 +47,7 @@ def main():
     parser.add_argument("-v", "--verbose", action="store_true", help="print the matches too")
     args = parser.parse_args()
     ids = set(filter(None, args.ids.split(",")))
+    args.vigil = os.path.abspath(args.vigil)  # vigil runs from inside the sdist
 
     src = fetch_examples()
     out = subprocess.run(
