@@ -317,7 +317,10 @@ fn trees_are_walked_gitignore_aware() {
 fn import_aliases_are_resolved_in_rules() {
     let src = "import subprocess as sp\nfrom os import system as run\n\n\ndef f(x, cmd):\n    sp.Popen(x, shell=True)\n    run(cmd)\n";
     let dir = tree(&[("a.py", src)]);
-    let out = vigil(dir.path(), &["review", "--select", "B602,B605", "--format", "json", "a.py"]);
+    let out = vigil(
+        dir.path(),
+        &["review", "--select", "B602,B605", "--format", "json", "a.py"],
+    );
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let found: Vec<(u64, &str)> = doc["findings"]
         .as_array()
@@ -334,9 +337,16 @@ fn rules_command_lists_every_rule() {
     let out = vigil(dir.path(), &["rules", "--json"]);
     let rules: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let rules = rules.as_array().unwrap();
-    assert!(rules.iter().any(|r| r["id"] == "S101" && r["bandit_id"] == "B101" && r["cwe"] == 703));
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "S101" && r["bandit_id"] == "B101" && r["cwe"] == 703)
+    );
     let text = stdout(&vigil(dir.path(), &["rules"]));
-    assert!(text.starts_with("ID     BANDIT CWE      SEV     CONF   FAMILY          NAME\n"), "{text}");
+    assert!(
+        text.starts_with("ID     BANDIT CWE      SEV     CONF   FAMILY          NAME\n"),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), rules.len() + 1);
 }
 
