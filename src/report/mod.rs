@@ -3,6 +3,7 @@
 
 pub mod bandit_json;
 pub mod json;
+pub mod review_text;
 pub mod terminal_safe;
 pub mod text;
 
