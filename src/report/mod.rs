@@ -2,10 +2,12 @@
 //! [`Report`]. Nothing here decides what counts as a finding.
 
 pub mod bandit_json;
+pub mod gerrit;
 pub mod json;
 pub mod review_text;
 pub mod terminal_safe;
 pub mod text;
+pub mod zuul;
 
 use crate::finding::Finding;
 use crate::input::InputError;
@@ -48,6 +50,10 @@ pub enum Format {
     Json,
     /// Bandit's JSON report, for tools that already read Bandit.
     BanditJson,
+    /// Gerrit's ReviewInput: the body of a Set Review call, one inline comment per finding.
+    Gerrit,
+    /// Zuul's `zuul_return` data: `file_comments` for inline comments through Zuul.
+    Zuul,
 }
 
 pub fn render(report: &Report, format: Format) -> String {
@@ -55,5 +61,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Text => text::render(report),
         Format::Json => json::render(report),
         Format::BanditJson => bandit_json::render(report),
+        Format::Gerrit => gerrit::render(report),
+        Format::Zuul => zuul::render(report),
     }
 }
