@@ -3,6 +3,7 @@
 
 pub mod bandit_json;
 pub mod gerrit;
+pub mod github;
 pub mod json;
 pub mod review_text;
 pub mod terminal_safe;
@@ -54,6 +55,8 @@ pub enum Format {
     Gerrit,
     /// Zuul's `zuul_return` data: `file_comments` for inline comments through Zuul.
     Zuul,
+    /// GitHub Actions workflow commands that annotate the lines of a pull request.
+    Github,
 }
 
 pub fn render(report: &Report, format: Format) -> String {
@@ -63,5 +66,6 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::BanditJson => bandit_json::render(report),
         Format::Gerrit => gerrit::render(report),
         Format::Zuul => zuul::render(report),
+        Format::Github => github::render(report),
     }
 }
