@@ -6,6 +6,8 @@ pub mod gerrit;
 pub mod github;
 pub mod json;
 pub mod review_text;
+pub mod rule_help;
+pub mod sarif;
 pub mod terminal_safe;
 pub mod text;
 pub mod zuul;
@@ -51,6 +53,8 @@ pub enum Format {
     Json,
     /// Bandit's JSON report, for tools that already read Bandit.
     BanditJson,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
     /// Gerrit's ReviewInput: the body of a Set Review call, one inline comment per finding.
     Gerrit,
     /// Zuul's `zuul_return` data: `file_comments` for inline comments through Zuul.
@@ -64,6 +68,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Text => text::render(report),
         Format::Json => json::render(report),
         Format::BanditJson => bandit_json::render(report),
+        Format::Sarif => sarif::render(report),
         Format::Gerrit => gerrit::render(report),
         Format::Zuul => zuul::render(report),
         Format::Github => github::render(report),
