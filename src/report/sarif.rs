@@ -287,8 +287,9 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|f| SarifResult {
             rule_id: f.rule.id,
-            // Every finding's rule is in `rules`, which is sorted by id.
-            rule_index: rules.binary_search_by_key(&f.rule.id, |r| r.id).unwrap_or(0),
+            rule_index: rules
+                .binary_search_by_key(&f.rule.id, |r| r.id)
+                .expect("`rules` holds the rule of every finding, sorted by id"),
             level: level(f.severity),
             message: Text {
                 text: review_text::review(f),
