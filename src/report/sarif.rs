@@ -379,7 +379,7 @@ pub fn render(report: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cwe_tag, encode_path, full_description};
+    use super::{artifact_location, cwe_tag, encode_path, full_description};
     use crate::rules::registry;
 
     #[test]
@@ -389,6 +389,14 @@ mod tests {
             encode_path("a b/\"q\"#?:%,\n\u{1b}é.py"),
             "a%20b/%22q%22%23%3F%3A%25%2C%0A%1B%C3%A9.py"
         );
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris_without_a_base() {
+        let abs = artifact_location("/srv/nova/a b.py");
+        assert_eq!((abs.uri.as_str(), abs.uri_base_id), ("file:///srv/nova/a%20b.py", None));
+        let rel = artifact_location("nova/a.py");
+        assert_eq!((rel.uri.as_str(), rel.uri_base_id), ("nova/a.py", Some("%SRCROOT%")));
     }
 
     #[test]
