@@ -19,7 +19,15 @@ fuzz_target!(|data: &[u8]| {
     let selection = Selection::new(&["ALL".to_string()], &[]).expect("ALL is a valid selector");
     let result = review::review(&file, &Settings::new(selection));
     let report = Report { files_reviewed: 1, findings: result.findings, ..Report::default() };
-    for format in [Format::Text, Format::Json, Format::BanditJson] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::BanditJson,
+        Format::Sarif,
+        Format::Gerrit,
+        Format::Zuul,
+        Format::Github,
+    ] {
         let _ = report::render(&report, format);
     }
 });

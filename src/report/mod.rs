@@ -2,9 +2,15 @@
 //! [`Report`]. Nothing here decides what counts as a finding.
 
 pub mod bandit_json;
+pub mod gerrit;
+pub mod github;
 pub mod json;
+pub mod review_text;
+pub mod rule_help;
+pub mod sarif;
 pub mod terminal_safe;
 pub mod text;
+pub mod zuul;
 
 use crate::finding::Finding;
 use crate::input::InputError;
@@ -47,6 +53,14 @@ pub enum Format {
     Json,
     /// Bandit's JSON report, for tools that already read Bandit.
     BanditJson,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// Gerrit's ReviewInput: the body of a Set Review call, one inline comment per finding.
+    Gerrit,
+    /// Zuul's `zuul_return` data: `file_comments` for inline comments through Zuul.
+    Zuul,
+    /// GitHub Actions workflow commands that annotate the lines of a pull request.
+    Github,
 }
 
 pub fn render(report: &Report, format: Format) -> String {
@@ -54,5 +68,9 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Text => text::render(report),
         Format::Json => json::render(report),
         Format::BanditJson => bandit_json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Gerrit => gerrit::render(report),
+        Format::Zuul => zuul::render(report),
+        Format::Github => github::render(report),
     }
 }
