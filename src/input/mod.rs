@@ -13,4 +13,4 @@ pub mod listing;
 pub mod source;
 
 pub use discover::{Discovered, discover};
-pub use source::{InputError, SourceFile, load, load_stdin};
+pub use source::{InputError, SourceFile, load, load_python, load_stdin};
