@@ -6,7 +6,7 @@
 //! review's discovery, selection and suppressions, so a review run from the
 //! same directory with the same selection computes the same fingerprints.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use super::{BaselineArgs, ReviewArgs};
@@ -18,8 +18,8 @@ pub fn review_args(args: BaselineArgs) -> ReviewArgs {
     // Every other review flag at its default, whatever flags `review` grows.
     let command = <ReviewArgs as clap::Args>::augment_args(clap::Command::new("baseline"));
     let defaults = command.get_matches_from(["baseline"]);
-    let mut review = <ReviewArgs as clap::FromArgMatches>::from_arg_matches(&defaults)
-        .expect("every review flag has a default");
+    let mut review =
+        <ReviewArgs as clap::FromArgMatches>::from_arg_matches(&defaults).expect("every review flag has a default");
     review.paths = args.paths;
     review.select = args.select;
     review.ignore = args.ignore;
@@ -53,7 +53,7 @@ pub fn render(report: &Report) -> String {
 /// After the baseline is written: what was written, and the exit code (a
 /// baseline is written even when some files could not be read, but the run
 /// still fails so that nobody mistakes it for a complete one).
-pub fn finish(report: &Report, path: &PathBuf) -> ExitCode {
+pub fn finish(report: &Report, path: &Path) -> ExitCode {
     let n = report.findings.len();
     let to = if path.as_os_str() == "-" {
         "standard output".to_string()

@@ -41,18 +41,21 @@ pub fn resolve(args: &ReviewArgs, paths: &[PathBuf]) -> Result<Option<DiffScope>
         return Ok(None);
     }
     if paths.iter().any(|p| p.as_os_str() == "-") {
-        return Err("`-` (standard input) cannot be reviewed as part of a change: name the files or directories \
+        return Err(
+            "`-` (standard input) cannot be reviewed as part of a change: name the files or directories \
                     the change review is limited to, or none"
-            .to_string());
+                .to_string(),
+        );
     }
     let mut discovered = Discovered::default();
     let mut scopes: Vec<(&Path, PathBuf)> = Vec::new();
     for path in paths {
         match std::fs::canonicalize(path) {
             Ok(real) => scopes.push((path, real)),
-            Err(_) => discovered
-                .errors
-                .push(InputError::new(input::source::shown_path(path), "no such file or directory")),
+            Err(_) => discovered.errors.push(InputError::new(
+                input::source::shown_path(path),
+                "no such file or directory",
+            )),
         }
     }
     let start = match scopes.first() {
@@ -175,7 +178,10 @@ fn current_dir() -> Result<PathBuf, String> {
 /// The nearest directory at or above `start` holding `.git` (a directory in
 /// a clone, a file in a worktree or submodule).
 fn repository_above(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn read_patch(patch: &Path) -> Result<String, String> {
@@ -205,20 +211,22 @@ fn run_git(dir: &Path, args: &[&str], what: &str) -> Result<String, String> {
         .arg(dir)
         .args(args)
         .output()
-        .map_err(|e| format!("cannot run git ({e}): `--diff` needs git on PATH; `--diff-file` reads a patch instead"))?;
+        .map_err(|e| {
+            format!("cannot run git ({e}): `--diff` needs git on PATH; `--diff-file` reads a patch instead")
+        })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "`{what}` failed in {}: {}",
-            dir.display(),
-            stderr.trim()
-        ));
+        return Err(format!("`{what}` failed in {}: {}", dir.display(), stderr.trim()));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn git_toplevel(start: &Path) -> Result<PathBuf, String> {
-    let top = run_git(start, &["rev-parse", "--show-toplevel"], "git rev-parse --show-toplevel")?;
+    let top = run_git(
+        start,
+        &["rev-parse", "--show-toplevel"],
+        "git rev-parse --show-toplevel",
+    )?;
     std::fs::canonicalize(top.trim_end_matches(['\n', '\r']))
         .map_err(|e| format!("cannot read the repository top {}: {e}", top.trim()))
 }

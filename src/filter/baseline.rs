@@ -133,7 +133,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.len(), 1);
-        assert!(parse(r#"{"schema": "vigil-baseline/1", "findings": []}"#).unwrap().is_empty());
+        assert!(
+            parse(r#"{"schema": "vigil-baseline/1", "findings": []}"#)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -156,7 +160,7 @@ mod tests {
         );
         assert_eq!(
             parse("{\"schema\": \"vigil-baseline/1\",\n \"findings\": [{\"fingerprint\": 7}]}").unwrap_err(),
-            "does not follow vigil-baseline/1: invalid type: integer `7`, expected a string at line 2 column 29"
+            "does not follow vigil-baseline/1: invalid type: integer `7`, expected a string at line 2 column 31"
         );
         assert_eq!(
             parse(r#"{"schema": "vigil-baseline/1"}"#).unwrap_err(),

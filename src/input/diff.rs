@@ -419,8 +419,8 @@ impl<'t> Parser<'t> {
             .or_else(|| line.strip_prefix("copy to "))
         {
             patch.new_path = Some(unquote_or_plain(rest, number)?);
-        } else if line.starts_with("new file mode ") {
-            patch.new_mode = parse_mode(&line["new file mode ".len()..]);
+        } else if let Some(mode) = line.strip_prefix("new file mode ") {
+            patch.new_mode = parse_mode(mode);
             patch.old_path = None;
         } else if line.starts_with("deleted file mode ") {
             patch.new_path = None;
