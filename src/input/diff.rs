@@ -453,6 +453,11 @@ impl<'t> Parser<'t> {
         let (old, new) = ranges.split_once(' ').ok_or_else(bad)?;
         let (old_start, old_len) = old.strip_prefix('-').and_then(parse_range).ok_or_else(bad)?;
         let (new_start, new_len) = new.strip_prefix('+').and_then(parse_range).ok_or_else(bad)?;
+        // Line arithmetic below stays within START + COUNT (+ 1 for an
+        // insertion after START).
+        if old_start.checked_add(old_len.max(1)).is_none() || new_start.checked_add(new_len.max(1)).is_none() {
+            return Err(bad());
+        }
         let mut hunk = Hunk {
             header: header.to_string(),
             diff_line: number,
@@ -864,6 +869,32 @@ mod tests {
         assert_eq!(p.new_path.as_deref(), Some("x"));
         assert_eq!(lines(&p.added_lines()), vec![3]);
         assert_eq!(p.hunks[0].lines[1].text, "");
+    }
+
+    #[test]
+    fn mangled_diffs_never_panic() {
+        let sample = "From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nSubject: x\n---\n\
+                      diff --git \"a/caf\\303\\251.py\" \"b/caf\\303\\251.py\"\nindex 1..2 100644\n--- a/x.py\n+++ b/x.py\n\
+                      @@ -1,3 +1,4 @@ f\n a\n-b\n+c\n+d\n e\n\\ No newline at end of file\n\
+                      diff --git a/y b/z\nrename from y\nrename to z\n@@ -4294967295,0 +4294967295,1 @@\n+x\n";
+        let bytes = sample.as_bytes();
+        let mut inputs: Vec<Vec<u8>> = (0..=bytes.len()).map(|n| bytes[..n].to_vec()).collect();
+        for i in 0..bytes.len() {
+            for replacement in [b' ', b'\n', b'9', b'-', b'+', b'@', b'"', b'\\'] {
+                let mut mutated = bytes.to_vec();
+                mutated[i] = replacement;
+                inputs.push(mutated);
+            }
+        }
+        for input in inputs {
+            let text = String::from_utf8_lossy(&input);
+            if let Ok(patches) = parse(&text) {
+                for file in changed_files(&patches) {
+                    let _ = file.check_against(&text);
+                    let _ = file.check_against("");
+                }
+            }
+        }
     }
 
     #[test]
