@@ -82,7 +82,7 @@ pub struct ReviewArgs {
     /// Report findings that `# nosec` or `# vigil: ignore[..]` comments suppress.
     #[arg(long)]
     no_suppressions: bool,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (`-`: standard output).
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
     /// Exit with 0 even when there are findings.
