@@ -2,10 +2,11 @@
 //!
 //! The pipeline runs one way: [`input`] (files, listings) → [`python`]
 //! (parse, names, suppressions) → [`rules`] (checks) → [`finding`] →
-//! [`review`] (filters) → [`report`] (formats), with [`cli`] on top.
+//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod cli;
+pub mod filter;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;

@@ -1,6 +1,8 @@
 //! Reviewing one file: parse, run the selected checks, turn diagnostics into
-//! findings and apply the per-file filters (suppressions, thresholds).
+//! findings and apply the per-file filters (suppressions, thresholds, and
+//! the `filter` module's changed lines and baseline).
 
+use crate::filter::{Baseline, ChangedLines};
 use crate::finding::Finding;
 use crate::input::SourceFile;
 use crate::python;
@@ -16,6 +18,10 @@ pub struct Settings {
     pub min_confidence: Level,
     /// Report findings even where `# nosec` or `# vigil: ignore` says not to.
     pub ignore_suppressions: bool,
+    /// Change review: report only findings on these lines.
+    pub changed_lines: Option<ChangedLines>,
+    /// Hide findings this baseline accepted.
+    pub baseline: Option<Baseline>,
 }
 
 impl Settings {
@@ -27,6 +33,8 @@ impl Settings {
             min_severity: Level::Low,
             min_confidence: Level::Low,
             ignore_suppressions: false,
+            changed_lines: None,
+            baseline: None,
         }
     }
 }
@@ -44,6 +52,8 @@ pub struct FileReview {
     pub warnings: Vec<Warning>,
     /// How many findings suppression comments hid.
     pub suppressed: usize,
+    /// How many findings on reviewed lines the baseline hid.
+    pub baselined: usize,
 }
 
 pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
@@ -82,6 +92,15 @@ pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     crate::fingerprint::assign(&mut result.findings);
+    // After fingerprints: occurrence indices count every finding of the file.
+    if let Some(changed) = &settings.changed_lines {
+        result.findings.retain(|f| changed.touches(f));
+    }
+    if let Some(baseline) = &settings.baseline {
+        let before = result.findings.len();
+        result.findings.retain(|f| !baseline.contains(f));
+        result.baselined = before - result.findings.len();
+    }
     result
 }
 

@@ -3,6 +3,8 @@
 //!
 //! Exit codes: 0 no findings, 1 findings, 2 usage or input errors.
 
+mod baseline_cmd;
+mod diff_scope;
 mod review_cmd;
 mod rules_cmd;
 
@@ -39,6 +41,23 @@ enum Command {
     },
     /// Print the documentation of one rule (vigil id, Bandit id or name).
     Rule { id: String },
+    /// Record every current finding in a baseline file, so that `review --baseline` reports only new ones.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Args)]
+pub struct BaselineArgs {
+    /// Files or directories to review. Default: `.`.
+    paths: Vec<PathBuf>,
+    /// Where to write the baseline (`-`: standard output).
+    #[arg(long, short = 'o', default_value = ".vigil-baseline.json")]
+    output: PathBuf,
+    /// Only these rules (as for `review`).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (as for `review`).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
 }
 
 #[derive(Args)]
@@ -63,12 +82,24 @@ pub struct ReviewArgs {
     /// Report findings that `# nosec` or `# vigil: ignore[..]` comments suppress.
     #[arg(long)]
     no_suppressions: bool,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (`-`: standard output).
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
     /// Exit with 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
+    /// Review a change: report only findings on lines `git diff REV` shows as added or changed.
+    #[arg(long, value_name = "REV", conflicts_with = "diff_file")]
+    diff: Option<String>,
+    /// Review a change given as a unified diff or `git format-patch` mail (`-`: standard input).
+    #[arg(long, value_name = "PATCH")]
+    diff_file: Option<PathBuf>,
+    /// Hide the findings recorded in this baseline file (see `vigil baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Set by `vigil baseline`: write the baseline here instead of a report.
+    #[arg(skip)]
+    write_baseline: Option<PathBuf>,
 }
 
 fn parse_level(text: &str) -> Result<crate::rules::Level, String> {
@@ -93,5 +124,6 @@ pub fn main() -> ExitCode {
         Command::Review(args) => review_cmd::run(args),
         Command::Rules { json, all } => rules_cmd::list(json, all),
         Command::Rule { id } => rules_cmd::show(&id),
+        Command::Baseline(args) => review_cmd::run(baseline_cmd::review_args(args)),
     }
 }

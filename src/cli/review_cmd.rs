@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use rayon::prelude::*;
 
-use super::ReviewArgs;
+use super::{ReviewArgs, baseline_cmd, diff_scope};
 use crate::input::{self, InputError, SourceFile};
 use crate::report::{self, FileWarning, Report};
 use crate::review::{self, Settings};
@@ -30,14 +30,36 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     settings.min_severity = args.severity;
     settings.min_confidence = args.confidence;
     settings.ignore_suppressions = args.no_suppressions;
+    if let Some(path) = &args.baseline {
+        match baseline_cmd::read(path) {
+            Ok(baseline) => settings.baseline = Some(baseline),
+            Err(e) => {
+                eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
+                return ExitCode::from(2);
+            }
+        }
+    }
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let mut scope = match diff_scope::resolve(&args, &paths) {
+        Ok(scope) => scope,
+        Err(e) => {
+            eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
+            return ExitCode::from(2);
+        }
+    };
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
-    let discovered = input::discover(&paths);
+    let discovered = match &mut scope {
+        Some(scope) => {
+            settings.changed_lines = Some(std::mem::take(&mut scope.changed_lines));
+            std::mem::take(&mut scope.discovered)
+        }
+        None => input::discover(&paths),
+    };
 
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(ANALYSIS_STACK_BYTES).build() {
         Ok(pool) => pool,
@@ -59,7 +81,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             .collect();
         outcomes.par_extend(discovered.files.par_iter().map(|path| {
             let shown = input::source::shown_path(path);
-            input::load(path, &shown).map(|file| review_one(file, &settings))
+            diff_scope::load(scope.as_ref(), path, &shown).map(|file| review_one(file, &settings))
         }));
         outcomes
     });
@@ -75,6 +97,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
                 report.files_reviewed += 1;
                 report.lines_reviewed += lines;
                 report.suppressed += review.suppressed;
+                report.baselined += review.baselined;
                 report.findings.extend(review.findings);
                 report.warnings.extend(review.warnings.into_iter().map(|w| FileWarning {
                     path: path.clone(),
@@ -101,12 +124,21 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     for e in &report.errors {
         eprintln!("vigil: error: {}", report::terminal_safe::escape(&e.to_string()));
     }
-    if report.files_reviewed == 0 && report.errors.is_empty() {
+    if report.files_reviewed == 0 && report.errors.is_empty() && scope.is_some() {
+        eprintln!("vigil: note: the change touches no Python files under the given paths");
+    } else if report.files_reviewed == 0 && report.errors.is_empty() {
         eprintln!("vigil: warning: no Python files found under the given paths");
     }
+    if let Some(path) = &args.baseline {
+        baseline_cmd::note(&report, path);
+    }
 
-    let rendered = report::render(&report, args.format);
-    let written = match &args.output {
+    let rendered = match &args.write_baseline {
+        Some(_) => baseline_cmd::render(&report),
+        None => report::render(&report, args.format),
+    };
+    let destination = args.write_baseline.as_ref().or(args.output.as_ref());
+    let written = match destination.filter(|path| path.as_os_str() != "-") {
         Some(path) => std::fs::write(path, rendered).map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
             let mut out = std::io::stdout().lock();
@@ -121,6 +153,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     if let Err(e) = written {
         eprintln!("vigil: error: {e}");
         return ExitCode::from(2);
+    }
+    if let Some(path) = &args.write_baseline {
+        return baseline_cmd::finish(&report, path);
     }
 
     if !report.errors.is_empty() {

@@ -4,11 +4,13 @@
 //! file (or standard input); `python` parses the resulting text. Nothing here
 //! knows about rules. A review-request listing (a request, then `N <code>`
 //! lines) is unwrapped by [`listing`] so that every finding keeps the listing's
-//! own line numbers.
+//! own line numbers. [`diff`] reads unified diffs into the lines a change
+//! touched.
 
+pub mod diff;
 pub mod discover;
 pub mod listing;
 pub mod source;
 
 pub use discover::{Discovered, discover};
-pub use source::{InputError, SourceFile, load, load_stdin};
+pub use source::{InputError, SourceFile, load, load_python, load_stdin};

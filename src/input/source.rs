@@ -90,6 +90,16 @@ impl InputError {
 /// Reads one file. `.py`/`.pyw`/`.pyi` files (and files with a python shebang)
 /// are Python; anything else is tried as a review-request listing first.
 pub fn load(path: &Path, shown: &str) -> Result<SourceFile, InputError> {
+    load_with(path, shown, is_python_name(path))
+}
+
+/// Reads a file known to be Python, never as a listing: in a change review
+/// the diff's line numbers are the file's own.
+pub fn load_python(path: &Path, shown: &str) -> Result<SourceFile, InputError> {
+    load_with(path, shown, true)
+}
+
+fn load_with(path: &Path, shown: &str, python_by_name: bool) -> Result<SourceFile, InputError> {
     let meta = std::fs::metadata(path).map_err(|e| InputError::new(shown, io_reason(&e)))?;
     if meta.is_dir() {
         return Err(InputError::new(shown, "is a directory"));
@@ -105,7 +115,7 @@ pub fn load(path: &Path, shown: &str) -> Result<SourceFile, InputError> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| InputError::new(shown, io_reason(&e)))?;
-    decode(bytes, shown.to_string(), is_python_name(path))
+    decode(bytes, shown.to_string(), python_by_name)
 }
 
 /// Reads standard input: a listing when it looks like one, Python otherwise.

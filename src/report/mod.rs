@@ -36,6 +36,8 @@ pub struct Report {
     pub files_reviewed: usize,
     pub lines_reviewed: usize,
     pub suppressed: usize,
+    /// How many findings the baseline (`--baseline`) hid.
+    pub baselined: usize,
 }
 
 impl Report {
