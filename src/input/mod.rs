@@ -7,8 +7,10 @@
 //! own line numbers.
 
 pub mod discover;
+pub mod globs;
 pub mod listing;
 pub mod source;
 
-pub use discover::{Discovered, discover};
+pub use discover::{Discovered, discover, discover_excluding};
+pub use globs::PathGlobs;
 pub use source::{InputError, SourceFile, load, load_stdin};
