@@ -30,6 +30,9 @@ pub struct Report {
     pub files_reviewed: usize,
     pub lines_reviewed: usize,
     pub suppressed: usize,
+    /// With `--report-unused-suppressions`: the comments that hid nothing,
+    /// as the review judged them. `None` when not asked for.
+    pub unused_suppressions: Option<Vec<crate::review::UnusedSuppression>>,
 }
 
 impl Report {
