@@ -17,7 +17,7 @@ use toml::Spanned;
 use super::models;
 use super::{ConfigError, ConfigFile, Kind, Origin, PerFileTable, Sourced};
 use crate::input::PathGlobs;
-use crate::report::terminal_safe::escape;
+use crate::report::terminal_safe::{escape, is_unsafe};
 use crate::rules::{Level, registry};
 
 /// The keys, in the order `vigil config` prints them.
@@ -337,11 +337,8 @@ pub fn quote(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control()
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}') =>
-            {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
+            // Tab and newline too: a TOML string holds neither raw.
+            c if c.is_control() || is_unsafe(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
