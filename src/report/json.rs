@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use super::Report;
 use crate::finding::{Finding, SnippetLine};
-use crate::review::Verdict;
 use crate::rules::Level;
 
 pub const SCHEMA: &str = "vigil-report/1";
@@ -138,6 +137,7 @@ pub fn render(report: &Report) -> String {
         unused_suppressions: report.unused_suppressions.as_ref().map(|list| {
             list.iter()
                 .map(|u| {
+                    use crate::review::Verdict;
                     let (status, reason) = match &u.verdict {
                         Verdict::Unused => ("unused", None),
                         Verdict::NotChecked(why) => ("not-checked", Some(why.as_str())),
