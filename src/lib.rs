@@ -2,10 +2,12 @@
 //!
 //! The pipeline runs one way: [`input`] (files, listings) → [`python`]
 //! (parse, names, suppressions) → [`rules`] (checks) → [`finding`] →
-//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top.
+//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top and
+//! [`config`] (settings from files and flags) beside it.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod cli;
+pub mod config;
 pub mod filter;
 pub mod finding;
 pub mod fingerprint;

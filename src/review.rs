@@ -1,6 +1,9 @@
 //! Reviewing one file: parse, run the selected checks, turn diagnostics into
 //! findings and apply the per-file filters (suppressions, thresholds, and
-//! the `filter` module's changed lines and baseline).
+//! the `filter` module's changed lines and baseline). Asked to, it also tells
+//! which suppression comments hid nothing.
+
+use std::collections::BTreeSet;
 
 use crate::filter::{Baseline, ChangedLines};
 use crate::finding::Finding;
@@ -22,6 +25,8 @@ pub struct Settings {
     pub changed_lines: Option<ChangedLines>,
     /// Hide findings this baseline accepted.
     pub baseline: Option<Baseline>,
+    /// List the suppression comments that hid nothing.
+    pub report_unused_suppressions: bool,
 }
 
 impl Settings {
@@ -35,6 +40,7 @@ impl Settings {
             ignore_suppressions: false,
             changed_lines: None,
             baseline: None,
+            report_unused_suppressions: false,
         }
     }
 }
@@ -54,9 +60,38 @@ pub struct FileReview {
     pub suppressed: usize,
     /// How many findings on reviewed lines the baseline hid.
     pub baselined: usize,
+    /// With `report_unused_suppressions`: the comments that hid nothing.
+    pub unused_suppressions: Vec<UnusedSuppression>,
+}
+
+/// A suppression comment that hid no finding in this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusedSuppression {
+    pub path: String,
+    /// The comment's line, as the user numbers it.
+    pub line: u32,
+    /// The comment as written back by vigil (`# nosec B602`).
+    pub comment: String,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every rule it names ran on this file, and it hid nothing: it can go.
+    Unused,
+    /// A rule it names did not run on this file (not selected, or ignored
+    /// for it), so this run cannot tell whether it is needed. The text says
+    /// which rules.
+    NotChecked(String),
 }
 
 pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
+    review_with(file, settings, &settings.selection)
+}
+
+/// [`review`] with this file's own selection (the run's, less its
+/// per-file ignores).
+pub fn review_with(file: &SourceFile, settings: &Settings, selection: &Selection) -> FileReview {
     let module = python::parse(&file.text);
     let mut result = FileReview::default();
     for e in &module.syntax_errors {
@@ -73,11 +108,17 @@ pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
     }
 
     let diagnostics = rules::check_module(&file.text, &module, &settings.hooks);
+    let mut used = BTreeSet::new();
     for diag in diagnostics {
-        if !settings.selection.contains(diag.rule)
-            || diag.severity < settings.min_severity
-            || diag.confidence < settings.min_confidence
-        {
+        if !selection.contains(diag.rule) {
+            continue;
+        }
+        // Before the thresholds: a comment hiding a finding that
+        // `--severity high` drops is still needed on a default run.
+        if settings.report_unused_suppressions {
+            note_use(&diag, &module, &mut used);
+        }
+        if diag.severity < settings.min_severity || diag.confidence < settings.min_confidence {
             continue;
         }
         let statement = diag.statement.unwrap_or(diag.range);
@@ -101,7 +142,67 @@ pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
         result.findings.retain(|f| !baseline.contains(f));
         result.baselined = before - result.findings.len();
     }
+    if settings.report_unused_suppressions {
+        result.unused_suppressions = unused_suppressions(file, &module.suppressions, selection, &used);
+    }
     result
+}
+
+/// Records the line of the comment that covers `diag`, if one does.
+fn note_use(diag: &rules::Diagnostic, module: &python::ParsedModule, used: &mut BTreeSet<u32>) {
+    let statement = diag.statement.unwrap_or(diag.range);
+    let first = module
+        .line_of(statement.start())
+        .min(module.line_of(diag.range.start()));
+    let last = module.line_of(statement.end()).max(module.line_of(diag.range.end()));
+    if let Some((line, s)) = module.suppressions.lookup_line(first..=last)
+        && s.covers(&diag.rule.names(), registry::is_rule_name)
+    {
+        used.insert(line);
+    }
+}
+
+fn unused_suppressions(
+    file: &SourceFile,
+    suppressions: &python::suppression::Suppressions,
+    selection: &Selection,
+    used: &BTreeSet<u32>,
+) -> Vec<UnusedSuppression> {
+    suppressions
+        .iter()
+        .filter(|(line, _)| !used.contains(line))
+        .map(|(line, s)| UnusedSuppression {
+            path: file.path.clone(),
+            line: file.display_line(line),
+            comment: s.comment(),
+            verdict: verdict(s, selection),
+        })
+        .collect()
+}
+
+/// Whether a comment that hid nothing is unused, or was not put to the test.
+fn verdict(s: &Suppression, selection: &Selection) -> Verdict {
+    let named: Vec<&'static rules::Rule> = s.listed_ids().iter().filter_map(|id| registry::find(id)).collect();
+    // `# nosec`, and `# nosec` followed only by prose, cover every rule.
+    let covers_all = match s {
+        Suppression::All => true,
+        Suppression::Nosec(_) => named.is_empty(),
+        Suppression::Only(_) => false,
+    };
+    if covers_all {
+        return if selection.has_every_default_rule() {
+            Verdict::Unused
+        } else {
+            Verdict::NotChecked("it covers every rule, and not every default rule ran".to_string())
+        };
+    }
+    let mut not_run: Vec<&str> = named.iter().filter(|r| !selection.contains(r)).map(|r| r.id).collect();
+    not_run.dedup();
+    match not_run.as_slice() {
+        [] => Verdict::Unused,
+        [one] => Verdict::NotChecked(format!("{one} did not run")),
+        many => Verdict::NotChecked(format!("{} did not run", many.join(", "))),
+    }
 }
 
 fn is_suppressed(finding: &Finding, suppressions: &python::suppression::Suppressions) -> bool {

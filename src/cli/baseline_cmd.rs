@@ -21,8 +21,7 @@ pub fn review_args(args: BaselineArgs) -> ReviewArgs {
     let mut review =
         <ReviewArgs as clap::FromArgMatches>::from_arg_matches(&defaults).expect("every review flag has a default");
     review.paths = args.paths;
-    review.select = args.select;
-    review.ignore = args.ignore;
+    review.settings = args.settings;
     review.write_baseline = Some(args.output);
     review
 }

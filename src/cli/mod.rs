@@ -4,9 +4,12 @@
 //! Exit codes: 0 no findings, 1 findings, 2 usage or input errors.
 
 mod baseline_cmd;
+mod config_cmd;
 mod diff_scope;
+mod progress;
 mod review_cmd;
 mod rules_cmd;
+mod settings_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +46,13 @@ enum Command {
     Rule { id: String },
     /// Record every current finding in a baseline file, so that `review --baseline` reports only new ones.
     Baseline(BaselineArgs),
+    /// Print the configuration a review of PATH would use, and where each value comes from.
+    Config {
+        /// The path whose configuration to show (default: `.`).
+        path: Option<PathBuf>,
+        #[command(flatten)]
+        settings: settings_args::SettingsArgs,
+    },
 }
 
 #[derive(Args)]
@@ -52,12 +62,9 @@ pub struct BaselineArgs {
     /// Where to write the baseline (`-`: standard output).
     #[arg(long, short = 'o', default_value = ".vigil-baseline.json")]
     output: PathBuf,
-    /// Only these rules (as for `review`).
-    #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
-    /// Skip these rules (as for `review`).
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
+    /// Configuration, rule selection and thresholds, as for `review`.
+    #[command(flatten)]
+    settings: settings_args::SettingsArgs,
 }
 
 #[derive(Args)]
@@ -67,18 +74,14 @@ pub struct ReviewArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     format: Format,
-    /// Only these rules: vigil ids, Bandit ids, names or prefixes (`S6`, `B3`), comma-separated.
-    #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
-    /// Skip these rules (same forms as --select).
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Report only findings of at least this severity.
-    #[arg(long, value_parser = parse_level, default_value = "low")]
-    severity: crate::rules::Level,
-    /// Report only findings of at least this confidence.
-    #[arg(long, value_parser = parse_level, default_value = "low")]
-    confidence: crate::rules::Level,
+    #[command(flatten)]
+    settings: settings_args::SettingsArgs,
+    /// Apply `exclude` to paths named on the command line too (for pre-commit, which names every file).
+    #[arg(long)]
+    force_exclude: bool,
+    /// List the `# nosec` / `# vigil: ignore[..]` comments that hid no finding in this run (on stderr).
+    #[arg(long)]
+    report_unused_suppressions: bool,
     /// Report findings that `# nosec` or `# vigil: ignore[..]` comments suppress.
     #[arg(long)]
     no_suppressions: bool,
@@ -125,5 +128,6 @@ pub fn main() -> ExitCode {
         Command::Rules { json, all } => rules_cmd::list(json, all),
         Command::Rule { id } => rules_cmd::show(&id),
         Command::Baseline(args) => review_cmd::run(baseline_cmd::review_args(args)),
+        Command::Config { path, settings } => config_cmd::run(path, &settings),
     }
 }

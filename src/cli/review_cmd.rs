@@ -3,15 +3,17 @@
 //! reviewed in parallel but collected in their sorted order.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rayon::prelude::*;
 
+use super::progress::Progress;
 use super::{ReviewArgs, baseline_cmd, diff_scope};
+use crate::config::{self, PerFileIgnores};
 use crate::input::{self, InputError, SourceFile};
 use crate::report::{self, FileWarning, Report};
-use crate::review::{self, Settings};
+use crate::review::{self, Settings, UnusedSuppression, Verdict};
 use crate::rules::registry::Selection;
 
 /// Deeply nested code makes the parser and the walk recurse; analysis
@@ -19,7 +21,22 @@ use crate::rules::registry::Selection;
 const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 pub fn run(args: ReviewArgs) -> ExitCode {
-    let selection = match Selection::new(&args.select, &args.ignore) {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // The configuration is looked for from the first path reviewed (the
+    // current folder for standard input).
+    let first = paths.first().filter(|p| p.as_os_str() != "-").cloned();
+    let config = match config::load(&first.unwrap_or_else(|| PathBuf::from(".")), &args.settings.overrides()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("vigil: error: {}", report::terminal_safe::escape(&e.to_string()));
+            return ExitCode::from(2);
+        }
+    };
+    let selection = match config.selection() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("vigil: error: {e}");
@@ -27,9 +44,12 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     };
     let mut settings = Settings::new(selection);
-    settings.min_severity = args.severity;
-    settings.min_confidence = args.confidence;
+    settings.min_severity = config.severity.value;
+    settings.min_confidence = config.confidence.value;
     settings.ignore_suppressions = args.no_suppressions;
+    settings.report_unused_suppressions = args.report_unused_suppressions;
+    let per_file = config.per_file_ignores();
+
     if let Some(path) = &args.baseline {
         match baseline_cmd::read(path) {
             Ok(baseline) => settings.baseline = Some(baseline),
@@ -40,11 +60,6 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     }
 
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
     let mut scope = match diff_scope::resolve(&args, &paths) {
         Ok(scope) => scope,
         Err(e) => {
@@ -58,7 +73,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             settings.changed_lines = Some(std::mem::take(&mut scope.changed_lines));
             std::mem::take(&mut scope.discovered)
         }
-        None => input::discover(&paths),
+        None => input::discover_excluding(&paths, &config.excludes(), args.force_exclude),
     };
 
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(ANALYSIS_STACK_BYTES).build() {
@@ -73,22 +88,33 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     } else {
         Some(input::load_stdin())
     };
+    let progress = Progress::new(discovered.files.len() + stdin_file.is_some() as usize);
     let outcomes: Vec<Result<Reviewed, InputError>> = pool.install(|| {
         let from_stdin = stdin_file.into_iter().collect::<Vec<_>>();
         let mut outcomes: Vec<_> = from_stdin
             .into_par_iter()
-            .map(|loaded| loaded.map(|file| review_one(file, &settings)))
+            .map(|loaded| {
+                let outcome = loaded.map(|file| review_one(file, &settings, None));
+                progress.tick();
+                outcome
+            })
             .collect();
         outcomes.par_extend(discovered.files.par_iter().map(|path| {
             let shown = input::source::shown_path(path);
-            diff_scope::load(scope.as_ref(), path, &shown).map(|file| review_one(file, &settings))
+            let own = file_selection(path, &per_file, &settings.selection);
+            let outcome =
+                diff_scope::load(scope.as_ref(), path, &shown).map(|file| review_one(file, &settings, own.as_ref()));
+            progress.tick();
+            outcome
         }));
         outcomes
     });
+    progress.finish();
 
     let discovered_skipped = discovered.skipped;
     let mut report = Report {
         errors: discovered.errors,
+        unused_suppressions: args.report_unused_suppressions.then(Vec::new),
         ..Report::default()
     };
     for outcome in outcomes {
@@ -98,6 +124,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
                 report.lines_reviewed += lines;
                 report.suppressed += review.suppressed;
                 report.baselined += review.baselined;
+                if let Some(unused) = &mut report.unused_suppressions {
+                    unused.extend(review.unused_suppressions);
+                }
                 report.findings.extend(review.findings);
                 report.warnings.extend(review.warnings.into_iter().map(|w| FileWarning {
                     path: path.clone(),
@@ -131,6 +160,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     }
     if let Some(path) = &args.baseline {
         baseline_cmd::note(&report, path);
+    }
+    if let Some(unused) = &report.unused_suppressions {
+        eprint!("{}", unused_suppressions_text(unused));
     }
 
     let rendered = match &args.write_baseline {
@@ -175,11 +207,67 @@ struct Reviewed {
     review: review::FileReview,
 }
 
-fn review_one(file: SourceFile, settings: &Settings) -> Reviewed {
-    let review = review::review(&file, settings);
+fn review_one(file: SourceFile, settings: &Settings, own_selection: Option<&Selection>) -> Reviewed {
+    let review = review::review_with(&file, settings, own_selection.unwrap_or(&settings.selection));
     Reviewed {
         lines: file.text.lines().count(),
         path: file.path,
         review,
     }
+}
+
+/// The run's selection less the per-file ignores matching `path`, when some do.
+fn file_selection(path: &Path, per_file: &PerFileIgnores, selection: &Selection) -> Option<Selection> {
+    if per_file.is_empty() {
+        return None;
+    }
+    // Globs are matched on the canonical path, as excludes are; a file that
+    // cannot be resolved will fail to load and be reported there.
+    let real = std::fs::canonicalize(path).ok()?;
+    let rules = per_file.rules_for(&real);
+    (!rules.is_empty()).then(|| selection.without(&rules))
+}
+
+/// The `--report-unused-suppressions` list, for standard error: unused
+/// comments first, then those this run could not judge.
+fn unused_suppressions_text(list: &[UnusedSuppression]) -> String {
+    use std::fmt::Write as _;
+    let escape = report::terminal_safe::escape;
+    let unused: Vec<&UnusedSuppression> = list.iter().filter(|u| u.verdict == Verdict::Unused).collect();
+    let mut out = String::new();
+    if unused.is_empty() {
+        out.push_str("vigil: no unused suppressions\n");
+    } else {
+        let n = unused.len();
+        let _ = writeln!(
+            out,
+            "vigil: {n} unused suppression{} (hid no finding in this run; remove {}):",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        );
+        for u in unused {
+            let _ = writeln!(out, "  {}:{}: {}", escape(&u.path), u.line, escape(&u.comment));
+        }
+    }
+    let unchecked: Vec<(&UnusedSuppression, &str)> = list
+        .iter()
+        .filter_map(|u| match &u.verdict {
+            Verdict::NotChecked(why) => Some((u, why.as_str())),
+            Verdict::Unused => None,
+        })
+        .collect();
+    if !unchecked.is_empty() {
+        let n = unchecked.len();
+        let _ = writeln!(
+            out,
+            "vigil: {n} suppression{} not checked (a rule {} did not run, so this run cannot tell whether {} needed):",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it covers" } else { "they cover" },
+            if n == 1 { "it is" } else { "they are" },
+        );
+        for (u, why) in unchecked {
+            let _ = writeln!(out, "  {}:{}: {} ({why})", escape(&u.path), u.line, escape(&u.comment));
+        }
+    }
+    out
 }

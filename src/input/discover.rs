@@ -1,11 +1,13 @@
 //! Walks the paths the user named and lists the files to review, in a stable
 //! order. Directories are walked gitignore-aware (`.gitignore`, `.ignore`,
 //! hidden folders such as `.tox` and `.venv` skipped); a file named explicitly
-//! is always reviewed, whatever its name.
+//! is always reviewed, whatever its name, unless `force_exclude` asks for the
+//! configured excludes to apply to it too (pre-commit names every file).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use super::globs::PathGlobs;
 use super::source::{InputError, shown_path};
 
 /// What the walk produced: the files to review (sorted, without duplicates),
@@ -18,8 +20,18 @@ pub struct Discovered {
 }
 
 pub fn discover(roots: &[PathBuf]) -> Discovered {
+    discover_excluding(roots, &[], false)
+}
+
+/// [`discover`], passing over what `exclude` matches while walking (a folder
+/// matched is not entered). A path named in `roots` is excluded only when
+/// `force_exclude` is set.
+pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathGlobs], force_exclude: bool) -> Discovered {
     let mut found = Discovered::default();
     for root in roots {
+        if force_exclude && !exclude.is_empty() && is_excluded_root(root, exclude) {
+            continue;
+        }
         match std::fs::metadata(root) {
             Err(_) if root.symlink_metadata().is_ok() => {
                 found.errors.push(InputError::new(shown_path(root), "broken symlink"))
@@ -33,7 +45,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
                 },
             )),
             Ok(meta) if meta.is_file() => found.files.push(root.clone()),
-            Ok(_) => walk(root, &mut found),
+            Ok(_) => walk(root, exclude, &mut found),
         }
     }
     found.files.sort();
@@ -42,12 +54,36 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
     found
 }
 
-fn walk(root: &Path, found: &mut Discovered) {
-    let walker = ignore::WalkBuilder::new(root)
+fn is_excluded_root(root: &Path, exclude: &[PathGlobs]) -> bool {
+    match std::fs::canonicalize(root) {
+        Ok(real) => exclude.iter().any(|g| g.matches_with_ancestors(&real)),
+        Err(_) => false,
+    }
+}
+
+fn walk(root: &Path, exclude: &[PathGlobs], found: &mut Discovered) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
         .follow_links(false)
         // Honour .gitignore even outside a git checkout (an unpacked sdist).
-        .require_git(false)
-        .build();
+        .require_git(false);
+    // Globs are matched on canonical paths: the root is resolved once, and
+    // the walk below it follows no symlink, so joining keeps paths canonical.
+    if !exclude.is_empty()
+        && let Ok(real_root) = std::fs::canonicalize(root)
+    {
+        let exclude = exclude.to_vec();
+        let root = root.to_path_buf();
+        builder.filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let below = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+            let real = real_root.join(below);
+            !exclude.iter().any(|g| g.matches_entry(&real))
+        });
+    }
+    let walker = builder.build();
     for entry in walker {
         match entry {
             Ok(entry) => {

@@ -9,8 +9,10 @@
 
 pub mod diff;
 pub mod discover;
+pub mod globs;
 pub mod listing;
 pub mod source;
 
-pub use discover::{Discovered, discover};
+pub use discover::{Discovered, discover, discover_excluding};
+pub use globs::PathGlobs;
 pub use source::{InputError, SourceFile, load, load_python, load_stdin};

@@ -40,6 +40,15 @@ impl Suppression {
         }
     }
 
+    /// The comment as vigil shows it back: `# nosec B602, B607`.
+    pub fn comment(&self) -> String {
+        match self {
+            Suppression::All => "# nosec".to_string(),
+            Suppression::Nosec(ids) => format!("# nosec {}", ids.join(", ")),
+            Suppression::Only(ids) => format!("# vigil: ignore[{}]", ids.join(", ")),
+        }
+    }
+
     /// The ids a comment lists, for checking that they name rules.
     pub fn listed_ids(&self) -> &[String] {
         match self {
@@ -81,7 +90,17 @@ impl Suppressions {
 
     /// The first suppression found on any of `lines`.
     pub fn lookup(&self, lines: impl IntoIterator<Item = u32>) -> Option<&Suppression> {
-        lines.into_iter().find_map(|l| self.by_line.get(&l))
+        self.lookup_line(lines).map(|(_, s)| s)
+    }
+
+    /// [`Suppressions::lookup`], with the line the comment is on.
+    pub fn lookup_line(&self, lines: impl IntoIterator<Item = u32>) -> Option<(u32, &Suppression)> {
+        lines.into_iter().find_map(|l| self.by_line.get(&l).map(|s| (l, s)))
+    }
+
+    /// Every suppression, by line.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Suppression)> {
+        self.by_line.iter().map(|(line, s)| (*line, s))
     }
 
     pub fn is_empty(&self) -> bool {

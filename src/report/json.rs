@@ -16,7 +16,20 @@ struct JsonReport<'a> {
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
     warnings: Vec<JsonWarning<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unused_suppressions: Option<Vec<JsonUnusedSuppression<'a>>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonUnusedSuppression<'a> {
+    path: &'a str,
+    line: u32,
+    comment: &'a str,
+    /// `unused`, or `not-checked` when a rule it names did not run.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +137,24 @@ pub fn render(report: &Report) -> String {
                 message: &w.message,
             })
             .collect(),
+        unused_suppressions: report.unused_suppressions.as_ref().map(|list| {
+            list.iter()
+                .map(|u| {
+                    use crate::review::Verdict;
+                    let (status, reason) = match &u.verdict {
+                        Verdict::Unused => ("unused", None),
+                        Verdict::NotChecked(why) => ("not-checked", Some(why.as_str())),
+                    };
+                    JsonUnusedSuppression {
+                        path: &u.path,
+                        line: u.line,
+                        comment: &u.comment,
+                        status,
+                        reason,
+                    }
+                })
+                .collect()
+        }),
         summary: Summary {
             files_reviewed: report.files_reviewed,
             lines_reviewed: report.lines_reviewed,

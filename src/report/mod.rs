@@ -38,6 +38,9 @@ pub struct Report {
     pub suppressed: usize,
     /// How many findings the baseline (`--baseline`) hid.
     pub baselined: usize,
+    /// With `--report-unused-suppressions`: the comments that hid nothing,
+    /// as the review judged them. `None` when not asked for.
+    pub unused_suppressions: Option<Vec<crate::review::UnusedSuppression>>,
 }
 
 impl Report {

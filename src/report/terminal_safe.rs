@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-fn is_unsafe(c: char) -> bool {
+/// Whether a terminal would act on `c` rather than show it (tab and newline
+/// excepted).
+pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n')
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }

@@ -112,6 +112,24 @@ impl Selection {
         self.ids.contains(rule.id)
     }
 
+    /// This selection less `rules` (a file's per-file ignores).
+    pub fn without(&self, rules: &[&'static Rule]) -> Selection {
+        let mut ids = self.ids.clone();
+        for r in rules {
+            ids.remove(r.id);
+        }
+        Selection { ids }
+    }
+
+    /// Whether every rule on by default is selected: only then can a bare
+    /// `# nosec` that hid nothing be called unused.
+    pub fn has_every_default_rule(&self) -> bool {
+        all()
+            .iter()
+            .filter(|r| r.status == Status::Stable)
+            .all(|r| self.ids.contains(r.id))
+    }
+
     /// The hooks that report at least one selected rule.
     pub fn hooks(&self) -> Hooks {
         let mut hooks = Hooks::default();

@@ -1,0 +1,47 @@
+//! The flags `vigil review` and `vigil config` share: which configuration
+//! file to use, and the settings a flag overrides in it. Flags win over the
+//! file; the file wins over the defaults.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::config::Overrides;
+use crate::rules::Level;
+
+#[derive(Args)]
+pub struct SettingsArgs {
+    /// Use this configuration file and look for no other (`.vigil.toml`
+    /// layout, or the `[tool.vigil]` table of a file named `pyproject.toml`).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Use no configuration file: built-in defaults and flags only.
+    #[arg(long)]
+    isolated: bool,
+    /// Only these rules: vigil ids, Bandit ids, names or prefixes (`S6`, `B3`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Report only findings of at least this severity [default: low].
+    #[arg(long, value_parser = super::parse_level)]
+    severity: Option<Level>,
+    /// Report only findings of at least this confidence [default: low].
+    #[arg(long, value_parser = super::parse_level)]
+    confidence: Option<Level>,
+}
+
+impl SettingsArgs {
+    pub fn overrides(&self) -> Overrides {
+        let given = |list: &Vec<String>| (!list.is_empty()).then(|| list.clone());
+        Overrides {
+            config_file: self.config.clone(),
+            isolated: self.isolated,
+            select: given(&self.select),
+            ignore: given(&self.ignore),
+            severity: self.severity,
+            confidence: self.confidence,
+        }
+    }
+}
