@@ -27,6 +27,17 @@ pub struct FlowStep {
     pub note: String,
 }
 
+/// A mechanical fix in the user's coordinates: replace the text from
+/// (`line`, `column`) up to (`end_line`, `end_column`) with `replacement`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingEdit {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub replacement: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub path: String,
@@ -49,6 +60,8 @@ pub struct Finding {
     pub snippet: Vec<SnippetLine>,
     /// The path to the defect (source to sink, check to use); may be empty.
     pub steps: Vec<FlowStep>,
+    /// A mechanical fix, where the rule has one.
+    pub edit: Option<FindingEdit>,
     /// Stable identity across line moves (see `fingerprint`); set by the review.
     pub fingerprint: String,
     /// 0-based byte columns, as Bandit reports them.
@@ -89,6 +102,17 @@ impl Finding {
                 }
             })
             .collect();
+        let edit = diag.edit.as_ref().map(|edit| {
+            let from = module.lines.line_column(edit.range.start(), text);
+            let to = module.lines.line_column(edit.range.end(), text);
+            FindingEdit {
+                line: file.display_line(from.line.get() as u32),
+                column: from.column.get() as u32 + file.indent,
+                end_line: file.display_line(to.line.get() as u32),
+                end_column: to.column.get() as u32 + file.indent,
+                replacement: edit.replacement.clone(),
+            }
+        });
         let description = match &diag.detail {
             Some(detail) => format!("{} {}", detail, diag.rule.docs.why),
             None => diag.rule.docs.why.to_string(),
@@ -107,6 +131,7 @@ impl Finding {
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
             steps,
+            edit,
             fingerprint: String::new(),
             col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
             end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,

@@ -431,3 +431,53 @@ fn output_does_not_depend_on_the_thread_count() {
         assert_eq!(run("1"), run("4"), "{format}");
     }
 }
+
+/// A rule with a mechanical fix gives SARIF `fixes` (and JSON `edit`) that,
+/// applied to the file, produce exactly the safe code.
+#[test]
+fn mechanical_fixes_are_exact_replacements() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "import yaml\n\n\ndef load_meta(stream):\n    return yaml.load(stream)\n";
+    std::fs::write(dir.path().join("meta.py"), source).unwrap();
+    let log: Value = serde_json::from_str(&stdout(&vigil(dir.path(), "sarif"))).unwrap();
+    assert_valid_sarif(&sarif_validator(), &log);
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "S506")
+        .expect("S506 finding");
+    let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    let region = &replacement["deletedRegion"];
+    assert_eq!(region["startLine"], 5);
+    let (start, end) = (
+        region["startColumn"].as_u64().unwrap() as usize,
+        region["endColumn"].as_u64().unwrap() as usize,
+    );
+    let line = source.lines().nth(4).unwrap();
+    let fixed = format!(
+        "{}{}{}",
+        &line[..start - 1],
+        replacement["insertedContent"]["text"].as_str().unwrap(),
+        &line[end - 1..]
+    );
+    assert_eq!(fixed, "    return yaml.safe_load(stream)");
+
+    let json: Value = serde_json::from_str(&stdout(&vigil(dir.path(), "json"))).unwrap();
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "S506")
+        .unwrap();
+    assert_eq!(finding["edit"]["replacement"], "safe_load");
+    let other = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] != "S506");
+    assert!(
+        other.is_none_or(|f| f["edit"].is_null()),
+        "rules without a mechanical fix have none"
+    );
+}

@@ -171,6 +171,7 @@ mod tests {
                 text: line_text.into(),
             }],
             steps: Vec::new(),
+            edit: None,
             fingerprint: String::new(),
             col_offset: 0,
             end_col_offset: 0,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Report;
-use crate::finding::{Finding, FlowStep, SnippetLine};
+use crate::finding::{Finding, FindingEdit, FlowStep, SnippetLine};
 use crate::rules::Level;
 
 pub const SCHEMA: &str = "vigil-report/1";
@@ -56,6 +56,7 @@ struct JsonFinding<'a> {
     solution: &'a str,
     snippet: &'a [SnippetLine],
     steps: &'a [FlowStep],
+    edit: Option<&'a FindingEdit>,
     fingerprint: &'a str,
 }
 
@@ -108,6 +109,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         solution: &f.solution,
         snippet: &f.snippet,
         steps: &f.steps,
+        edit: f.edit.as_ref(),
         fingerprint: &f.fingerprint,
     }
 }

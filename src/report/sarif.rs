@@ -20,8 +20,9 @@
 //! - `partialFingerprints` holds `vigilFingerprint/v1`, the hash of rule,
 //!   path and folded line text (`fingerprint`). GitHub's upload action adds
 //!   its own `primaryLocationLineHash` beside it.
-//! - No `fixes`: a finding's solution is advice in prose, not an edit a tool
-//!   could apply, and SARIF fixes must be exact replacements.
+//! - `fixes` only for findings with a mechanical fix (`Finding::edit`, an
+//!   exact replacement); other solutions are advice in prose.
+//! - `codeFlows` carries a finding's steps (source to sink, check to use).
 //! - Files vigil could not review (and syntax warnings) are
 //!   `toolExecutionNotifications`; `executionSuccessful` is false when a
 //!   file could not be reviewed, as the exit code is then 2.
@@ -31,6 +32,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Report, review_text, rule_help, terminal_safe};
+use crate::finding::Finding;
 use crate::rules::{Level, Rule};
 
 /// The schema's own `id`: the version OASIS published.
@@ -116,7 +118,50 @@ struct SarifResult<'a> {
     message: Text,
     locations: [Location; 1],
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    /// The finding's path (source to sink, check to use), one thread flow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow>,
+    /// Only for rules with a mechanical fix (`Finding::edit`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<Fix>,
     properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeFlow {
+    thread_flows: [ThreadFlow; 1],
+}
+
+#[derive(Serialize)]
+struct ThreadFlow {
+    locations: Vec<ThreadFlowLocation>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlowLocation {
+    location: Location,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fix {
+    description: Text,
+    artifact_changes: [ArtifactChange; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: [Replacement; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -129,6 +174,8 @@ struct ResultProperties {
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -277,6 +324,60 @@ fn artifact_location(path: &str) -> ArtifactLocation {
     }
 }
 
+/// The steps of a finding as one SARIF thread flow, each with its note.
+fn code_flows(f: &Finding) -> Vec<CodeFlow> {
+    if f.steps.is_empty() {
+        return Vec::new();
+    }
+    let locations = f
+        .steps
+        .iter()
+        .map(|step| ThreadFlowLocation {
+            location: Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact_location(&f.path),
+                    region: Some(Region {
+                        start_line: step.line,
+                        start_column: Some(step.column),
+                        end_line: None,
+                        end_column: None,
+                    }),
+                },
+                message: Some(Text {
+                    text: terminal_safe::escape(&step.note).into_owned(),
+                }),
+            },
+        })
+        .collect();
+    vec![CodeFlow {
+        thread_flows: [ThreadFlow { locations }],
+    }]
+}
+
+/// A finding's mechanical fix as a SARIF fix.
+fn fixes(f: &Finding) -> Vec<Fix> {
+    let Some(edit) = &f.edit else { return Vec::new() };
+    vec![Fix {
+        description: Text {
+            text: review_text::solution(f).into_owned(),
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: artifact_location(&f.path),
+            replacements: [Replacement {
+                deleted_region: Region {
+                    start_line: edit.line,
+                    start_column: Some(edit.column),
+                    end_line: Some(edit.end_line),
+                    end_column: Some(edit.end_column),
+                },
+                inserted_content: Text {
+                    text: edit.replacement.clone(),
+                },
+            }],
+        }],
+    }]
+}
+
 pub fn render(report: &Report) -> String {
     let mut rules: Vec<&'static Rule> = report.findings.iter().map(|f| f.rule).collect();
     rules.sort_by_key(|r| r.id);
@@ -304,8 +405,11 @@ pub fn render(report: &Report) -> String {
                         end_column: Some(f.end_column),
                     }),
                 },
+                message: None,
             }],
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
+            code_flows: code_flows(f),
+            fixes: fixes(f),
             properties: ResultProperties {
                 severity: f.severity,
                 confidence: f.confidence,
@@ -330,6 +434,7 @@ pub fn render(report: &Report) -> String {
                     artifact_location: artifact_location(&e.path),
                     region: None,
                 },
+                message: None,
             }],
         })
         .collect();
@@ -348,6 +453,7 @@ pub fn render(report: &Report) -> String {
                     end_column: None,
                 }),
             },
+            message: None,
         }],
     }));
 

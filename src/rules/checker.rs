@@ -36,6 +36,17 @@ pub struct Diagnostic {
     /// source to sink, for a race the check and then the use. Empty for
     /// defects that sit on one node.
     pub steps: Vec<Step>,
+    /// A mechanical fix: replacing `range` with the text makes the code safe
+    /// with the same behaviour for legitimate input. Only where that is
+    /// certain (`yaml.load` → `yaml.safe_load`); otherwise the fix is prose.
+    pub edit: Option<Edit>,
+}
+
+/// An exact replacement of source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub replacement: String,
 }
 
 /// One step of the path to a defect: where, and what happens there.
@@ -57,7 +68,17 @@ impl Diagnostic {
             confidence: rule.confidence,
             statement: None,
             steps: Vec::new(),
+            edit: None,
         }
+    }
+
+    /// Attaches a mechanical fix (see [`Diagnostic::edit`]).
+    pub fn edit(mut self, range: TextRange, replacement: impl Into<String>) -> Self {
+        self.edit = Some(Edit {
+            range,
+            replacement: replacement.into(),
+        });
+        self
     }
 
     /// Adds a step to the path (see [`Diagnostic::steps`]).

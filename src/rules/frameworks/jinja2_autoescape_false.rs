@@ -54,7 +54,10 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             &RULE,
             site.call.range(),
             format!("`{callee}` turns HTML escaping off (`autoescape=False`)"),
-        ),
+        )
+        // Turning the literal on is the whole fix: templates render the
+        // same for text without markup characters.
+        .edit(b.range, "True"),
         Some(Expr::BooleanLiteral(b)) if b.value => return,
         Some(Expr::Call(c)) if is_select_autoescape(&c.func) => return,
         Some(value) => Diagnostic::new(

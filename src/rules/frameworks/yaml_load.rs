@@ -1,5 +1,6 @@
 //! S506 unsafe-yaml-load (Bandit B506).
 
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
@@ -63,5 +64,16 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             cx.snippet(&*site.call.func)
         ),
     };
-    out.push(Diagnostic::new(&RULE, site.call.range(), message).fix(format!("Use `yaml.safe_load({stream})`.")));
+    let mut diag = Diagnostic::new(&RULE, site.call.range(), message).fix(format!("Use `yaml.safe_load({stream})`."));
+    // `yaml.load(stream)` with no loader argument becomes `yaml.safe_load(stream)`:
+    // the same result for every document of plain data, and no object
+    // construction for the others. With a loader argument, or a callee that
+    // is not `<module>.load`, the change is not mechanical.
+    if let Expr::Attribute(attr) = &*site.call.func
+        && site.call.arguments.len() == 1
+        && site.arg(0).is_some()
+    {
+        diag = diag.edit(attr.attr.range, "safe_load");
+    }
+    out.push(diag);
 }
