@@ -177,3 +177,31 @@ pub fn shown_path(path: &Path) -> String {
     let p: PathBuf = path.strip_prefix("./").unwrap_or(path).to_path_buf();
     p.to_string_lossy().into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file listed by the walk and gone (or replaced by a directory) by the
+    /// time it is read is that file's error, never a panic.
+    #[test]
+    fn a_file_that_vanished_or_changed_kind_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("vigil-vanish-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("gone.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let err = load(&path, "gone.py").unwrap_err();
+        assert_eq!(err.to_string(), "gone.py: no such file (or a broken symlink)");
+        std::fs::create_dir(&path).unwrap();
+        assert_eq!(load(&path, "gone.py").unwrap_err().reason, "is a directory");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bom_is_dropped_and_nul_rejected() {
+        let file = decode("\u{feff}x = 1\n".as_bytes().to_vec(), "a.py".into(), true).unwrap();
+        assert_eq!(file.text, "x = 1\n");
+        assert!(decode(b"x\0".to_vec(), "a.py".into(), true).unwrap_err().reason.contains("NUL"));
+    }
+}
