@@ -202,6 +202,11 @@ mod tests {
     fn bom_is_dropped_and_nul_rejected() {
         let file = decode("\u{feff}x = 1\n".as_bytes().to_vec(), "a.py".into(), true).unwrap();
         assert_eq!(file.text, "x = 1\n");
-        assert!(decode(b"x\0".to_vec(), "a.py".into(), true).unwrap_err().reason.contains("NUL"));
+        assert!(
+            decode(b"x\0".to_vec(), "a.py".into(), true)
+                .unwrap_err()
+                .reason
+                .contains("NUL")
+        );
     }
 }

@@ -12,6 +12,10 @@ use ruff_python_ast::{Expr, Stmt};
 #[derive(Debug, Default, Clone)]
 pub struct Aliases {
     map: HashMap<String, String>,
+    /// Bandit's `imports`: every module or member imported so far, in order
+    /// (`import a.b` gives `a.b`, `from a import b` gives `a.b`, and
+    /// `from . import x` gives `x`).
+    imported: Vec<String>,
 }
 
 impl Aliases {
@@ -23,10 +27,16 @@ impl Aliases {
                     if let Some(asname) = &alias.asname {
                         self.map.insert(asname.to_string(), alias.name.to_string());
                     }
+                    self.imported.push(alias.name.to_string());
                 }
             }
             Stmt::ImportFrom(import) => {
-                let Some(module) = &import.module else { return };
+                let Some(module) = &import.module else {
+                    self.imported.extend(import.names.iter().map(|a| a.name.to_string()));
+                    return;
+                };
+                self.imported
+                    .extend(import.names.iter().map(|a| format!("{}.{}", module, a.name)));
                 // A relative import (`from . import x`) binds names of the
                 // project itself; they are kept relative, as Bandit does.
                 for alias in &import.names {
@@ -37,6 +47,11 @@ impl Aliases {
             }
             _ => {}
         }
+    }
+
+    /// The modules and members imported so far (see the field's doc).
+    pub fn imported(&self) -> &[String] {
+        &self.imported
     }
 
     /// The qualified name of a `Name` or a chain of attributes on one, with

@@ -190,6 +190,28 @@ impl<'a> Context<'a> {
         self.aliases.qualified_name(expr)
     }
 
+    /// Bandit's `is_module_imported_exact`: `module` was imported (aliased
+    /// or not) before the node being checked.
+    pub fn imported_exact(&self, module: &str) -> bool {
+        self.aliases.imported().iter().any(|m| m == module)
+    }
+
+    /// Bandit's `is_module_imported_like`: `needle` occurs in a module or
+    /// member imported before the node (`flask` matches `flask_restful.Api`).
+    pub fn imported_like(&self, needle: &str) -> bool {
+        self.aliases.imported().iter().any(|m| m.contains(needle))
+    }
+
+    /// `module` itself, or one of its members or submodules, was imported
+    /// before the node: unlike [`Context::imported_exact`], this also sees
+    /// `from yaml import load`.
+    pub fn imported_module_or_member(&self, module: &str) -> bool {
+        self.aliases
+            .imported()
+            .iter()
+            .any(|m| m == module || m.strip_prefix(module).is_some_and(|rest| rest.starts_with('.')))
+    }
+
     /// The source text of a node.
     pub fn source(&self, node: &impl Ranged) -> &'a str {
         &self.text[node.range()]

@@ -1,8 +1,7 @@
 //! S507 ssh-no-host-key-verification (Bandit B507).
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, Stmt};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_python_ast::Expr;
+use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -52,7 +51,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(policy) = policy_name(cx, argument) else {
         return;
     };
-    if !TRUSTING_POLICIES.contains(&policy.as_str()) || !imports_paramiko_before(cx, site.call.start()) {
+    if !TRUSTING_POLICIES.contains(&policy.as_str()) || !cx.imported_like("paramiko") {
         return;
     }
     let receiver = cx.snippet(&*site.call.func);
@@ -89,42 +88,4 @@ fn policy_name(cx: &Context, argument: &Expr) -> Option<String> {
             .map(|q| q.rsplit('.').next().unwrap_or_default().to_string()),
         _ => None,
     }
-}
-
-/// Bandit's `is_module_imported_like("paramiko")`: some import before this
-/// point of the module names a module or object containing `paramiko`.
-fn imports_paramiko_before(cx: &Context, offset: TextSize) -> bool {
-    let mut finder = ImportFinder {
-        before: offset,
-        found: false,
-    };
-    finder.visit_body(&cx.module.parsed.syntax().body);
-    finder.found
-}
-
-struct ImportFinder {
-    before: TextSize,
-    found: bool,
-}
-
-impl<'a> Visitor<'a> for ImportFinder {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if self.found || stmt.start() >= self.before {
-            return;
-        }
-        match stmt {
-            Stmt::Import(import) => {
-                self.found = import.names.iter().any(|a| a.name.as_str().contains("paramiko"));
-            }
-            Stmt::ImportFrom(import) => {
-                let module = import.module.as_ref().map_or("", |m| m.as_str());
-                self.found =
-                    module.contains("paramiko") || import.names.iter().any(|a| a.name.as_str().contains("paramiko"));
-            }
-            _ => visitor::walk_stmt(self, stmt),
-        }
-    }
-
-    // Imports are statements; no need to look inside expressions.
-    fn visit_expr(&mut self, _expr: &'a Expr) {}
 }

@@ -16,9 +16,7 @@
 
 use std::borrow::Cow;
 
-use ruff_python_ast::statement_visitor::{self, StatementVisitor};
-use ruff_python_ast::{Expr, ExprCall, Stmt};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_python_ast::Expr;
 
 use crate::rules::{CallSite, Context};
 
@@ -57,66 +55,6 @@ pub fn call_name<'s>(cx: &Context, site: &'s CallSite) -> Cow<'s, str> {
 /// `jinja2` or `yaml` is one of them.
 pub fn has_segment(qualname: &str, segment: &str) -> bool {
     qualname.split('.').any(|s| s == segment)
-}
-
-/// Whether an import statement before `call` brought in an entry of Bandit's
-/// `imports` set satisfying `pred`.
-fn any_import_before(cx: &Context, call: &ExprCall, pred: &dyn Fn(&str) -> bool) -> bool {
-    let mut finder = ImportFinder {
-        before: call.start(),
-        pred,
-        found: false,
-    };
-    finder.visit_body(&cx.module.parsed.syntax().body);
-    finder.found
-}
-
-/// `is_module_imported_exact(module)`: `import module` (aliased or not) before
-/// the call.
-pub fn imported_exact(cx: &Context, call: &ExprCall, module: &str) -> bool {
-    any_import_before(cx, call, &|m| m == module)
-}
-
-/// `is_module_imported_like(needle)`: `needle` occurs in an imported name
-/// (`flask` matches `flask_restful.Api`).
-pub fn imported_like(cx: &Context, call: &ExprCall, needle: &str) -> bool {
-    any_import_before(cx, call, &|m| m.contains(needle))
-}
-
-/// `module` itself or one of its members or submodules was imported before
-/// the call. Bandit's plugins that gate on [`imported_exact`] miss
-/// `from yaml import load`; the rules that deliberately fix that use this.
-pub fn imported_module_or_member(cx: &Context, call: &ExprCall, module: &str) -> bool {
-    any_import_before(cx, call, &|m| {
-        m == module || m.strip_prefix(module).is_some_and(|rest| rest.starts_with('.'))
-    })
-}
-
-struct ImportFinder<'p> {
-    before: TextSize,
-    pred: &'p dyn Fn(&str) -> bool,
-    found: bool,
-}
-
-impl<'a> StatementVisitor<'a> for ImportFinder<'_> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if self.found || stmt.start() >= self.before {
-            return;
-        }
-        match stmt {
-            Stmt::Import(import) => {
-                self.found = import.names.iter().any(|a| (self.pred)(a.name.as_str()));
-            }
-            Stmt::ImportFrom(import) => {
-                self.found = import.names.iter().any(|a| match &import.module {
-                    Some(module) => (self.pred)(&format!("{}.{}", module.as_str(), a.name.as_str())),
-                    // `from . import x`: Bandit records `x` as if `import x`.
-                    None => (self.pred)(a.name.as_str()),
-                });
-            }
-            _ => statement_visitor::walk_stmt(self, stmt),
-        }
-    }
 }
 
 /// Bandit's view of an argument when a plugin compares it with a string

@@ -14,7 +14,7 @@ use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
-use super::bandit_context::{call_name, imported_like, is_ast_constant};
+use super::bandit_context::{call_name, is_ast_constant};
 use super::tables::MARK_SAFE_FUNCTIONS;
 
 pub static RULE: Rule = Rule {
@@ -57,7 +57,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(arg) = site.arg(0).or_else(|| site.keyword("s")) else {
         return;
     };
-    if matches!(arg, Expr::StringLiteral(_)) || !imported_like(cx, site.call, "django.utils.safestring") {
+    if matches!(arg, Expr::StringLiteral(_)) || !cx.imported_like("django.utils.safestring") {
         return;
     }
     let flow = Flow::new(cx);

@@ -4,7 +4,7 @@ use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
-use super::bandit_context::{imported_like, keyword_is_true, qualname};
+use super::bandit_context::{keyword_is_true, qualname};
 
 pub static RULE: Rule = Rule {
     id: "S201",
@@ -36,10 +36,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(debug) = site.keyword("debug") else {
         return;
     };
-    if !keyword_is_true(site, "debug")
-        || !qualname(cx, site).ends_with(".run")
-        || !imported_like(cx, site.call, "flask")
-    {
+    if !keyword_is_true(site, "debug") || !qualname(cx, site).ends_with(".run") || !cx.imported_like("flask") {
         return;
     }
     // Bandit reports the line of the `debug` value.

@@ -5,7 +5,7 @@ use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
-use super::bandit_context::{has_segment, imported_like, is_ast_constant, qualname, text_value};
+use super::bandit_context::{has_segment, is_ast_constant, qualname, text_value};
 use super::tables::{HUGGINGFACE_DOWNLOADERS, HUGGINGFACE_LIBRARIES};
 
 pub static RULE: Rule = Rule {
@@ -60,10 +60,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    if !HUGGINGFACE_LIBRARIES
-        .iter()
-        .any(|lib| imported_like(cx, site.call, lib))
-    {
+    if !HUGGINGFACE_LIBRARIES.iter().any(|lib| cx.imported_like(lib)) {
         return;
     }
     let callee = cx.snippet(&*site.call.func);

@@ -4,7 +4,7 @@ use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
-use super::bandit_context::{imported_module_or_member, keyword_is_true};
+use super::bandit_context::keyword_is_true;
 
 pub static RULE: Rule = Rule {
     id: "S614",
@@ -39,7 +39,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Bandit needs `import torch`; `from torch import load` is caught too here.
-    if !imported_module_or_member(cx, site.call, "torch") {
+    if !cx.imported_module_or_member("torch") {
         return;
     }
     let callee = cx.snippet(&*site.call.func);

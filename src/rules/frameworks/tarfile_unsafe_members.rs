@@ -5,7 +5,7 @@ use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
-use super::bandit_context::{call_name, imported_exact};
+use super::bandit_context::call_name;
 
 pub static RULE: Rule = Rule {
     id: "S202",
@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if !call_name(cx, site).contains("extractall") || !imported_exact(cx, site.call, "tarfile") {
+    if !call_name(cx, site).contains("extractall") || !cx.imported_exact("tarfile") {
         return;
     }
     if site.keyword("filter").is_some_and(|f| is_data_filter(cx, f)) {

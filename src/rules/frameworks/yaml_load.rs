@@ -5,7 +5,7 @@ use ruff_text_size::Ranged;
 
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
-use super::bandit_context::{has_segment, imported_module_or_member, qualname, text_value};
+use super::bandit_context::{has_segment, qualname, text_value};
 
 pub static RULE: Rule = Rule {
     id: "S506",
@@ -45,7 +45,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Bandit needs `import yaml`; `from yaml import load` is caught too here.
-    if !imported_module_or_member(cx, site.call, "yaml") {
+    if !cx.imported_module_or_member("yaml") {
         return;
     }
     let stream = site

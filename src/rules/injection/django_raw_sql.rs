@@ -3,7 +3,7 @@
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::bandit_names::{called_name, imported_like_before};
+use super::bandit_names::called_name;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if called_name(site) != "RawSQL" || !imported_like_before(cx, "django.db.models", site.call.start()) {
+    if called_name(site) != "RawSQL" || !cx.imported_like("django.db.models") {
         return;
     }
     // Bandit reads the first positional argument if there is one, else `sql=`.
