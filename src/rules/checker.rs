@@ -125,6 +125,20 @@ impl CallSite<'_> {
         self.qualname.rsplit('.').next().unwrap_or("")
     }
 
+    /// Bandit's `call_function_name`: the last segment of the qualified
+    /// name, and for a method on something that is not a name chain
+    /// (`self._get_path().chmod`, `drivers[0].execute`) still the attribute;
+    /// empty when the callee has no name at all (`handlers[0](...)`).
+    pub fn short_name(&self) -> &str {
+        if !self.qualname.is_empty() {
+            return self.name();
+        }
+        match &*self.call.func {
+            Expr::Attribute(attr) => attr.attr.as_str(),
+            _ => "",
+        }
+    }
+
     /// The keyword argument `name`, if passed.
     pub fn keyword(&self, name: &str) -> Option<&Expr> {
         self.call

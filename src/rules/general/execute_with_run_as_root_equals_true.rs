@@ -8,7 +8,6 @@
 
 use ruff_python_ast::Expr;
 
-use super::callee::short_name;
 use super::execute_functions::is_known_execute_function;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -62,7 +61,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let known = is_known_execute_function(&site.qualname);
     // Any other runner named `execute` or `trycmd`, including the private
     // `self._execute` that Cinder and os-brick drivers are given.
-    let generic = matches!(short_name(site).trim_start_matches('_'), "execute" | "trycmd");
+    let generic = matches!(site.short_name().trim_start_matches('_'), "execute" | "trycmd");
     if !known && !generic {
         return;
     }

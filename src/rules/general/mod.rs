@@ -4,14 +4,12 @@
 //! HTTP calls without a timeout and rootwrap's `run_as_root=True`.
 //!
 //! Each rule has its own file. Logic shared by several of them lives in
-//! [`callee`] (the called function's last name, as Bandit sees it),
 //! [`string_constants`] (the string constants Bandit's `Str` checks see) and
 //! [`swallowed_exceptions`] (`except` handlers whose only statement is
 //! `pass` or `continue`). Name lists are data tables: [`execute_functions`]
 //! and [`stat_modes`].
 
 mod assert_used;
-mod callee;
 mod exec_used;
 mod execute_functions;
 mod execute_with_run_as_root_equals_true;

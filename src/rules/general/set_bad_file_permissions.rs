@@ -3,7 +3,6 @@
 use ruff_python_ast::{Expr, Number, Operator};
 use ruff_text_size::Ranged;
 
-use super::callee::short_name;
 use super::stat_modes::stat_mode;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -50,7 +49,7 @@ const DANGEROUS: &[(u32, &str)] = &[
 ];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let name = short_name(site);
+    let name = site.short_name();
     if !name.contains("chmod") {
         return;
     }

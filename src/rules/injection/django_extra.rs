@@ -3,7 +3,6 @@
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::bandit_names::called_name;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -40,7 +39,7 @@ pub static RULE: Rule = Rule {
 const PARAMETERS: &[&str] = &["select", "where", "params", "tables", "order_by", "select_params"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if called_name(site) != "extra" {
+    if site.short_name() != "extra" {
         return;
     }
     // A positional argument wins over a keyword of the same name, as in

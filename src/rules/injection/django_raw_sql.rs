@@ -3,7 +3,6 @@
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::bandit_names::called_name;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -34,7 +33,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if called_name(site) != "RawSQL" || !cx.imported_like("django.db.models") {
+    if site.short_name() != "RawSQL" || !cx.imported_like("django.db.models") {
         return;
     }
     // Bandit reads the first positional argument if there is one, else `sql=`.

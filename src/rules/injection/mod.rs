@@ -7,7 +7,6 @@
 //! (Paramiko's remote shell) and S612 (`logging.config.listen`, which applies
 //! configuration received over a socket) complete Bandit's B6xx series.
 
-mod bandit_names;
 mod call_with_shell_equals_true;
 mod django_extra;
 mod django_raw_sql;

@@ -2,7 +2,6 @@
 
 use ruff_text_size::Ranged;
 
-use super::bandit_names::called_name;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -34,7 +33,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if called_name(site) != "exec_command" || !cx.imported_like("paramiko") {
+    if site.short_name() != "exec_command" || !cx.imported_like("paramiko") {
         return;
     }
     let callee = cx.snippet(&*site.call.func);
