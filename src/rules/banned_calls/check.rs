@@ -1,9 +1,30 @@
 //! The one hook of the family: a call whose qualified name is in a row.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use ruff_text_size::Ranged;
 
+use super::blacklist::{Banned, Entry};
 use super::table::ROWS;
 use crate::rules::{CallSite, Context, Diagnostic};
+
+/// Every banned name with its row, built once: a call is looked up with one
+/// hash probe instead of a search of every row's table.
+fn index() -> &'static HashMap<&'static str, (&'static Banned, &'static Entry)> {
+    static INDEX: OnceLock<HashMap<&'static str, (&'static Banned, &'static Entry)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = HashMap::new();
+        for row in ROWS {
+            for entry in row.names {
+                // The table test guarantees no name is banned by two rows;
+                // the first row wins, as the row-by-row scan did.
+                index.entry(entry.name).or_insert((*row, entry));
+            }
+        }
+        index
+    })
+}
 
 /// Reports a call whose qualified name is exactly a banned name, on the call
 /// node (Bandit's line and column).
@@ -11,18 +32,15 @@ pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if site.qualname.is_empty() {
         return;
     }
-    for row in ROWS {
-        let Some(entry) = row.exact(&site.qualname) else {
-            continue;
-        };
-        let label = callee_label(cx, site);
-        let mut diag = Diagnostic::new(&row.rule, site.call.range(), row.message(&label));
-        if let Some(instead) = entry.instead {
-            diag = diag.fix(format!("Use `{instead}` instead of `{}`.", site.qualname));
-        }
-        out.push(diag);
+    let Some((row, entry)) = index().get(site.qualname.as_str()) else {
         return;
+    };
+    let label = callee_label(cx, site);
+    let mut diag = Diagnostic::new(&row.rule, site.call.range(), row.message(&label));
+    if let Some(instead) = entry.instead {
+        diag = diag.fix(format!("Use `{instead}` instead of `{}`.", site.qualname));
     }
+    out.push(diag);
 }
 
 /// The callee as this code writes it, with its qualified name when an alias

@@ -42,7 +42,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The line being collected: its number, its first control character and
     // the distinct characters it holds.
     let mut current: Option<(u32, TextRange, Vec<String>)> = None;
+    // Every bidi control is outside ASCII: most files are pure ASCII, which
+    // a vectorised scan tells at once, and ASCII characters need no lookup.
+    if cx.text.is_ascii() {
+        return;
+    }
     for (offset, c) in cx.text.char_indices() {
+        if c.is_ascii() {
+            continue;
+        }
         let Some(name) = bidi_control_name(c) else {
             continue;
         };

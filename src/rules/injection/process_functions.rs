@@ -69,18 +69,22 @@ pub enum Launcher {
     NoShell,
 }
 
-/// The kind of launcher `qualname` names, if it is one.
+/// The kind of launcher `qualname` names, if it is one. Every call of the
+/// module asks, once per process rule, so the tables are indexed once.
 pub fn launcher(qualname: &str) -> Option<Launcher> {
-    let listed = |table: &[&str]| table.binary_search(&qualname).is_ok();
-    if listed(SUBPROCESS) {
-        Some(Launcher::Subprocess)
-    } else if listed(SHELL) {
-        Some(Launcher::Shell)
-    } else if listed(NO_SHELL) {
-        Some(Launcher::NoShell)
-    } else {
-        None
-    }
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, Launcher>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let kinds = [
+            (SUBPROCESS, Launcher::Subprocess),
+            (SHELL, Launcher::Shell),
+            (NO_SHELL, Launcher::NoShell),
+        ];
+        kinds
+            .iter()
+            .flat_map(|(table, kind)| table.iter().map(move |name| (*name, *kind)))
+            .collect()
+    });
+    index.get(qualname).copied()
 }
 
 #[cfg(test)]
