@@ -19,10 +19,13 @@ pub fn find_bindings<'a>(
             return;
         }
         match stmt {
-            Stmt::Assign(assign) => {
-                if assign.targets.iter().any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name)) {
-                    bind(stmt, &assign.value);
-                }
+            Stmt::Assign(assign)
+                if assign
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name)) =>
+            {
+                bind(stmt, &assign.value);
             }
             Stmt::With(with) => {
                 for item in &with.items {
@@ -49,4 +52,3 @@ pub fn find_bindings<'a>(
         }
     }
 }
-

@@ -19,26 +19,86 @@ const VALUE: &[&str] = &["ValueError"];
 const VALUE_TYPE: &[&str] = &["TypeError", "ValueError"];
 
 pub const CONVERSIONS: &[Conversion] = &[
-    Conversion { name: "base64.b64decode", raises: &["Error", "ValueError"] },
-    Conversion { name: "base64.decodebytes", raises: &["Error", "ValueError"] },
-    Conversion { name: "base64.urlsafe_b64decode", raises: &["Error", "ValueError"] },
-    Conversion { name: "datetime.datetime.strptime", raises: VALUE },
-    Conversion { name: "datetime.strptime", raises: VALUE },
-    Conversion { name: "decimal.Decimal", raises: &["ArithmeticError", "InvalidOperation"] },
-    Conversion { name: "float", raises: VALUE_TYPE },
-    Conversion { name: "int", raises: VALUE_TYPE },
-    Conversion { name: "ipaddress.ip_address", raises: VALUE },
-    Conversion { name: "ipaddress.ip_interface", raises: VALUE },
-    Conversion { name: "ipaddress.ip_network", raises: VALUE },
-    Conversion { name: "iso8601.parse_date", raises: &["ParseError", "ValueError"] },
-    Conversion { name: "json.loads", raises: &["JSONDecodeError", "ValueError"] },
-    Conversion { name: "jsonutils.loads", raises: &["JSONDecodeError", "ValueError"] },
-    Conversion { name: "netaddr.EUI", raises: &["AddrFormatError", "ValueError"] },
-    Conversion { name: "netaddr.IPAddress", raises: &["AddrFormatError", "ValueError"] },
-    Conversion { name: "netaddr.IPNetwork", raises: &["AddrFormatError", "ValueError"] },
-    Conversion { name: "timeutils.parse_isotime", raises: VALUE },
-    Conversion { name: "timeutils.parse_strtime", raises: VALUE },
-    Conversion { name: "uuid.UUID", raises: VALUE },
+    Conversion {
+        name: "base64.b64decode",
+        raises: &["Error", "ValueError"],
+    },
+    Conversion {
+        name: "base64.decodebytes",
+        raises: &["Error", "ValueError"],
+    },
+    Conversion {
+        name: "base64.urlsafe_b64decode",
+        raises: &["Error", "ValueError"],
+    },
+    Conversion {
+        name: "datetime.datetime.strptime",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "datetime.strptime",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "decimal.Decimal",
+        raises: &["ArithmeticError", "InvalidOperation"],
+    },
+    Conversion {
+        name: "float",
+        raises: VALUE_TYPE,
+    },
+    Conversion {
+        name: "int",
+        raises: VALUE_TYPE,
+    },
+    Conversion {
+        name: "ipaddress.ip_address",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "ipaddress.ip_interface",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "ipaddress.ip_network",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "iso8601.parse_date",
+        raises: &["ParseError", "ValueError"],
+    },
+    Conversion {
+        name: "json.loads",
+        raises: &["JSONDecodeError", "ValueError"],
+    },
+    Conversion {
+        name: "jsonutils.loads",
+        raises: &["JSONDecodeError", "ValueError"],
+    },
+    Conversion {
+        name: "netaddr.EUI",
+        raises: &["AddrFormatError", "ValueError"],
+    },
+    Conversion {
+        name: "netaddr.IPAddress",
+        raises: &["AddrFormatError", "ValueError"],
+    },
+    Conversion {
+        name: "netaddr.IPNetwork",
+        raises: &["AddrFormatError", "ValueError"],
+    },
+    Conversion {
+        name: "timeutils.parse_isotime",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "timeutils.parse_strtime",
+        raises: VALUE,
+    },
+    Conversion {
+        name: "uuid.UUID",
+        raises: VALUE,
+    },
 ];
 
 /// The conversion a call's qualified name names, if any.
@@ -59,7 +119,12 @@ mod tests {
     #[test]
     fn table_is_sorted() {
         for pair in CONVERSIONS.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} must come after {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} must come after {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
     }
 

@@ -62,10 +62,12 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     }
     // `prlimit=` (oslo.concurrency) or keyword arguments we cannot see.
     let keywords = &site.call.arguments.keywords;
-    if keywords
-        .iter()
-        .any(|k| k.arg.is_none() || k.arg.as_ref().is_some_and(|a| a.as_str() == "prlimit" || a.as_str() == "preexec_fn"))
-    {
+    if keywords.iter().any(|k| {
+        k.arg.is_none()
+            || k.arg
+                .as_ref()
+                .is_some_and(|a| a.as_str() == "prlimit" || a.as_str() == "preexec_fn")
+    }) {
         return;
     }
     let mut words: Vec<String> = Vec::new();
@@ -83,8 +85,12 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             other => collect_words(other, &mut words),
         }
     }
-    let Some(qemu) = words.iter().position(|w| w == "qemu-img" || w.ends_with("/qemu-img")) else { return };
-    let Some(sub) = words[qemu + 1..].iter().find(|w| !w.starts_with('-')) else { return };
+    let Some(qemu) = words.iter().position(|w| w == "qemu-img" || w.ends_with("/qemu-img")) else {
+        return;
+    };
+    let Some(sub) = words[qemu + 1..].iter().find(|w| !w.starts_with('-')) else {
+        return;
+    };
     if !INSPECTIONS.contains(&sub.as_str()) || words.iter().any(|w| w == "prlimit" || w.ends_with("/prlimit")) {
         return;
     }
@@ -133,7 +139,10 @@ fn list_words<'a>(cx: &Context<'a>, name: &str, before: TextSize, words: &mut Ve
     let mut first = None;
     visit(&function.body, before, &mut |stmt| match stmt {
         Stmt::Assign(assign)
-            if assign.targets.iter().any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name)) =>
+            if assign
+                .targets
+                .iter()
+                .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name)) =>
         {
             let before_len = words.len();
             collect_words(&assign.value, words);

@@ -79,11 +79,15 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         report(cx, site, positional, None, out);
         return;
     }
-    let Expr::Attribute(attr) = &*site.call.func else { return };
+    let Expr::Attribute(attr) = &*site.call.func else {
+        return;
+    };
     if !SESSION_METHODS.contains(&attr.attr.as_str()) {
         return;
     }
-    let Some(bound) = session_binding(cx, &attr.value) else { return };
+    let Some(bound) = session_binding(cx, &attr.value) else {
+        return;
+    };
     report(cx, site, None, Some(bound), out);
 }
 
@@ -118,13 +122,17 @@ fn report(
         }
         _ => return,
     };
-    let mut diag = Diagnostic::new(&RULE, site.call.range(), message)
-        .fix(format!("Pass `timeout=` to `{callee}` (a configured number of seconds)."));
+    let mut diag = Diagnostic::new(&RULE, site.call.range(), message).fix(format!(
+        "Pass `timeout=` to `{callee}` (a configured number of seconds)."
+    ));
     if let Some(stmt) = session {
         diag = diag
             .detail("A `requests.Session` has no default timeout: each call must pass its own.")
             .step(stmt.range(), "the `requests.Session` is created here")
-            .step(site.call.range(), format!("and `{callee}` sends a request without a timeout"));
+            .step(
+                site.call.range(),
+                format!("and `{callee}` sends a request without a timeout"),
+            );
     }
     out.push(diag);
 }
@@ -139,9 +147,14 @@ fn session_binding<'a>(cx: &Context<'a>, receiver: &'a Expr) -> Option<&'a Stmt>
         Expr::Name(name) => {
             let function = cx.enclosing_function()?;
             let mut found = None;
-            find_bindings(&function.body, name.id.as_str(), receiver.start(), &mut |stmt, value| {
-                found = is_session(cx, value).then_some(stmt);
-            });
+            find_bindings(
+                &function.body,
+                name.id.as_str(),
+                receiver.start(),
+                &mut |stmt, value| {
+                    found = is_session(cx, value).then_some(stmt);
+                },
+            );
             found
         }
         Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "self") => {
@@ -186,9 +199,7 @@ fn is_session_factory_call(cx: &Context, class: &StmtClassDef, value: &Expr) -> 
         return false;
     }
     class.body.iter().any(|stmt| match stmt {
-        Stmt::FunctionDef(f) if f.name.as_str() == a.attr.as_str() => {
-            any_over_body(&f.body, |e| is_session(cx, e))
-        }
+        Stmt::FunctionDef(f) if f.name.as_str() == a.attr.as_str() => any_over_body(&f.body, |e| is_session(cx, e)),
         _ => false,
     })
 }
@@ -198,20 +209,29 @@ fn is_session_factory_call(cx: &Context, class: &StmtClassDef, value: &Expr) -> 
 /// for writing afterwards.
 fn is_local_dict_without_timeout(cx: &Context, expr: &Expr) -> bool {
     let Expr::Name(name) = expr else { return false };
-    let Some(function) = cx.enclosing_function() else { return false };
+    let Some(function) = cx.enclosing_function() else {
+        return false;
+    };
     let mut bound: Option<&Expr> = None;
-    find_bindings(&function.body, name.id.as_str(), expr.start(), &mut |_, value| bound = Some(value));
+    find_bindings(&function.body, name.id.as_str(), expr.start(), &mut |_, value| {
+        bound = Some(value)
+    });
     let has_timeout_key = |e: &Expr| match e {
         Expr::Dict(d) => d
             .items
             .iter()
-            .any(|i| i.key.is_none() || i.key.as_ref().and_then(|k| str_value(k)).is_some_and(|k| k == "timeout")),
-        Expr::Call(c) => c.arguments.keywords.iter().any(|k| k.arg.as_ref().is_none_or(|a| a.as_str() == "timeout")),
+            .any(|i| i.key.is_none() || i.key.as_ref().and_then(str_value).is_some_and(|k| k == "timeout")),
+        Expr::Call(c) => c
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.as_ref().is_none_or(|a| a.as_str() == "timeout")),
         _ => true,
     };
     match bound {
         Some(value @ Expr::Dict(_)) if !has_timeout_key(value) => {}
-        Some(value @ Expr::Call(c)) if cx.qualified_name(&c.func).as_deref() == Some("dict") && !has_timeout_key(value) => {}
+        Some(value @ Expr::Call(c))
+            if cx.qualified_name(&c.func).as_deref() == Some("dict") && !has_timeout_key(value) => {}
         _ => return false,
     }
     // `named['timeout'] = ...`, `named[key] = ...` or `named.update(...)`
@@ -260,5 +280,6 @@ fn walk_assignments<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt, &'a Expr, 
 
 fn is_session(cx: &Context, expr: &Expr) -> bool {
     let Expr::Call(call) = expr else { return false };
-    cx.qualified_name(&call.func).is_some_and(|q| SESSIONS.contains(&q.as_str()))
+    cx.qualified_name(&call.func)
+        .is_some_and(|q| SESSIONS.contains(&q.as_str()))
 }

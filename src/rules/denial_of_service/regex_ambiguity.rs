@@ -125,7 +125,9 @@ enum Node {
     Set(CharSet),
     /// `^`, `$`, `\b`, `\A`, `\Z` and lookarounds: zero width; `fails`
     /// when it can reject a position (all but `^` and `\A` at the start).
-    Anchor { can_fail: bool },
+    Anchor {
+        can_fail: bool,
+    },
     /// A backreference or conditional: nothing is decided about it.
     Opaque,
     Concat(Vec<Node>),
@@ -753,10 +755,7 @@ impl Parser {
                     self.pos += 1;
                 }
                 self.pos += 1;
-                CharSet {
-                    ascii: 0,
-                    other: true,
-                }
+                CharSet { ascii: 0, other: true }
             }
             other => CharSet::single(other),
         };

@@ -57,13 +57,24 @@ const FUNCTIONS: &[(&str, usize)] = &[
 const MAX_DEPTH: usize = 16;
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let Some((_, flags_at)) = FUNCTIONS.iter().find(|(n, _)| *n == site.qualname) else { return };
-    let Some(pattern_arg) = site.arg_or_keyword(0, "pattern") else { return };
+    let Some((_, flags_at)) = FUNCTIONS.iter().find(|(n, _)| *n == site.qualname) else {
+        return;
+    };
+    let Some(pattern_arg) = site.arg_or_keyword(0, "pattern") else {
+        return;
+    };
     let mut defs = Vec::new();
-    let Some(pattern) = fold(cx, pattern_arg, site.call.start(), 0, &mut defs) else { return };
-    let flags = site.arg_or_keyword(*flags_at, "flags").map(|f| read_flags(cx, f)).unwrap_or_default();
+    let Some(pattern) = fold(cx, pattern_arg, site.call.start(), 0, &mut defs) else {
+        return;
+    };
+    let flags = site
+        .arg_or_keyword(*flags_at, "flags")
+        .map(|f| read_flags(cx, f))
+        .unwrap_or_default();
     let anchored = site.qualname == "re.fullmatch";
-    let Some(found) = find_ambiguity(&pattern, flags, anchored) else { return };
+    let Some(found) = find_ambiguity(&pattern, flags, anchored) else {
+        return;
+    };
     let part = pattern.get(found.start..found.end).unwrap_or("");
     let shown = shorten(part);
     let mut diag = Diagnostic::new(
@@ -90,16 +101,22 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             };
             diag = diag.step(stmt.range(), format!("`{name}` holds part of the pattern"));
         }
-        diag = diag.step(site.call.range(), format!("and compiled by `{}`", cx.snippet(&*site.call.func)));
+        diag = diag.step(
+            site.call.range(),
+            format!("and compiled by `{}`", cx.snippet(&*site.call.func)),
+        );
     }
     out.push(diag);
 }
 
+/// The part for a one-line message: whitespace runs (verbose patterns)
+/// folded to one space, long parts cut.
 fn shorten(part: &str) -> String {
+    let part = part.split_whitespace().collect::<Vec<_>>().join(" ");
     if part.chars().count() > 50 {
         format!("{}...", part.chars().take(47).collect::<String>())
     } else {
-        part.to_string()
+        part
     }
 }
 
@@ -148,7 +165,11 @@ fn lookup<'a>(cx: &Context<'a>, name: &str, at: TextSize) -> Option<(&'a Stmt, &
             _ => {}
         }
     }
-    last_assignment(&cx.module.parsed.syntax().body, name, if in_function { None } else { Some(at) })
+    last_assignment(
+        &cx.module.parsed.syntax().body,
+        name,
+        if in_function { None } else { Some(at) },
+    )
 }
 
 fn last_assignment<'a>(body: &'a [Stmt], name: &str, before: Option<TextSize>) -> Option<(&'a Stmt, &'a Expr)> {

@@ -53,7 +53,9 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     scan(cx, &handler, |s, expr| {
         let (sink, size) = match expr {
             Expr::Call(call) => {
-                let Some(name) = cx.qualified_name(&call.func) else { return };
+                let Some(name) = cx.qualified_name(&call.func) else {
+                    return;
+                };
                 let Some(size) = SIZED_CALLS
                     .iter()
                     .filter(|(n, _)| *n == name)

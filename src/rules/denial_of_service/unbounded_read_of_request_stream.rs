@@ -31,7 +31,9 @@ pub static RULE: Rule = Rule {
         example: "def upload(self, req, id):\n    data = req.body_file.read()",
         use_instead: "def upload(self, req, id):\n    data = req.body_file.read(CONF.max_upload_size + 1)\n    if len(data) > CONF.max_upload_size:\n        raise webob.exc.HTTPRequestEntityTooLarge()",
         fix: "Read at most a configured number of bytes (`read(limit + 1)` and reject longer input), or stream the data in bounded chunks.",
-        references: &["https://docs.openstack.org/oslo.middleware/latest/reference/api.html#oslo_middleware.RequestBodySizeLimiter"],
+        references: &[
+            "https://docs.openstack.org/oslo.middleware/latest/reference/api.html#oslo_middleware.RequestBodySizeLimiter",
+        ],
     },
 };
 
@@ -49,7 +51,10 @@ const URL_OPENERS: &[&str] = &[
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let (stream, how) = match &*site.call.func {
         Expr::Attribute(attr) if is_unbounded_read(site, attr.attr.as_str()) => (&*attr.value, attr.attr.as_str()),
-        _ if WHOLE_READERS.iter().any(|r| site.qualname == *r || site.qualname.ends_with(&format!(".{r}"))) => {
+        _ if WHOLE_READERS
+            .iter()
+            .any(|r| site.qualname == *r || site.qualname.ends_with(&format!(".{r}"))) =>
+        {
             match site.arg(0) {
                 Some(arg) => (arg, "load"),
                 None => return,
@@ -57,12 +62,17 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         }
         _ => return,
     };
-    let Some(source) = stream_source(cx, stream) else { return };
+    let Some(source) = stream_source(cx, stream) else {
+        return;
+    };
     let call = cx.snippet(site.call);
     let mut diag = Diagnostic::new(
         &RULE,
         site.call.range(),
-        format!("`{call}` reads all of {} into memory with no size limit", source.describe(cx)),
+        format!(
+            "`{call}` reads all of {} into memory with no size limit",
+            source.describe(cx)
+        ),
     )
     .fix(if how == "load" {
         "Read at most a configured number of bytes first (`stream.read(limit + 1)`), reject longer input, then parse."
@@ -75,7 +85,10 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     });
     if let Source::Bound(binding) = source {
         diag = diag
-            .step(binding.range(), format!("`{}` is bound to the stream here", cx.snippet(stream)))
+            .step(
+                binding.range(),
+                format!("`{}` is bound to the stream here", cx.snippet(stream)),
+            )
             .step(site.call.range(), "and read without a size here");
     }
     out.push(diag);
@@ -156,7 +169,12 @@ fn is_stream(cx: &Context, expr: &Expr) -> bool {
             // `req.environ.get('wsgi.input')`
             if let Expr::Attribute(attr) = &*call.func
                 && attr.attr.as_str() == "get"
-                && call.arguments.args.first().and_then(|a| str_value(a)).is_some_and(|k| k == "wsgi.input")
+                && call
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(str_value)
+                    .is_some_and(|k| k == "wsgi.input")
             {
                 return true;
             }
@@ -168,7 +186,8 @@ fn is_stream(cx: &Context, expr: &Expr) -> bool {
 
 fn is_url_open(cx: &Context, expr: &Expr) -> bool {
     let Expr::Call(call) = expr else { return false };
-    cx.qualified_name(&call.func).is_some_and(|q| URL_OPENERS.contains(&q.as_str()))
+    cx.qualified_name(&call.func)
+        .is_some_and(|q| URL_OPENERS.contains(&q.as_str()))
 }
 
 /// `req`, `request`, `flask.request`, `self.request`.

@@ -42,7 +42,10 @@ const DEPTH_WORDS: &[&str] = &["depth", "level", "limit", "max", "recurs", "rema
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::FunctionDef(def) = stmt else { return };
     let params: Vec<&str> = all_params(def);
-    if params.iter().any(|p| DEPTH_WORDS.iter().any(|w| p.to_ascii_lowercase().contains(w))) {
+    if params
+        .iter()
+        .any(|p| DEPTH_WORDS.iter().any(|w| p.to_ascii_lowercase().contains(w)))
+    {
         return;
     }
     let is_method = cx.stmts.len() >= 2 && matches!(cx.stmts[cx.stmts.len() - 2], Stmt::ClassDef(_));
@@ -83,7 +86,9 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
              limit raises `RecursionError`.",
             call_text
         ))
-        .fix(format!("Give `{name}` a depth parameter and reject data nested deeper than a small limit."))
+        .fix(format!(
+            "Give `{name}` a depth parameter and reject data nested deeper than a small limit."
+        ))
         .step(def.name.range(), format!("`{name}` takes nested data"))
         .step(call_range, "and calls itself on one of its items with no depth bound"),
     );

@@ -65,7 +65,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &RULE,
                 sub.range,
-                format!("`{}` raises `KeyError` when {} lacks {key}", cx.snippet(expr), origin.describe()),
+                format!("`{}` raises `KeyError` when {}", cx.snippet(expr), origin.lacks(&key)),
             )
             .detail(format!(
                 "Nothing in `{}` tests `{key} in {container}` or catches `KeyError`, so a request without it \

@@ -41,7 +41,9 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Some(handler) = handler(cx, def) else { return };
     scan(cx, &handler, |s, expr| {
         let Expr::Call(call) = expr else { return };
-        let Some(qualname) = cx.qualified_name(&call.func) else { return };
+        let Some(qualname) = cx.qualified_name(&call.func) else {
+            return;
+        };
         let Some(conv) = conversion(&qualname) else { return };
         let Some(arg) = call.arguments.args.first() else { return };
         let origin = match s.origin(arg) {

@@ -71,7 +71,9 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     for h in &try_stmt.handlers {
         let ExceptHandler::ExceptHandler(h) = h;
         let caught = caught_type(h.type_.as_deref());
-        let internal = caught.as_ref().is_some_and(|names| names.iter().any(|n| INTERNAL.contains(&n.as_str())))
+        let internal = caught
+            .as_ref()
+            .is_some_and(|names| names.iter().any(|n| INTERNAL.contains(&n.as_str())))
             || h.type_.is_none();
         let mut tainted: HashSet<&str> = HashSet::new();
         if internal && let Some(name) = &h.name {
@@ -80,7 +82,10 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         let mut sinks = Vec::new();
         walk(&h.body, &mut tainted, returns_to_user, &mut sinks);
         for sink in sinks {
-            let caught_text = h.type_.as_deref().map_or("everything".to_string(), |t| format!("`{}`", cx.snippet(t)));
+            let caught_text = h
+                .type_
+                .as_deref()
+                .map_or("a bare `except`".to_string(), |t| format!("`{}`", cx.snippet(t)));
             let leaked = cx.snippet(sink.leaked);
             let (message, note) = if sink.traceback {
                 (
@@ -88,23 +93,32 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
                     "and its traceback is sent to the user here".to_string(),
                 )
             } else {
+                let exc = h.name.as_ref().map_or("the exception", |n| n.as_str());
+                let via = if leaked == exc {
+                    String::new()
+                } else {
+                    format!(" through `{leaked}`")
+                };
                 (
-                    format!("The text of an unexpected exception (`{leaked}`) is sent to the API user"),
-                    format!("and `{leaked}` is sent to the user here"),
+                    format!("The message of a caught {caught_text} (`{exc}`) is sent to the API user{via}"),
+                    format!("and its text is sent to the user here{via}"),
                 )
             };
             out.push(
                 Diagnostic::new(&RULE, sink.range, message)
                     .detail(format!(
-                        "The handler catches {caught_text}, whose message is written for developers (paths, SQL, \
-                         command lines, backend addresses), and `{}` puts it in the response.",
+                        "The `except` clause catches {caught_text}, whose message is written for developers (paths, \
+                         SQL, command lines, backend addresses), and `{}` puts it in the response.",
                         cx.snippet(&sink.range)
                     ))
                     .fix(
                         "Log the exception with `LOG.exception(...)` and answer with a fixed message (or \
                          `e.format_message()` for the project's own exceptions).",
                     )
-                    .step(TextRange::at(h.range().start(), first_line_len(cx, h.range())), format!("{caught_text} is caught here"))
+                    .step(
+                        TextRange::at(h.range().start(), first_line_len(cx, h.range())),
+                        format!("{caught_text} is caught here"),
+                    )
                     .step(sink.range, note),
             );
         }
@@ -139,12 +153,10 @@ fn caught_type(type_: Option<&Expr>) -> Option<Vec<String>> {
 fn walk<'a>(body: &'a [Stmt], tainted: &mut HashSet<&'a str>, returns_to_user: bool, sinks: &mut Vec<Sink<'a>>) {
     for stmt in body {
         match stmt {
-            Stmt::Assign(assign) => {
-                if leak(&assign.value, tainted).is_some() {
-                    for target in &assign.targets {
-                        if let Expr::Name(n) = target {
-                            tainted.insert(n.id.as_str());
-                        }
+            Stmt::Assign(assign) if leak(&assign.value, tainted).is_some() => {
+                for target in &assign.targets {
+                    if let Expr::Name(n) = target {
+                        tainted.insert(n.id.as_str());
                     }
                 }
             }
@@ -184,9 +196,16 @@ fn walk<'a>(body: &'a [Stmt], tainted: &mut HashSet<&'a str>, returns_to_user: b
                 }
             }
             Stmt::If(s) => {
-                walk(&s.body, tainted, returns_to_user, sinks);
+                // `if error.exc_type in ('InvalidVolume', ...)`,
+                // `if isinstance(e, exception.Invalid)`: the author narrowed
+                // the exception to kinds whose message is meant for users.
+                if !mentions(&s.test, tainted) {
+                    walk(&s.body, tainted, returns_to_user, sinks);
+                }
                 for clause in &s.elif_else_clauses {
-                    walk(&clause.body, tainted, returns_to_user, sinks);
+                    if !clause.test.as_ref().is_some_and(|t| mentions(t, tainted)) {
+                        walk(&clause.body, tainted, returns_to_user, sinks);
+                    }
                 }
             }
             Stmt::With(s) => walk(&s.body, tainted, returns_to_user, sinks),
@@ -199,6 +218,14 @@ fn walk<'a>(body: &'a [Stmt], tainted: &mut HashSet<&'a str>, returns_to_user: b
             _ => {}
         }
     }
+}
+
+/// True when `expr` reads a tainted name at all (even a safe attribute).
+fn mentions(expr: &Expr, tainted: &HashSet<&str>) -> bool {
+    ruff_python_ast::helpers::any_over_expr(
+        expr,
+        &|e: &Expr| matches!(e, Expr::Name(n) if tainted.contains(n.id.as_str())),
+    )
 }
 
 /// The part of `expr` that carries the exception's text (a tainted name)

@@ -35,7 +35,9 @@ pub static RULE: Rule = Rule {
 
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::Raise(raise) = stmt else { return };
-    let Some(Expr::Call(call)) = raise.exc.as_deref() else { return };
+    let Some(Expr::Call(call)) = raise.exc.as_deref() else {
+        return;
+    };
     let Some(secret) = call
         .arguments
         .args

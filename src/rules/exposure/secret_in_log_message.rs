@@ -39,30 +39,48 @@ pub static RULE: Rule = Rule {
 };
 
 /// Logging methods.
-const METHODS: &[&str] = &["critical", "debug", "error", "exception", "fatal", "info", "log", "warn", "warning"];
+const METHODS: &[&str] = &[
+    "critical",
+    "debug",
+    "error",
+    "exception",
+    "fatal",
+    "info",
+    "log",
+    "warn",
+    "warning",
+];
 /// Last segments (lower case) of the objects that log.
 const LOGGERS: &[&str] = &["_log", "_logger", "log", "logger", "logging"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let Expr::Attribute(attr) = &*site.call.func else { return };
+    let Expr::Attribute(attr) = &*site.call.func else {
+        return;
+    };
     if !METHODS.contains(&attr.attr.as_str()) || !is_logger(&attr.value) {
         return;
     }
     let args = &site.call.arguments.args;
     // `LOG.log(level, msg, ...)`: the level is not part of the message.
     let skip = usize::from(attr.attr.as_str() == "log");
-    let Some(secret) = args.iter().skip(skip).find_map(find_secret) else { return };
+    let Some(secret) = args.iter().skip(skip).find_map(find_secret) else {
+        return;
+    };
     let callee = cx.snippet(&*site.call.func);
     let value = cx.snippet(secret);
     out.push(
-        Diagnostic::new(&RULE, site.call.range(), format!("`{callee}` writes `{value}` to the log in the clear"))
-            .detail(format!(
-                "`{value}` holds a credential and nothing masks it before `{callee}` formats the message."
-            ))
-            .fix(format!(
-                "Remove `{value}` from the message, or log `strutils.mask_password(...)` of the formatted text \
+        Diagnostic::new(
+            &RULE,
+            site.call.range(),
+            format!("`{callee}` writes `{value}` to the log in the clear"),
+        )
+        .detail(format!(
+            "`{value}` holds a credential and nothing masks it before `{callee}` formats the message."
+        ))
+        .fix(format!(
+            "Remove `{value}` from the message, or log `strutils.mask_password(...)` of the formatted text \
                  instead."
-            )),
+        )),
     );
 }
 

@@ -107,6 +107,7 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "type",
     "uri",
     "url",
+    "usage",
     "use",
     "uuid",
     "valid",
@@ -130,7 +131,10 @@ pub fn is_secret_name(name: &str) -> bool {
 /// secret: `'password'`, `'X-Auth-Token'`, `'HTTP_X_AUTH_TOKEN'`.
 pub fn is_secret_key(key: &str) -> bool {
     let words = words(key);
-    if words.iter().any(|w| NOT_SECRET_WORDS.binary_search(&w.as_str()).is_ok()) {
+    if words
+        .iter()
+        .any(|w| NOT_SECRET_WORDS.binary_search(&w.as_str()).is_ok())
+    {
         return false;
     }
     words.iter().any(|w| SECRET_WORDS.binary_search(&w.as_str()).is_ok())

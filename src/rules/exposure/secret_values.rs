@@ -42,7 +42,9 @@ const HIDING_WORDS: &[&str] = &[
 /// True when a function's name says it hides or summarises its argument:
 /// one of its words is in [`HIDING_WORDS`].
 fn is_hiding(callee: &str) -> bool {
-    words(callee).iter().any(|w| HIDING_WORDS.binary_search(&w.as_str()).is_ok())
+    words(callee)
+        .iter()
+        .any(|w| HIDING_WORDS.binary_search(&w.as_str()).is_ok())
 }
 
 /// The first secret value in `expr`, if any.
@@ -70,7 +72,7 @@ pub fn find_secret(expr: &Expr) -> Option<&Expr> {
             if let Expr::Attribute(attr) = &*call.func {
                 // `creds.get('password')`
                 if attr.attr.as_str() == "get"
-                    && let Some(key) = call.arguments.args.first().and_then(|a| str_value(a))
+                    && let Some(key) = call.arguments.args.first().and_then(str_value)
                 {
                     return is_secret_key(&key).then_some(expr);
                 }
@@ -93,7 +95,7 @@ pub fn find_secret(expr: &Expr) -> Option<&Expr> {
         Expr::Set(s) => s.elts.iter().find_map(find_secret),
         Expr::Dict(d) => d.items.iter().find_map(|item| {
             // `{'password': pw}`: the key names the value.
-            if let Some(key) = item.key.as_ref().and_then(|k| str_value(k))
+            if let Some(key) = item.key.as_ref().and_then(str_value)
                 && is_secret_key(&key)
                 && !is_harmless(&item.value)
             {
@@ -151,10 +153,19 @@ mod tests {
     #[test]
     fn finds_secrets_through_formatting() {
         assert_eq!(secret("{'secret': chap_secret}").as_deref(), Some("chap_secret"));
-        assert_eq!(secret("'x %s' % self.configuration.san_password").as_deref(), Some("self.configuration.san_password"));
-        assert_eq!(secret("f'{creds[\"password\"]}'").as_deref(), Some("creds[\"password\"]"));
+        assert_eq!(
+            secret("'x %s' % self.configuration.san_password").as_deref(),
+            Some("self.configuration.san_password")
+        );
+        assert_eq!(
+            secret("f'{creds[\"password\"]}'").as_deref(),
+            Some("creds[\"password\"]")
+        );
         assert_eq!(secret("'{}'.format(password.strip())").as_deref(), Some("password"));
-        assert_eq!(secret("{'pw': conn.get('auth_password')}").as_deref(), Some("conn.get('auth_password')"));
+        assert_eq!(
+            secret("{'pw': conn.get('auth_password')}").as_deref(),
+            Some("conn.get('auth_password')")
+        );
     }
 
     #[test]

@@ -51,17 +51,27 @@ const MODE_HANDLED: &[&str] = &[
 ];
 
 /// Functions that write their first argument to the file given second.
-const DUMPERS: &[&str] = &["json.dump", "jsonutils.dump", "pickle.dump", "yaml.dump", "yaml.safe_dump"];
+const DUMPERS: &[&str] = &[
+    "json.dump",
+    "jsonutils.dump",
+    "pickle.dump",
+    "yaml.dump",
+    "yaml.safe_dump",
+];
 
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::With(with) = stmt else { return };
     for item in &with.items {
         let Expr::Call(open) = &item.context_expr else { continue };
-        let Some(Expr::Name(file)) = item.optional_vars.as_deref() else { continue };
+        let Some(Expr::Name(file)) = item.optional_vars.as_deref() else {
+            continue;
+        };
         if !is_open_for_writing(cx, open) || path_is_temporary(open) {
             continue;
         }
-        let Some((write, secret)) = find_write(cx, &with.body, file.id.as_str()) else { continue };
+        let Some((write, secret)) = find_write(cx, &with.body, file.id.as_str()) else {
+            continue;
+        };
         if let Some(function) = cx.enclosing_function() {
             let text = cx.source(function);
             if MODE_HANDLED.iter().any(|m| text.contains(m)) {
@@ -88,16 +98,20 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 }
 
 fn is_open_for_writing(cx: &Context, call: &ruff_python_ast::ExprCall) -> bool {
-    let Some(name) = cx.qualified_name(&call.func) else { return false };
+    let Some(name) = cx.qualified_name(&call.func) else {
+        return false;
+    };
     if !matches!(name.as_str(), "open" | "io.open" | "codecs.open") {
         return false;
     }
-    let mode = call
-        .arguments
-        .args
-        .get(1)
-        .or_else(|| call.arguments.keywords.iter().find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "mode")).map(|k| &k.value));
-    mode.and_then(|m| str_value(m)).is_some_and(|m| m.contains(['w', 'a', 'x']))
+    let mode = call.arguments.args.get(1).or_else(|| {
+        call.arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "mode"))
+            .map(|k| &k.value)
+    });
+    mode.and_then(str_value).is_some_and(|m| m.contains(['w', 'a', 'x']))
 }
 
 /// `open(tmp.name, 'w')`: the path of a `NamedTemporaryFile`, created 0600.
@@ -137,7 +151,13 @@ fn written_secret<'a>(cx: &Context, expr: &'a Expr, file: &str) -> Option<&'a Ex
     {
         return call.arguments.args.first().and_then(find_secret);
     }
-    if name == "print" && call.arguments.keywords.iter().any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "file") && is_file(&k.value)) {
+    if name == "print"
+        && call
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "file") && is_file(&k.value))
+    {
         return call.arguments.args.iter().find_map(find_secret);
     }
     None

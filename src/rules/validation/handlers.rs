@@ -13,6 +13,7 @@
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 
+use crate::python::literal::str_value;
 use crate::python::names::dotted;
 use crate::rules::Context;
 
@@ -34,6 +35,9 @@ pub struct Handler<'a> {
     pub deserialized: bool,
     /// The handler is itself a method of a `*Deserializer` class.
     pub in_deserializer: bool,
+    /// The action name of a `@wsgi.action('os-attach')` handler: the router
+    /// dispatched on `body['os-attach']`, so that key is present.
+    pub action: Option<String>,
 }
 
 /// Class names (or base names) that mark request handlers, by suffix.
@@ -57,10 +61,15 @@ pub fn handler<'a>(cx: &Context<'a>, def: &'a StmtFunctionDef) -> Option<Handler
     }
     // A private method is a helper unless it is routed as an action
     // (`@wsgi.action('os-extend') def _extend`); its callers are the handlers.
-    let routed = def
-        .decorator_list
-        .iter()
-        .any(|d| decorator_name(cx, &d.expression).is_some_and(|n| n.ends_with("action")));
+    let action_decorator = def.decorator_list.iter().find_map(|d| match &d.expression {
+        Expr::Call(call) if cx.qualified_name(&call.func).is_some_and(|n| n.ends_with("action")) => Some(call),
+        _ => None,
+    });
+    let routed = action_decorator.is_some();
+    let action = action_decorator
+        .and_then(|call| call.arguments.args.first())
+        .and_then(str_value)
+        .map(|a| a.into_owned());
     if def.name.as_str().starts_with('_') && !routed {
         return None;
     }
@@ -90,7 +99,10 @@ pub fn handler<'a>(cx: &Context<'a>, def: &'a StmtFunctionDef) -> Option<Handler
     let mut body_schema = false;
     let mut query_schema = false;
     for decorator in &def.decorator_list {
-        match decorator_name(cx, &decorator.expression).as_deref().and_then(|n| n.rsplit('.').next()) {
+        match decorator_name(cx, &decorator.expression)
+            .as_deref()
+            .and_then(|n| n.rsplit('.').next())
+        {
             Some("schema") => body_schema = true,
             Some("query_schema") => query_schema = true,
             _ => {}
@@ -106,6 +118,7 @@ pub fn handler<'a>(cx: &Context<'a>, def: &'a StmtFunctionDef) -> Option<Handler
         query_schema,
         deserialized,
         in_deserializer: class.is_some_and(is_deserializer),
+        action,
     })
 }
 

@@ -61,7 +61,9 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Some(handler) = handler(cx, def) else { return };
     scan(cx, &handler, |s, expr| {
         let Expr::Call(call) = expr else { return };
-        let Some(qualname) = cx.qualified_name(&call.func) else { return };
+        let Some(qualname) = cx.qualified_name(&call.func) else {
+            return;
+        };
         let conv = conversion(&qualname);
         let is_file = FILE_SINKS.contains(&qualname.as_str());
         if conv.is_none() && !is_file {
@@ -72,7 +74,9 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         } else {
             call.arguments.args.iter().collect()
         };
-        let Some(param) = args.into_iter().find(|a| s.origin(a) == Some(Origin::Path)) else { return };
+        let Some(param) = args.into_iter().find(|a| s.origin(a) == Some(Origin::Path)) else {
+            return;
+        };
         if s.is_validated(param) {
             return;
         }

@@ -6,6 +6,7 @@ use ruff_text_size::Ranged;
 
 use super::handlers::handler;
 use super::request_data::{Origin, scan};
+use crate::python::literal::str_value;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -51,13 +52,18 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         return;
     }
     let deserializer = handler.in_deserializer;
+    let action = handler.action.as_deref();
     let mut first: Option<(&Expr, &Expr)> = None;
     scan(cx, &handler, |s, expr| {
         if first.is_some() {
             return;
         }
         let Expr::Subscript(sub) = expr else { return };
-        if !sub.ctx.is_load()
+        // `body['os-attach']` in the `os-attach` action: the router found it.
+        let is_action_key = action
+            .is_some_and(|a| matches!(&*sub.value, Expr::Name(_)) && str_value(&sub.slice).is_some_and(|k| k == a));
+        if is_action_key
+            || !sub.ctx.is_load()
             || s.origin(&sub.value) != Some(Origin::Body)
             || s.is_validated(&sub.value)
             || s.is_membership_tested(&sub.value, &sub.slice)
@@ -76,7 +82,10 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             &RULE,
             access.range(),
-            format!("Handler `{name}` reads `{}` with no schema validating the request body", cx.snippet(access)),
+            format!(
+                "Handler `{name}` reads `{}` with no schema validating the request body",
+                cx.snippet(access)
+            ),
         )
         .detail(format!(
             "A body without this key raises `KeyError` (a 500), and its value reaches the rest of `{name}` \
@@ -87,7 +96,10 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
              `HTTPBadRequest`.",
             cx.snippet(access)
         ))
-        .step(def.name.range(), format!("`{name}` handles the request with no schema decorator"))
+        .step(
+            def.name.range(),
+            format!("`{name}` handles the request with no schema decorator"),
+        )
         .step(access.range(), format!("`{}` is read unchecked", cx.snippet(access))),
     );
 }

@@ -42,6 +42,14 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// How a message says `key` is missing: "the query string has no 'zone'".
+    pub fn lacks(self, key: &str) -> String {
+        match self {
+            Origin::Header => format!("the request has no {key} header"),
+            other => format!("{} has no {key}", other.describe()),
+        }
+    }
+
     /// How a message names the origin: "the query string".
     pub fn describe(self) -> &'static str {
         match self {
@@ -70,7 +78,14 @@ const PASS_THROUGH_CALLS: &[&str] = &["dict", "float", "int", "list", "str", "tu
 const BODY_PARSERS: &[&str] = &["json.loads", "jsonutils.loads"];
 /// Substrings of a function name that say it validates its arguments.
 const VALIDATOR_WORDS: &[&str] = &[
-    "check", "is_int_like", "is_uuid_like", "isdecimal", "isdigit", "isnumeric", "prepare_request_body", "schema",
+    "check",
+    "is_int_like",
+    "is_uuid_like",
+    "isdecimal",
+    "isdigit",
+    "isnumeric",
+    "prepare_request_body",
+    "schema",
     "valid",
 ];
 
@@ -129,7 +144,7 @@ impl<'a> Scan<'a, '_> {
                 if let Expr::Attribute(attr) = &*call.func {
                     let method = attr.attr.as_str();
                     if self.is_environ(&attr.value) && method == "get" {
-                        return environ_origin(call.arguments.args.first().and_then(|a| str_value(a)).as_deref());
+                        return environ_origin(call.arguments.args.first().and_then(str_value).as_deref());
                     }
                     if PASS_THROUGH_METHODS.contains(&method) {
                         return self.origin(&attr.value);
@@ -142,7 +157,9 @@ impl<'a> Scan<'a, '_> {
                 let first = call.arguments.args.first()?;
                 if BODY_PARSERS.iter().any(|p| name.ends_with(p)) {
                     // Parsing the raw stream gives the body.
-                    return self.origin(first).map(|o| if o == Origin::Stream { Origin::Body } else { o });
+                    return self
+                        .origin(first)
+                        .map(|o| if o == Origin::Stream { Origin::Body } else { o });
                 }
                 if PASS_THROUGH_CALLS.contains(&name.as_str()) {
                     return self.origin(first).filter(|o| *o != Origin::Stream);
@@ -168,9 +185,10 @@ impl<'a> Scan<'a, '_> {
     /// True when an enclosing `try` (inside this handler) catches one of
     /// `names` (last segments), `Exception`, `BaseException` or everything.
     pub fn catches(&self, names: &[&str]) -> bool {
-        self.caught.iter().flatten().any(|c| {
-            c == "*" || c == "Exception" || c == "BaseException" || names.contains(&c.as_str())
-        })
+        self.caught
+            .iter()
+            .flatten()
+            .any(|c| c == "*" || c == "Exception" || c == "BaseException" || names.contains(&c.as_str()))
     }
 
     /// True when the handler tests `key in container` anywhere (or tests a
@@ -285,7 +303,10 @@ impl<'a> Scan<'a, '_> {
                 Expr::Call(call) => {
                     let callee = &text[call.func.range()];
                     let callee_short = callee.rsplit('.').next().unwrap_or(callee);
-                    if VALIDATOR_WORDS.iter().any(|w| callee_short.to_ascii_lowercase().contains(w)) {
+                    if VALIDATOR_WORDS
+                        .iter()
+                        .any(|w| callee_short.to_ascii_lowercase().contains(w))
+                    {
                         for arg in call.arguments.args.iter() {
                             validated.insert(&text[arg.range()]);
                         }
