@@ -17,13 +17,15 @@ pub static RULE: Rule = Rule {
     cwe: 248,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
-        what: "Flags, in API handlers and `@wsgify` middleware, subscripts of the query string or the headers \
-               (`req.GET['marker']`, `req.params[...]`, `req.headers['X-Auth-Token']`, \
-               `req.environ['HTTP_X_ROLES']`, or a local copy of them) when the handler never tests the key \
-               with `in` and no enclosing `try` catches `KeyError`.",
+        what: "Flags, in API handlers and `@wsgify` middleware, subscripts of the query string \
+               (`req.GET['marker']`, `req.params[...]`, or a local copy of them) when the handler never tests \
+               the key (`in`, `.get()`) and no enclosing `try` catches `KeyError`. Off by default: modern \
+               neutron, cinder and glance have no such subscript, and on the history of cinder, glance, \
+               neutron and Swift 1 of 2 findings was a real crash (precision 50%): the other key was \
+               guaranteed by the router.",
         why: "Which parameters and headers arrive is the client's choice. A request that leaves one out raises \
               `KeyError` in the handler, and the fault wrapper answers with an HTTP 500 and logs a traceback: \
               every such request costs a stack trace in the logs and a server-error alert, and the client is \
@@ -44,6 +46,10 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let mut reported: Vec<TextRange> = Vec::new();
     scan(cx, &handler, |s, expr| {
         let Expr::Subscript(sub) = expr else { return };
+        // A slice (`value[:-1]`) never raises `KeyError`.
+        if matches!(&*sub.slice, Expr::Slice(_)) {
+            return;
+        }
         if !sub.ctx.is_load() || reported.iter().any(|r| r.contains_range(sub.range)) {
             return;
         }
@@ -51,8 +57,12 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         if matches!(&*sub.value, Expr::Subscript(_)) {
             return;
         }
+        // Only the query string: headers are mostly set by other services
+        // (Swift's backend servers read `X-Size`, `X-Etag`... from the
+        // proxy), and every header finding on Swift's history was of that
+        // kind.
         let origin = match s.origin(expr) {
-            Some(o @ (Origin::Query | Origin::Header)) => o,
+            Some(o @ Origin::Query) => o,
             _ => return,
         };
         if s.is_membership_tested(&sub.value, &sub.slice) || s.catches(HANDLED) || s.is_validated(&sub.value) {

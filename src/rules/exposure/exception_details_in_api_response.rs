@@ -57,6 +57,9 @@ const INTERNAL: &[&str] = &[
     "libvirtError",
 ];
 
+/// Builtins whose errors carry no internal detail (`dict(member=m['id'])`).
+const BUILTIN_CONSTRUCTORS: &[&str] = &["bool", "dict", "float", "int", "len", "list", "set", "str", "tuple"];
+
 /// Attributes and methods of an exception that are safe to show.
 const SAFE_ATTRIBUTES: &[&str] = &["__class__", "__name__", "code", "format_message", "kwargs", "msg"];
 
@@ -68,6 +71,13 @@ fn is_http_error(name: &str) -> bool {
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::Try(try_stmt) = stmt else { return };
     let returns_to_user = cx.enclosing_function().is_some_and(|f| handler(cx, f).is_some());
+    // A `try` that calls nothing but builtins (`body['memberships']`,
+    // `dict(member=m['member_id'])`) can only raise lookup and type errors
+    // whose text is a key or a type: nothing internal.
+    let calls_something = ruff_python_ast::helpers::any_over_body(&try_stmt.body, |e| match e {
+        Expr::Call(call) => !matches!(&*call.func, Expr::Name(n) if BUILTIN_CONSTRUCTORS.contains(&n.id.as_str())),
+        _ => false,
+    });
     for h in &try_stmt.handlers {
         let ExceptHandler::ExceptHandler(h) = h;
         let caught = caught_type(h.type_.as_deref());
@@ -81,7 +91,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         }
         let mut sinks = Vec::new();
         walk(&h.body, &mut tainted, returns_to_user, &mut sinks);
-        for sink in sinks {
+        for sink in sinks.into_iter().filter(|s| s.traceback || calls_something) {
             let caught_text = h
                 .type_
                 .as_deref()

@@ -36,6 +36,7 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "continuation",
     "count",
     "dir",
+    "duration",
     "enabled",
     "endpoint",
     "error",

@@ -108,6 +108,12 @@ pub fn handler<'a>(cx: &Context<'a>, def: &'a StmtFunctionDef) -> Option<Handler
             _ => {}
         }
     }
+    // Cinder validates some bodies in a helper the handler calls:
+    // `self._disable_cluster(req, body=body)` with `@validation.schema` on
+    // the helper.
+    if !body_schema && let (Some(class), Some(body)) = (class, body) {
+        body_schema = passes_body_to_schema_method(cx, def, class, body);
+    }
     let deserialized = class.is_some_and(|c| !is_deserializer(c)) && has_deserializer_method(cx, def.name.as_str());
     Some(Handler {
         def,
@@ -159,6 +165,42 @@ fn has_deserializer_method(cx: &Context, name: &str) -> bool {
             .iter()
             .any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name)),
         _ => false,
+    })
+}
+
+/// True when `def` calls `self.helper(..., body, ...)` and `helper`, a
+/// method of `class`, carries a `schema` decorator.
+fn passes_body_to_schema_method(cx: &Context, def: &StmtFunctionDef, class: &StmtClassDef, body: &str) -> bool {
+    let schema_methods: Vec<&str> = class
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::FunctionDef(f)
+                if f.decorator_list.iter().any(|d| {
+                    decorator_name(cx, &d.expression).is_some_and(|n| n.rsplit('.').next() == Some("schema"))
+                }) =>
+            {
+                Some(f.name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    if schema_methods.is_empty() {
+        return false;
+    }
+    ruff_python_ast::helpers::any_over_body(&def.body, |e| {
+        let Expr::Call(call) = e else { return false };
+        let Expr::Attribute(attr) = &*call.func else {
+            return false;
+        };
+        matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "self")
+            && schema_methods.contains(&attr.attr.as_str())
+            && call
+                .arguments
+                .args
+                .iter()
+                .chain(call.arguments.keywords.iter().map(|k| &k.value))
+                .any(|a| matches!(a, Expr::Name(n) if n.id.as_str() == body))
     })
 }
 

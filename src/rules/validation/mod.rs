@@ -1,5 +1,7 @@
 //! The `validation` family (R6xx): API handlers that use request data with
-//! no validation in front of it.
+//! no validation in front of it: body reads that can crash (R601), path
+//! parameters parsed or used as file names unchecked (R602), and Nova-style
+//! handlers with no JSON schema at all (R603).
 //!
 //! [`handlers`] recognises request handlers (controller methods taking `req`
 //! and `body`, Glance deserializers, `@wsgify` functions) and their schema
@@ -11,6 +13,7 @@
 pub(super) mod handlers;
 pub(super) mod request_data;
 
+mod handler_without_schema;
 mod path_parameter_without_check;
 mod request_body_without_schema;
 
@@ -19,7 +22,11 @@ use super::checker::Hook;
 use super::rule::FamilyRules;
 
 pub static RULES: FamilyRules = FamilyRules {
-    rules: &[&request_body_without_schema::RULE, &path_parameter_without_check::RULE],
+    rules: &[
+        &request_body_without_schema::RULE,
+        &path_parameter_without_check::RULE,
+        &handler_without_schema::RULE,
+    ],
     hooks: &[
         Hook {
             rules: &[&request_body_without_schema::RULE],
@@ -28,6 +35,10 @@ pub static RULES: FamilyRules = FamilyRules {
         Hook {
             rules: &[&path_parameter_without_check::RULE],
             on: On::Stmt(path_parameter_without_check::check),
+        },
+        Hook {
+            rules: &[&handler_without_schema::RULE],
+            on: On::Stmt(handler_without_schema::check),
         },
     ],
 };

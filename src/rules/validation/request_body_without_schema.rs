@@ -59,6 +59,11 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
             return;
         }
         let Expr::Subscript(sub) = expr else { return };
+        // A slice (`value[:-1]`) never raises `KeyError`, and an index
+        // (`value[-1]`) is about a string or list, not the body's keys.
+        if matches!(&*sub.slice, Expr::Slice(_) | Expr::NumberLiteral(_) | Expr::UnaryOp(_)) {
+            return;
+        }
         // `body['os-attach']` in the `os-attach` action: the router found it.
         let is_action_key = action
             .is_some_and(|a| matches!(&*sub.value, Expr::Name(_)) && str_value(&sub.slice).is_some_and(|k| k == a));

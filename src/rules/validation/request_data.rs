@@ -191,11 +191,14 @@ impl<'a> Scan<'a, '_> {
             .any(|c| c == "*" || c == "Exception" || c == "BaseException" || names.contains(&c.as_str()))
     }
 
-    /// True when the handler tests `key in container` anywhere (or tests a
-    /// key it computes, which may be this one).
+    /// True when the handler tests `key in container` or
+    /// `if container.get(key)` anywhere (or tests a key it computes, which
+    /// may be this one). Keys compare without case: header names are
+    /// case-insensitive, and a body with two keys differing only in case is
+    /// not worth a finding.
     pub fn is_membership_tested(&self, container: &Expr, key: &Expr) -> bool {
         let text = self.cx.source(container);
-        let key = str_value(key).map(|k| k.into_owned());
+        let key = str_value(key).map(|k| k.to_lowercase());
         self.tested.contains(&(text, None)) || (key.is_some() && self.tested.contains(&(text, key)))
     }
 
@@ -245,6 +248,87 @@ impl Scan<'_, '_> {
     }
 }
 
+/// Records, as validated, the source text of every subscript and call made
+/// inside a `try` whose handlers catch lookup or conversion errors: the
+/// classic check `try: int(body['x']['size']) except (KeyError, ValueError):
+/// raise HTTPBadRequest` validates the same expression used again below.
+fn collect_tried<'a>(body: &'a [Stmt], text: &'a str, validated: &mut HashSet<&'a str>) {
+    const CHECKING: &[&str] = &[
+        "*",
+        "BaseException",
+        "Exception",
+        "KeyError",
+        "LookupError",
+        "TypeError",
+        "ValueError",
+    ];
+    let mut stack: Vec<&'a [Stmt]> = vec![body];
+    while let Some(stmts) = stack.pop() {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Try(t) => {
+                    let checks = t
+                        .handlers
+                        .iter()
+                        .flat_map(caught_names)
+                        .any(|n| CHECKING.contains(&n.as_str()));
+                    if checks {
+                        any_over_body(&t.body, |e| {
+                            if matches!(e, Expr::Subscript(_) | Expr::Call(_)) {
+                                validated.insert(&text[e.range()]);
+                            }
+                            false
+                        });
+                    }
+                    stack.push(&t.body);
+                    for h in &t.handlers {
+                        let ExceptHandler::ExceptHandler(h) = h;
+                        stack.push(&h.body);
+                    }
+                    stack.push(&t.orelse);
+                    stack.push(&t.finalbody);
+                }
+                Stmt::If(s) => {
+                    stack.push(&s.body);
+                    for clause in &s.elif_else_clauses {
+                        stack.push(&clause.body);
+                    }
+                }
+                Stmt::For(s) => stack.push(&s.body),
+                Stmt::While(s) => stack.push(&s.body),
+                Stmt::With(s) => stack.push(&s.body),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Records `container.get('key')` calls anywhere in the handler (the author
+/// expects the key may be missing and, by the same leniency as `in` tests,
+/// is taken to check it), and `container.keys()` calls (a check of the key
+/// set, such as `set(required) - set(body.keys())`) as a test of every key.
+fn collect_get_tests<'a>(body: &'a [Stmt], text: &'a str, tested: &mut HashSet<(&'a str, Option<String>)>) {
+    any_over_body(body, |e| {
+        if let Expr::Call(call) = e
+            && let Expr::Attribute(attr) = &*call.func
+        {
+            let container = &text[attr.value.range()];
+            match attr.attr.as_str() {
+                "get" => {
+                    if let Some(key) = call.arguments.args.first().and_then(str_value) {
+                        tested.insert((container, Some(key.to_lowercase())));
+                    }
+                }
+                "keys" => {
+                    tested.insert((container, None));
+                }
+                _ => {}
+            }
+        }
+        false
+    });
+}
+
 /// The origin of `environ[key]`: only the CGI variables a client controls.
 fn environ_origin(key: Option<&str>) -> Option<Origin> {
     match key? {
@@ -290,7 +374,7 @@ impl<'a> Scan<'a, '_> {
                     let mut left = &*cmp.left;
                     for (op, right) in cmp.ops.iter().zip(cmp.comparators.iter()) {
                         if matches!(op, CmpOp::In | CmpOp::NotIn) {
-                            let key = str_value(left).map(|k| k.into_owned());
+                            let key = str_value(left).map(|k| k.to_lowercase());
                             tested.insert((&text[right.range()], key));
                         }
                         if matches!(op, CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE) {
@@ -323,6 +407,8 @@ impl<'a> Scan<'a, '_> {
             }
             false
         });
+        collect_get_tests(body, text, &mut tested);
+        collect_tried(body, text, &mut validated);
         self.tested = tested;
         self.validated = validated;
         self.bounded = bounded;
