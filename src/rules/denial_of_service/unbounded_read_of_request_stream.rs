@@ -29,9 +29,9 @@ pub static RULE: Rule = Rule {
                request's input stream (`req.body_file`, `req.body_file_raw`, `req.stream`, \
                `environ['wsgi.input']`, `self.rfile`), directly or through a local name bound to it. Off by \
                default: modern neutron, cinder and glance read no request stream without a bound, and on the \
-               history of cinder, glance, neutron and Swift 1 of 4 findings was reachable by a client \
-               (precision 25%): the others were Swift's account and container servers reading replication \
-               bodies from other Swift services.",
+               history of cinder, glance, neutron and Swift 1 of 3 distinct findings was reachable by a \
+               client (precision 33%): the others were Swift's account and container servers reading \
+               replication bodies from other Swift services.",
         why: "The client decides how many bytes come. A read with no size \
               buffers all of them in the worker's memory: one request with a multi-gigabyte body, or a \
               chunked body that never ends (no `Content-Length`, so oslo.middleware's sizelimit cannot \
