@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     bandit: None,
     bandit_name: None,
     family: Family::DenialOfService,
-    cwe: 400,
+    cwe: 770,
     severity: Level::Medium,
     confidence: Level::High,
     status: Status::Stable,

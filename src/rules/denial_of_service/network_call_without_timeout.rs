@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     bandit: None,
     bandit_name: None,
     family: Family::DenialOfService,
-    cwe: 400,
+    cwe: 1088,
     severity: Level::Medium,
     confidence: Level::Medium,
     status: Status::Stable,

@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
                neutron, cinder and glance have no such subscript, and on the history of cinder, glance, \
                neutron and Swift 1 of 2 findings was a real crash (precision 50%): the other key was \
                guaranteed by the router.",
-        why: "Which parameters and headers arrive is the client's choice. A request that leaves one out raises \
+        why: "Which query parameters arrive is the client's choice. A request that leaves one out raises \
               `KeyError` in the handler, and the fault wrapper answers with an HTTP 500 and logs a traceback: \
               every such request costs a stack trace in the logs and a server-error alert, and the client is \
               told the service is broken rather than that its request is incomplete.",

@@ -86,8 +86,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
                 format!("`{value}` is written to a file that `open()` creates readable by every local user"),
             )
             .detail(format!(
-                "`{}` creates the file with the default mode (0666 minus the umask, usually 0644) and nothing \
-                 in this function restricts it.",
+                "`{}` uses the default mode and nothing in this function restricts it.",
                 cx.snippet(open)
             ))
             .fix("Open the file with `os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)` and `os.fdopen`, or write it with `tempfile.mkstemp()`.")
