@@ -344,7 +344,7 @@ fn rules_command_lists_every_rule() {
     );
     let text = stdout(&vigil(dir.path(), &["rules"]));
     assert!(
-        text.starts_with("ID     BANDIT CWE      SEV     CONF   FAMILY          NAME\n"),
+        text.starts_with("ID     BANDIT CWE      SEV     CONF   FAMILY            NAME\n"),
         "{text}"
     );
     assert_eq!(text.lines().count(), rules.len() + 1);
@@ -389,4 +389,22 @@ fn terminal_output_neutralises_control_characters() {
     let text = stdout(&out);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
     assert!(text.contains("\\u{1b}[2J\\u{202e}"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    // `vigil rules | head -1`: the reader goes away after one line.
+    let dir = tree(&[]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["rules"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
 }

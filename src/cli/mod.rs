@@ -33,14 +33,11 @@ struct Cli {
 enum Command {
     /// Review files, trees or a review-request listing (`-` reads standard input).
     Review(ReviewArgs),
-    /// List every rule.
+    /// List every rule (those off by default are marked; `--select` turns them on).
     Rules {
         /// Print as JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// Include rules that are off by default.
-        #[arg(long)]
-        all: bool,
     },
     /// Print the documentation of one rule (vigil id, Bandit id or name).
     Rule { id: String },
@@ -125,7 +122,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Review(args) => review_cmd::run(args),
-        Command::Rules { json, all } => rules_cmd::list(json, all),
+        Command::Rules { json } => rules_cmd::list(json),
         Command::Rule { id } => rules_cmd::show(&id),
         Command::Baseline(args) => review_cmd::run(baseline_cmd::review_args(args)),
         Command::Config { path, settings } => config_cmd::run(path, &settings),

@@ -1,6 +1,7 @@
 //! `vigil rules` and `vigil rule ID`: the rule documentation, printed from
 //! the same data the review uses.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use serde_json::json;
@@ -8,12 +9,10 @@ use serde_json::json;
 use crate::rules::registry;
 use crate::rules::{Rule, Status};
 
-pub fn list(as_json: bool, include_opt: bool) -> ExitCode {
-    let rules: Vec<&Rule> = registry::all()
-        .iter()
-        .copied()
-        .filter(|r| include_opt || r.status == Status::Stable)
-        .collect();
+/// Every rule, those off by default marked so. `--json` gives the same as data.
+pub fn list(as_json: bool) -> ExitCode {
+    let rules: Vec<&Rule> = registry::all().to_vec();
+    let mut out = String::new();
     if as_json {
         let rows: Vec<_> = rules
             .iter()
@@ -24,15 +23,16 @@ pub fn list(as_json: bool, include_opt: bool) -> ExitCode {
             })
             .collect();
         // A vector of JSON values always serialises.
-        println!("{}", serde_json::to_string_pretty(&rows).expect("rules serialise"));
+        out.push_str(&serde_json::to_string_pretty(&rows).expect("rules serialise"));
+        out.push('\n');
     } else {
-        println!(
-            "{:<6} {:<6} {:<8} {:<7} {:<6} {:<15} NAME",
+        out.push_str(&format!(
+            "{:<6} {:<6} {:<8} {:<7} {:<6} {:<17} NAME\n",
             "ID", "BANDIT", "CWE", "SEV", "CONF", "FAMILY"
-        );
+        ));
         for r in rules {
-            println!(
-                "{:<6} {:<6} {:<8} {:<7} {:<6} {:<15} {}{}",
+            out.push_str(&format!(
+                "{:<6} {:<6} {:<8} {:<7} {:<6} {:<17} {}{}\n",
                 r.id,
                 r.bandit.unwrap_or("-"),
                 format!("CWE-{}", r.cwe),
@@ -45,18 +45,28 @@ pub fn list(as_json: bool, include_opt: bool) -> ExitCode {
                 } else {
                     ""
                 }
-            );
+            ));
         }
     }
-    ExitCode::SUCCESS
+    print_or_exit(&out)
+}
+
+/// Prints to standard output; a reader that closed the pipe early
+/// (`vigil rules | head`) got what it wanted and is not an error.
+fn print_or_exit(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("vigil: error: cannot write to standard output: {e}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 pub fn show(id: &str) -> ExitCode {
     match registry::find(id) {
-        Some(rule) => {
-            print!("{}", render_doc(rule));
-            ExitCode::SUCCESS
-        }
+        Some(rule) => print_or_exit(&render_doc(rule)),
         None => {
             eprintln!("vigil: error: unknown rule `{id}`: run `vigil rules` to list rule ids, Bandit ids and names");
             ExitCode::from(2)
