@@ -12,15 +12,17 @@
 //!
 //! Bytes (`b"0.0.0.0"`) are not strings for these checks, as in Bandit.
 
+use std::borrow::Cow;
+
 use ruff_python_ast::{Expr, FStringPart, InterpolatedStringElement, InterpolatedStringElements, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::rules::Context;
 
 /// One Python string constant.
-pub struct StringConstant {
+pub struct StringConstant<'a> {
     /// Its text, escapes decoded.
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// Where it is: the literal itself, or the run of f-string text.
     pub range: TextRange,
     /// True when the constant starts the whole string: a plain literal, or
@@ -31,12 +33,14 @@ pub struct StringConstant {
 
 /// The string constants `expr` is made of, without descending into its
 /// sub-expressions (the walk visits those on its own).
-pub fn string_constants(cx: &Context, expr: &Expr) -> Vec<StringConstant> {
+pub fn string_constants<'a>(cx: &Context, expr: &'a Expr) -> Vec<StringConstant<'a>> {
     let mut out = Vec::new();
     match expr {
         Expr::StringLiteral(literal) if !is_expression_statement(cx, expr) => {
             out.push(StringConstant {
-                value: literal.value.to_str().to_string(),
+                // A plain literal is borrowed: most strings are this kind,
+                // and most are not what the rules look for.
+                value: Cow::Borrowed(literal.value.to_str()),
                 range: literal.range,
                 leading: true,
             });
@@ -128,12 +132,12 @@ impl Run {
         self.range = Some(self.range.map_or(range, |r| r.cover(range)));
     }
 
-    fn flush(&mut self, out: &mut Vec<StringConstant>) {
+    fn flush(&mut self, out: &mut Vec<StringConstant<'_>>) {
         if let Some(range) = self.range.take() {
             // Python drops empty runs (`f"{a}{b}"` has no constant between).
             if !self.value.is_empty() {
                 out.push(StringConstant {
-                    value: std::mem::take(&mut self.value),
+                    value: Cow::Owned(std::mem::take(&mut self.value)),
                     range,
                     leading: !self.after_field,
                 });
@@ -143,7 +147,7 @@ impl Run {
     }
 }
 
-impl Ranged for StringConstant {
+impl Ranged for StringConstant<'_> {
     fn range(&self) -> TextRange {
         self.range
     }
