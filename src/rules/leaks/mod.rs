@@ -1,5 +1,72 @@
-//! The `leaks` family: no rules yet.
+//! The `leaks` family (R2xx): resources a function acquires and does not
+//! release on every path out of it, exceptions included.
+//!
+//! - R201 file descriptors, R202 temporary files and directories, R203 file
+//!   objects, R204 child processes, R205 sockets and connections.
+//!
+//! All five share one analysis: [`acquisitions`] finds where a function
+//! binds a resource to a local name and asks [`release`] whether every path
+//! out of the function (returns, the end of the body, exceptions) releases
+//! it or hands it over. The acquiring calls and what releases each kind are
+//! data in [`resources`].
 
-use super::rule::FamilyRules;
+mod acquisitions;
+mod connection_not_closed;
+mod file_descriptor_leak;
+mod file_not_closed;
+mod release;
+mod resources;
+mod subprocess_not_waited;
+mod temporary_path_not_removed;
 
-pub static RULES: FamilyRules = FamilyRules { rules: &[], hooks: &[] };
+use ruff_python_ast::Stmt;
+
+use super::checker::Hook;
+use super::rule::{FamilyRules, Rule};
+use super::{Context, Diagnostic, On};
+
+const ALL: &[&Rule] = &[
+    &file_descriptor_leak::RULE,
+    &temporary_path_not_removed::RULE,
+    &file_not_closed::RULE,
+    &subprocess_not_waited::RULE,
+    &connection_not_closed::RULE,
+];
+
+pub static RULES: FamilyRules = FamilyRules {
+    rules: ALL,
+    hooks: &[
+        Hook {
+            rules: ALL,
+            on: On::Stmt(check_function),
+        },
+        Hook {
+            rules: ALL,
+            on: On::Module(check_module),
+        },
+    ],
+};
+
+/// Each rule's check over one body; the review drops the findings of rules
+/// that are not selected.
+const CHECKS: &[fn(&Context, &[Stmt], &mut Vec<Diagnostic>)] = &[
+    file_descriptor_leak::check,
+    temporary_path_not_removed::check,
+    file_not_closed::check,
+    subprocess_not_waited::check,
+    connection_not_closed::check,
+];
+
+fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
+    let Stmt::FunctionDef(func) = stmt else { return };
+    for check in CHECKS {
+        check(cx, &func.body, out);
+    }
+}
+
+fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let body = &cx.module.parsed.syntax().body;
+    for check in CHECKS {
+        check(cx, body, out);
+    }
+}

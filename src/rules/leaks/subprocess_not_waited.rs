@@ -1,0 +1,42 @@
+//! R204 subprocess-not-waited: a `subprocess.Popen` bound to a local name
+//! that is not waited for on every path.
+
+use ruff_python_ast::Stmt;
+
+use super::acquisitions::{diagnostic, unreleased};
+use super::resources::Kind;
+use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
+
+pub static RULE: Rule = Rule {
+    id: "R204",
+    name: "subprocess-not-waited",
+    bandit: None,
+    bandit_name: None,
+    family: Family::Leaks,
+    cwe: 404,
+    severity: Level::Low,
+    confidence: Level::Medium,
+    status: Status::Stable,
+    since: "0.1.0",
+    docs: Docs {
+        what: "Flags a child process started with `subprocess.Popen` (or eventlet's green `Popen`) and held in a \
+               local name, when some path out of the function neither waits for it (`wait()`, \
+               `communicate()`) nor kills it: a `return` or the end of the body, or an exception raised while \
+               it runs with no `try`/`finally` around it. Returning or storing the `Popen` counts as waiting.",
+        why: "A child that is never waited for stays a zombie in the process table, its pipes stay open in the \
+              parent, and if it was started to do a privileged job (through rootwrap or privsep) nobody \
+              notices that it failed. An agent that leaks one per operation exhausts PIDs or descriptors on \
+              the host (CWE-404).",
+        example: "proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)\nfor line in proc.stdout:\n    handle(line)",
+        use_instead: "with subprocess.Popen(cmd, stdout=subprocess.PIPE) as proc:\n    for line in proc.stdout:\n        handle(line)",
+        fix: "Start the process in a `with subprocess.Popen(...) as proc:` block, or call `proc.communicate()` \
+              (or `proc.kill(); proc.wait()`) in a `finally:` block.",
+        references: &["https://docs.python.org/3/library/subprocess.html#subprocess.Popen.wait"],
+    },
+};
+
+pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
+    for u in unreleased(cx, body, Kind::Process) {
+        out.push(diagnostic(&RULE, cx, &u, "waited for"));
+    }
+}
