@@ -176,14 +176,16 @@ impl<'a> Finder<'a, '_> {
         }
         // `tmp = NamedTemporaryFile(delete=False)`: the file on disk is a
         // temporary path named `tmp.name`.
-        if temp_file && self.kind == Kind::TempPath && keeps_file(call) {
-            if let Expr::Name(n) = target {
-                self.found.push(Site {
-                    stmt,
-                    call,
-                    keys: vec![format!("{}.name", n.id)],
-                });
-            }
+        if temp_file
+            && self.kind == Kind::TempPath
+            && keeps_file(call)
+            && let Expr::Name(n) = target
+        {
+            self.found.push(Site {
+                stmt,
+                call,
+                keys: vec![format!("{}.name", n.id)],
+            });
         }
     }
 }
@@ -344,22 +346,10 @@ impl Api<'_, '_> {
                     CallKind::MayRaise
                 }
             }
-            Kind::FileObject => {
-                if qualname == "contextlib.closing" || qualname == "closing" {
-                    CallKind::Escape
-                } else if USES_FILE_OBJECT.contains(&qualname) {
-                    CallKind::MayRaise
-                } else {
-                    CallKind::Escape
-                }
-            }
-            Kind::Process | Kind::Connection => {
-                if qualname == "contextlib.closing" || qualname == "closing" {
-                    CallKind::Escape
-                } else {
-                    CallKind::Escape
-                }
-            }
+            // Readers and writers leave the file open; anything else given
+            // it may keep it (`contextlib.closing` included).
+            Kind::FileObject if USES_FILE_OBJECT.contains(&qualname) => CallKind::MayRaise,
+            Kind::FileObject | Kind::Process | Kind::Connection => CallKind::Escape,
         }
     }
 
@@ -374,9 +364,7 @@ impl Api<'_, '_> {
             Expr::Tuple(t) => t.elts.first(),
             other => Some(other),
         });
-        first
-            .and_then(|f| str_value(f))
-            .is_some_and(|s| s == "rm" || s == "rmdir")
+        first.and_then(str_value).is_some_and(|s| s == "rm" || s == "rmdir")
     }
 }
 

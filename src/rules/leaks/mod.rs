@@ -49,7 +49,10 @@ pub static RULES: FamilyRules = FamilyRules {
 
 /// Each rule's check over one body; the review drops the findings of rules
 /// that are not selected.
-const CHECKS: &[fn(&Context, &[Stmt], &mut Vec<Diagnostic>)] = &[
+/// A check over one function body (or a module's top level).
+type BodyCheck = fn(&Context, &[Stmt], &mut Vec<Diagnostic>);
+
+const CHECKS: &[BodyCheck] = &[
     file_descriptor_leak::check,
     temporary_path_not_removed::check,
     file_not_closed::check,

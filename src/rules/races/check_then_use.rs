@@ -725,7 +725,7 @@ fn opens_for_creation(call: &ExprCall, name: &str) -> bool {
             .map(|k| &k.value)
     });
     // Appending creates or reuses the file, whoever made it: no race.
-    mode.and_then(|m| str_value(m)).is_some_and(|m| m.contains('w'))
+    mode.and_then(str_value).is_some_and(|m| m.contains('w'))
 }
 
 fn mentions_name(expr: &Expr, name: &str) -> bool {
