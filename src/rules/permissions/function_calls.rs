@@ -1,42 +1,15 @@
-//! The calls of one function body in source order, and what each does to
-//! the filesystem: create a path, or change its mode. Shared by the rules
-//! that relate two steps on one path (R502, R504, R505).
+//! What a function's calls do to the filesystem: create a path, or change
+//! its mode. Shared by the rules that relate two steps on one path (R502,
+//! R504, R505); the calls come from the races family's `calls_in`.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_python_ast::{Expr, ExprCall};
+
+pub use crate::rules::races::body_calls::calls_in;
 
 use super::file_modes::{Chmod, ChmodMode, WORLD_READ, chmod_of, keyword, mode_value, runs_commands};
 use crate::python::literal::str_value;
 use crate::rules::Context;
 use crate::rules::races::same_path::PathNames;
-
-/// Every call in `body` (not in nested functions, classes or lambdas), in
-/// source order.
-pub fn calls_in(body: &[Stmt]) -> Vec<&ExprCall> {
-    struct Calls<'a> {
-        out: Vec<&'a ExprCall>,
-    }
-    impl<'a> Visitor<'a> for Calls<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                visitor::walk_stmt(self, stmt);
-            }
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Lambda(_) => {}
-                Expr::Call(call) => {
-                    self.out.push(call);
-                    visitor::walk_expr(self, expr);
-                }
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let mut calls = Calls { out: Vec::new() };
-    calls.visit_body(body);
-    calls.out
-}
 
 /// A call that creates a file or directory at a path.
 pub struct Creation<'a> {

@@ -4,45 +4,97 @@
 //! - R101/R102: a path is tested (`os.path.exists`, `os.access`, `os.stat`)
 //!   and then modified (R101) or read (R102, off by default) as if the
 //!   answer still held; the scan both share is [`check_then_use`].
+//! - R103: a temporary name chosen without creating the file, created later.
+//! - R104: shared state read, changed and written back without a lock (off
+//!   by default).
+//! - R105/R106: lock misuse: a lock made per call, a lock name unique per
+//!   call.
+//! - R107/R108: lost events: an event waiter whose body triggers nothing, a
+//!   timed wait whose timeout is ignored.
 //!
 //! These are intraprocedural checks over one function body at a time (and
 //! the module's top-level statements). Shared pieces: [`same_path`] (which
 //! expressions name the same path; also used by the permissions family),
-//! [`failure_handling`] (is an `OSError` here caught?) and the data table
-//! [`file_operations`].
+//! [`failure_handling`] (is an `OSError` here caught?), [`body_calls`] (a
+//! body's calls in order; also used by permissions) and the data tables
+//! [`file_operations`] and [`concurrency_apis`].
 
+pub(crate) mod body_calls;
 mod check_then_modify_path;
 mod check_then_read_path;
 mod check_then_use;
+mod concurrency_apis;
+mod event_wait_timeout_ignored;
+mod event_wait_triggers_nothing;
 mod failure_handling;
 mod file_operations;
+mod lock_created_per_call;
+mod lock_name_varies_per_call;
 pub(crate) mod same_path;
+mod temp_name_then_create;
+mod unlocked_read_modify_write;
 
-use ruff_python_ast::Stmt;
+use ruff_python_ast::{Decorator, Stmt};
 
 use super::checker::Hook;
-use super::rule::FamilyRules;
+use super::rule::{FamilyRules, Rule};
 use super::{Context, Diagnostic, On};
 
+/// The rules whose check looks at a whole function body (or the module's
+/// top level).
+const BODY_RULES: &[&Rule] = &[
+    &check_then_modify_path::RULE,
+    &check_then_read_path::RULE,
+    &temp_name_then_create::RULE,
+    &unlocked_read_modify_write::RULE,
+    &lock_created_per_call::RULE,
+    &event_wait_triggers_nothing::RULE,
+    &event_wait_timeout_ignored::RULE,
+];
+
 pub static RULES: FamilyRules = FamilyRules {
-    rules: &[&check_then_modify_path::RULE, &check_then_read_path::RULE],
+    rules: &[
+        &check_then_modify_path::RULE,
+        &check_then_read_path::RULE,
+        &temp_name_then_create::RULE,
+        &unlocked_read_modify_write::RULE,
+        &lock_created_per_call::RULE,
+        &lock_name_varies_per_call::RULE,
+        &event_wait_triggers_nothing::RULE,
+        &event_wait_timeout_ignored::RULE,
+    ],
     hooks: &[
         Hook {
-            rules: &[&check_then_modify_path::RULE, &check_then_read_path::RULE],
+            rules: BODY_RULES,
             on: On::Stmt(check_function),
         },
         Hook {
-            rules: &[&check_then_modify_path::RULE, &check_then_read_path::RULE],
+            rules: BODY_RULES,
             on: On::Module(check_module),
+        },
+        Hook {
+            rules: &[&lock_name_varies_per_call::RULE],
+            on: On::Call(lock_name_varies_per_call::check),
         },
     ],
 };
 
+/// Runs every body check; the review drops the findings of rules that are
+/// not selected.
+fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut Vec<Diagnostic>) {
+    check_then_use::check_body(cx, decorators, body, out);
+    temp_name_then_create::check(cx, body, out);
+    unlocked_read_modify_write::check(cx, decorators, body, out);
+    lock_created_per_call::check(cx, body, out);
+    event_wait_triggers_nothing::check(cx, body, out);
+    event_wait_timeout_ignored::check(cx, body, out);
+}
+
 fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::FunctionDef(func) = stmt else { return };
-    check_then_use::check_body(cx, &func.decorator_list, &func.body, out);
+    check_body(cx, &func.decorator_list, &func.body, out);
 }
 
 fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
-    check_then_use::check_body(cx, &[], &cx.module.parsed.syntax().body, out);
+    check_body(cx, &[], &cx.module.parsed.syntax().body, out);
 }
