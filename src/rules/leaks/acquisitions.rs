@@ -153,6 +153,16 @@ impl<'a> Finder<'a, '_> {
         let Some(name) = self.cx.qualified_name(&call.func) else {
             return;
         };
+        // `tarfile.open(fileobj=stream)` wraps a stream it does not own:
+        // nothing is opened.
+        if call
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "fileobj"))
+        {
+            return;
+        }
         let temp_file = name == "tempfile.NamedTemporaryFile";
         for &(kind, part) in acquired_by(&name) {
             if kind != self.kind {
@@ -338,7 +348,9 @@ impl Api<'_, '_> {
                         .any(|w| last.to_ascii_lowercase().contains(w));
                 if removes || self.command_removes(call, qualname) {
                     CallKind::Release
-                } else if MOVES_PATH.contains(&qualname) && seen.first_arg_is_key(call) {
+                } else if (MOVES_PATH.contains(&qualname) || last.contains("rename") || last.contains("move"))
+                    && seen.first_arg_is_key(call)
+                {
                     CallKind::Escape
                 } else if qualname.starts_with("os.path.") {
                     CallKind::Harmless
@@ -348,7 +360,11 @@ impl Api<'_, '_> {
             }
             // Readers and writers leave the file open; anything else given
             // it may keep it (`contextlib.closing` included).
-            Kind::FileObject if USES_FILE_OBJECT.contains(&qualname) => CallKind::MayRaise,
+            // `os.*` functions work on descriptors and never own a file
+            // object (`os.close(f)` raises `TypeError` and closes nothing).
+            Kind::FileObject if USES_FILE_OBJECT.contains(&qualname) || qualname.starts_with("os.") => {
+                CallKind::MayRaise
+            }
             Kind::FileObject | Kind::Process | Kind::Connection => CallKind::Escape,
         }
     }
@@ -367,6 +383,18 @@ impl Api<'_, '_> {
         first.and_then(str_value).is_some_and(|s| s == "rm" || s == "rmdir")
     }
 }
+
+/// Library calls that cannot fail in practice.
+const NEVER_RAISE: &[&str] = &[
+    "os.getegid",
+    "os.geteuid",
+    "os.getgid",
+    "os.getpid",
+    "os.getppid",
+    "os.getuid",
+    "time.monotonic",
+    "time.time",
+];
 
 /// Calls that raise nothing worth reporting: logging, translation markers,
 /// pure builtins and `os.path` string functions.
@@ -402,6 +430,7 @@ fn is_harmless(call: &ExprCall, qualname: &str) -> bool {
         // Closing something else does not fail in a way worth a finding.
         || last == "close"
         || qualname.starts_with("os.path.")
+        || NEVER_RAISE.contains(&qualname)
         || matches!(&*call.func, Expr::Attribute(a) if a.value.is_literal_expr())
 }
 

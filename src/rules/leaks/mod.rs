@@ -4,6 +4,9 @@
 //! - R201 file descriptors, R202 temporary files and directories, R203 file
 //!   objects, R204 child processes, R205 sockets and connections.
 //!
+//! Only function bodies are analysed: what a module's top level binds is a
+//! global that lives as long as the process.
+//!
 //! All five share one analysis: [`acquisitions`] finds where a function
 //! binds a resource to a local name and asks [`release`] whether every path
 //! out of the function (returns, the end of the body, exceptions) releases
@@ -35,16 +38,10 @@ const ALL: &[&Rule] = &[
 
 pub static RULES: FamilyRules = FamilyRules {
     rules: ALL,
-    hooks: &[
-        Hook {
-            rules: ALL,
-            on: On::Stmt(check_function),
-        },
-        Hook {
-            rules: ALL,
-            on: On::Module(check_module),
-        },
-    ],
+    hooks: &[Hook {
+        rules: ALL,
+        on: On::Stmt(check_function),
+    }],
 };
 
 /// Each rule's check over one body; the review drops the findings of rules
@@ -64,12 +61,5 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::FunctionDef(func) = stmt else { return };
     for check in CHECKS {
         check(cx, &func.body, out);
-    }
-}
-
-fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let body = &cx.module.parsed.syntax().body;
-    for check in CHECKS {
-        check(cx, body, out);
     }
 }

@@ -121,6 +121,9 @@ struct Frame<'a> {
 struct LoopFrame {
     breaks: State,
     continues: State,
+    /// How many `try` frames enclosed the loop: the `finally` blocks of the
+    /// ones above run when `break` or `continue` leaves them.
+    depth: usize,
 }
 
 struct Engine<'a, 'c> {
@@ -207,12 +210,14 @@ impl<'a> Engine<'a, '_> {
                 0
             }
             Stmt::Break(_) => {
+                let state = self.through_finally(state);
                 if let Some(l) = self.loops.last_mut() {
                     l.breaks |= state;
                 }
                 0
             }
             Stmt::Continue(_) => {
+                let state = self.through_finally(state);
                 if let Some(l) = self.loops.last_mut() {
                     l.continues |= state;
                 }
@@ -367,9 +372,25 @@ impl<'a> Engine<'a, '_> {
         }
     }
 
+    /// The state after the `finally` blocks between a `break`/`continue`
+    /// and its loop.
+    fn through_finally(&mut self, mut state: State) -> State {
+        let depth = self.loops.last().map_or(0, |l| l.depth);
+        for i in (depth..self.frames.len()).rev() {
+            let try_ = self.frames[i].try_;
+            if !try_.finalbody.is_empty() {
+                state = self.explore(&try_.finalbody, state);
+            }
+        }
+        state
+    }
+
     /// Runs a loop body until the state stops growing.
     fn looped(&mut self, body: &'a [Stmt], state: State, forever: bool) -> State {
-        self.loops.push(LoopFrame::default());
+        self.loops.push(LoopFrame {
+            depth: self.frames.len(),
+            ..LoopFrame::default()
+        });
         let mut head = state;
         for _ in 0..4 {
             let out = self.block(body, head);
@@ -520,7 +541,7 @@ impl<'a> Engine<'a, '_> {
     /// (`not fd`, `fd is None`).
     fn tests_presence(&self, test: &Expr) -> Option<bool> {
         match test {
-            _ if self.is_key(test) => Some(true),
+            _ if self.is_key(test) || self.is_key_root(test) => Some(true),
             // `os.path.exists(tmp)` false: there is nothing left to remove.
             Expr::Call(call)
                 if call.arguments.args.first().is_some_and(|a| self.is_key(a))
@@ -534,7 +555,7 @@ impl<'a> Engine<'a, '_> {
                 Some(true)
             }
             Expr::UnaryOp(u) if u.op == UnaryOp::Not => self.tests_presence(&u.operand).map(|p| !p),
-            Expr::Compare(cmp) if cmp.ops.len() == 1 && self.is_key(&cmp.left) => {
+            Expr::Compare(cmp) if cmp.ops.len() == 1 && (self.is_key(&cmp.left) || self.is_key_root(&cmp.left)) => {
                 let none = matches!(cmp.comparators.first(), Some(Expr::NoneLiteral(_)));
                 match cmp.ops[0] {
                     CmpOp::IsNot | CmpOp::NotEq if none => Some(true),
@@ -661,6 +682,14 @@ impl<'a> Engine<'a, '_> {
             }
             _ => false,
         }
+    }
+
+    /// `tf` when the resource is `tf.name`: a test of the object is a test
+    /// of whether the path was made.
+    fn is_key_root(&self, expr: &Expr) -> bool {
+        let Expr::Name(name) = expr else { return false };
+        let prefix = format!("{}.", name.id);
+        self.keys.iter().any(|k| k.starts_with(&prefix))
     }
 
     fn mentions(&self, expr: &Expr) -> bool {

@@ -31,6 +31,11 @@ pub enum Part {
 pub const ACQUIRERS: &[(&str, &[(Kind, Part)])] = &[
     ("bz2.open", &[(Kind::FileObject, Part::Whole)]),
     ("codecs.open", &[(Kind::FileObject, Part::Whole)]),
+    (
+        "eventlet.green.socket.create_connection",
+        &[(Kind::Connection, Part::Whole)],
+    ),
+    ("eventlet.green.socket.socket", &[(Kind::Connection, Part::Whole)]),
     ("eventlet.green.subprocess.Popen", &[(Kind::Process, Part::Whole)]),
     ("ftplib.FTP", &[(Kind::Connection, Part::Whole)]),
     ("gzip.open", &[(Kind::FileObject, Part::Whole)]),

@@ -95,6 +95,13 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     check_body(cx, &func.decorator_list, &func.body, out);
 }
 
+/// The module's top level runs once per process: a lock created there is
+/// a module global, shared by every function, so R105 does not look at it.
 fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
-    check_body(cx, &[], &cx.module.parsed.syntax().body, out);
+    let body = &cx.module.parsed.syntax().body;
+    check_then_use::check_body(cx, &[], body, out);
+    temp_name_then_create::check(cx, body, out);
+    unlocked_read_modify_write::check(cx, &[], body, out);
+    event_wait_triggers_nothing::check(cx, body, out);
+    event_wait_timeout_ignored::check(cx, body, out);
 }

@@ -23,8 +23,9 @@ pub static RULE: Rule = Rule {
     status: Status::Stable,
     since: "0.1.0",
     docs: Docs {
-        what: "Flags a file created (opened for writing, `os.makedirs`, `os.symlink`, `shutil.copy` to it, or \
-               handed to a command) at a name that the same function got from `tempfile.mktemp()`, or from the \
+        what: "Flags a file created (opened for writing, `os.makedirs`, `os.symlink`, `shutil.copy` to it, \
+               handed to a command, or handed to any other function as its first argument, such as \
+               `stats.dump_stats(path)`) at a name that the same function got from `tempfile.mktemp()`, or from the \
                `.name` of a `tempfile.NamedTemporaryFile()` that was never bound (and so deleted at once). \
                Creating it with `O_EXCL` or mode `'x'` is not flagged. S306 flags every `mktemp` call; this \
                rule shows where the name is used.",
@@ -45,8 +46,15 @@ pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
     for (name, chooser, how) in chosen_names(cx, body) {
         let later = calls.iter().filter(|c| c.start() > chooser.end());
         for call in later {
-            let Some(path) = creates(cx, call) else { continue };
-            if !matches!(path, Expr::Name(n) if n.id.as_str() == name) {
+            let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name);
+            let created = match creates(cx, call) {
+                Some(path) => is_name(path),
+                // A name made to be used: the first other function given
+                // it (`stats.dump_stats(path)`, `plt.savefig(path)`) writes
+                // the file.
+                None => call.arguments.args.first().is_some_and(is_name) && hands_over(cx, call),
+            };
+            if !created {
                 continue;
             }
             out.push(
@@ -54,7 +62,7 @@ pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
                     &RULE,
                     call.range(),
                     format!(
-                        "`{}` creates `{name}`, a name {how} chose on line {} without creating the file",
+                        "`{}` writes to `{name}`, a name {how} chose on line {} without creating the file",
                         cx.snippet(*call),
                         cx.line_of(chooser)
                     ),
@@ -121,6 +129,19 @@ fn chosen_names<'a>(cx: &Context, body: &'a [Stmt]) -> Vec<(&'a str, &'a ExprCal
     let mut find = Find { cx, found: Vec::new() };
     find.visit_body(body);
     find.found
+}
+
+/// Whether a call given the name is one that may create the file: not a
+/// path computation, a log line, a read, a removal or a test.
+fn hands_over(cx: &Context, call: &ExprCall) -> bool {
+    let qualname = cx.qualified_name(&call.func).unwrap_or_default();
+    let first = qualname.split('.').next().unwrap_or("");
+    if qualname.starts_with("os.path.") || matches!(first, "LOG" | "LOGGER" | "log" | "logger" | "logging") {
+        return false;
+    }
+    // Known file operations are judged by `creates`; reads, removals and
+    // tests create nothing.
+    file_operation(&qualname).is_none() && !matches!(qualname.as_str(), "str" | "repr" | "len" | "print")
 }
 
 /// The path a call creates, if it creates one without `O_EXCL`/`'x'`.
