@@ -307,6 +307,10 @@ impl Classify for Api<'_, '_> {
                 CallKind::MayRaise
             };
         }
+        // Logging the resource does not use it.
+        if is_logging(&qualname) {
+            return CallKind::Harmless;
+        }
         if seen.passed(call) {
             return self.given(&seen, call, &qualname);
         }
@@ -382,6 +386,10 @@ impl Api<'_, '_> {
         });
         first.and_then(str_value).is_some_and(|s| s == "rm" || s == "rmdir")
     }
+}
+
+fn is_logging(qualname: &str) -> bool {
+    matches!(qualname.split('.').next().unwrap_or(""), "LOG" | "LOGGER" | "log" | "logger" | "logging" | "_LOG")
 }
 
 /// Library calls that cannot fail in practice.

@@ -1,5 +1,6 @@
-//! The check-then-use scan shared by R101 (check-then-modify-path) and R102
-//! (check-then-read-path): a path tested (`os.path.exists`, `os.access`,
+//! The check-then-use scan shared by R101 (check-then-modify-path), R102
+//! (check-then-read-path), R109 (check-then-remove-path) and R110
+//! (check-then-run-command): a path tested (`os.path.exists`, `os.access`,
 //! `os.stat`...) and then used in the region where the test's answer is
 //! trusted, with nothing handling the error raised when the file changed in
 //! between.
@@ -8,8 +9,8 @@
 //! its branch and, when that branch returns, raises, breaks or continues, by
 //! the rest of the block. The first operation on the same path (see
 //! [`super::same_path`]) in that region is the use; a later test of the same
-//! path ends the region. Opening for reading is R102's; every other
-//! operation is R101's.
+//! path ends the region. Which rule reports depends on the use: reading is
+//! R102's, removing R109's, running a command R110's, anything else R101's.
 
 use std::collections::HashSet;
 
@@ -19,7 +20,7 @@ use ruff_text_size::{Ranged, TextSize};
 use super::failure_handling::{Guard, Guards, suppressed};
 use super::file_operations::{NO_DEST, Op, file_operation, is_command_runner, is_path_check};
 use super::same_path::PathNames;
-use super::{check_then_modify_path, check_then_read_path};
+use super::{check_then_modify_path, check_then_read_path, check_then_remove_path, check_then_run_command};
 use crate::python::literal::{is_truthy_constant, str_value};
 use crate::python::names::dotted;
 use crate::rules::{Context, Diagnostic, Level};
@@ -343,10 +344,11 @@ impl<'a> Scan<'a, '_, '_> {
         out_push(
             self.out,
             Diagnostic::new(
-                if reads {
-                    &check_then_read_path::RULE
-                } else {
-                    &check_then_modify_path::RULE
+                match op {
+                    _ if reads => &check_then_read_path::RULE,
+                    Op::Remove | Op::RemoveTree => &check_then_remove_path::RULE,
+                    Op::Command => &check_then_run_command::RULE,
+                    _ => &check_then_modify_path::RULE,
                 },
                 call.range(),
                 format!(

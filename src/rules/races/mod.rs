@@ -1,9 +1,10 @@
 //! The `races` family (R1xx): code whose correctness depends on nothing else
 //! happening between two of its steps.
 //!
-//! - R101/R102: a path is tested (`os.path.exists`, `os.access`, `os.stat`)
-//!   and then modified (R101) or read (R102, off by default) as if the
-//!   answer still held; the scan both share is [`check_then_use`].
+//! - R101/R102/R109/R110: a path is tested (`os.path.exists`, `os.access`,
+//!   `os.stat`) and then modified (R101), read (R102), removed (R109) or
+//!   handed to a command (R110) as if the answer still held; the last three
+//!   are off by default. The scan they share is [`check_then_use`].
 //! - R103: a temporary name chosen without creating the file, created later.
 //! - R104: shared state read, changed and written back without a lock (off
 //!   by default).
@@ -22,6 +23,8 @@
 pub(crate) mod body_calls;
 mod check_then_modify_path;
 mod check_then_read_path;
+mod check_then_remove_path;
+mod check_then_run_command;
 mod check_then_use;
 mod concurrency_apis;
 mod event_wait_timeout_ignored;
@@ -45,6 +48,8 @@ use super::{Context, Diagnostic, On};
 const BODY_RULES: &[&Rule] = &[
     &check_then_modify_path::RULE,
     &check_then_read_path::RULE,
+    &check_then_remove_path::RULE,
+    &check_then_run_command::RULE,
     &temp_name_then_create::RULE,
     &unlocked_read_modify_write::RULE,
     &lock_created_per_call::RULE,
@@ -56,6 +61,8 @@ pub static RULES: FamilyRules = FamilyRules {
     rules: &[
         &check_then_modify_path::RULE,
         &check_then_read_path::RULE,
+        &check_then_remove_path::RULE,
+        &check_then_run_command::RULE,
         &temp_name_then_create::RULE,
         &unlocked_read_modify_write::RULE,
         &lock_created_per_call::RULE,
