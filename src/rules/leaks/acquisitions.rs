@@ -389,7 +389,10 @@ impl Api<'_, '_> {
 }
 
 fn is_logging(qualname: &str) -> bool {
-    matches!(qualname.split('.').next().unwrap_or(""), "LOG" | "LOGGER" | "log" | "logger" | "logging" | "_LOG")
+    matches!(
+        qualname.split('.').next().unwrap_or(""),
+        "LOG" | "LOGGER" | "log" | "logger" | "logging" | "_LOG"
+    )
 }
 
 /// Library calls that cannot fail in practice.

@@ -20,9 +20,10 @@ pub static RULE: Rule = Rule {
     since: "0.1.0",
     docs: Docs {
         what: "Flags a child process started with `subprocess.Popen` (or eventlet's green `Popen`) and held in a \
-               local name, when some path out of the function neither waits for it (`wait()`, \
-               `communicate()`) nor kills it: a `return` or the end of the body, or an exception raised while \
-               it runs with no `try`/`finally` around it. Returning or storing the `Popen` counts as waiting.",
+               local name, when the function waits for it (`wait()`, `communicate()`) or kills it on some paths \
+               but not on others: a `return` or the end of the body, or an exception raised while it runs with \
+               no `try`/`finally` around it. Returning or storing the `Popen` counts as waiting; a process the \
+               function never waits for at all is taken to be meant to outlive it (a daemon, a log pipe).",
         why: "A child that is never waited for stays a zombie in the process table, its pipes stay open in the \
               parent, and if it was started to do a privileged job (through rootwrap or privsep) nobody \
               notices that it failed. An agent that leaks one per operation exhausts PIDs or descriptors on \
@@ -36,7 +37,13 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
-    for u in unreleased(cx, body, Kind::Process) {
+    // A process the function never waits for on any path was started to
+    // run on its own (a daemon, a log pipe): only a wait that some path
+    // skips is a leak.
+    for u in unreleased(cx, body, Kind::Process)
+        .into_iter()
+        .filter(|u| !u.leak.never_released)
+    {
         out.push(diagnostic(&RULE, cx, &u, "waited for"));
     }
 }

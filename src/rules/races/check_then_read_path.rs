@@ -21,8 +21,8 @@ pub static RULE: Rule = Rule {
                (`os.path.exists`, `os.path.isfile`, `os.stat`...) and no `try`/`except OSError` handles the \
                open failing. Reading after `os.access(path, os.R_OK)` is reported by R101 instead. Off by \
                default: on Neutron, Cinder and Glance 1 of 9 findings was a race a reviewer would ask to \
-               fix (11% precision); select it with `--select R102` to audit code that reads files in \
-               directories other accounts or services write.",
+               fix (11% precision), 0 of 1 on Swift and 0 of 3 on Nova (held out); select it with \
+               `--select R102` to audit code that reads files in directories other accounts or services write.",
         why: "Between the test and the open, another process can remove the file (`FileNotFoundError` instead \
               of the \"missing\" branch the code wrote) or replace it with a symlink; a service running as \
               root then reads whatever the link points to (CWE-367).",
