@@ -2,13 +2,11 @@
 //! (world-readable) mode and narrowed by a later `chmod`, leaving a window
 //! in which any local user can open it.
 
-use ruff_python_ast::Stmt;
 use ruff_text_size::Ranged;
 
 use super::file_modes::octal;
-use super::function_calls::{calls_in, chmods, creation_of, default_mode, resolved_mode, world_readable};
+use super::function_calls::{Body, default_mode, resolved_mode, world_readable};
 use super::sensitive_names::is_sensitive;
-use crate::rules::races::same_path::PathNames;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -40,12 +38,11 @@ pub static RULE: Rule = Rule {
     },
 };
 
-pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
-    let names = PathNames::of_body(body, cx.text);
-    let calls = calls_in(body);
-    let creations: Vec<_> = calls.iter().filter_map(|c| creation_of(cx, c)).collect();
-    for chmod in chmods(cx, &calls) {
-        let Some(mode) = resolved_mode(cx, &names, &chmod) else {
+pub fn check(cx: &Context, body: &Body, out: &mut Vec<Diagnostic>) {
+    let names = &body.names;
+    let creations = &body.creations;
+    for chmod in &body.chmods {
+        let Some(mode) = resolved_mode(cx, names, chmod) else {
             continue;
         };
         if mode.grants_world_read {

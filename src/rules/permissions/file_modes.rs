@@ -106,6 +106,10 @@ pub struct Chmod<'a> {
 /// run through an executor: `execute('chmod', [-R,] mode, path)` or
 /// `subprocess.*(['chmod', mode, path])`.
 pub fn chmod_of<'a>(cx: &Context, call: &'a ExprCall) -> Option<Chmod<'a>> {
+    let last = callee_last(call);
+    if !(last.contains("chmod") || last.ends_with("execute") || SUBPROCESS.contains(&last) || last == "trycmd") {
+        return None;
+    }
     let qualname = cx.qualified_name(&call.func).unwrap_or_default();
     if matches!(qualname.as_str(), "os.chmod" | "os.lchmod") {
         let path = call.arguments.args.first().or_else(|| keyword(call, "path"))?;
@@ -144,6 +148,19 @@ pub fn chmod_of<'a>(cx: &Context, call: &'a ExprCall) -> Option<Chmod<'a>> {
         mode,
         command: true,
     })
+}
+
+/// The `subprocess` functions that run a command.
+const SUBPROCESS: &[&str] = &["Popen", "call", "check_call", "check_output", "run"];
+
+/// The last segment of a call's callee as written (`chmod` in
+/// `os.chmod(...)`), without resolving imports: a cheap filter.
+pub fn callee_last(call: &ExprCall) -> &str {
+    match &*call.func {
+        Expr::Attribute(a) => a.attr.as_str(),
+        Expr::Name(n) => n.id.as_str(),
+        _ => "",
+    }
 }
 
 /// Whether a callee runs an external command (`processutils.execute`,

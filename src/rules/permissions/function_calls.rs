@@ -2,14 +2,40 @@
 //! its mode. Shared by the rules that relate two steps on one path (R502,
 //! R504, R505); the calls come from the races family's `calls_in`.
 
-use ruff_python_ast::{Expr, ExprCall};
+use ruff_python_ast::{Expr, ExprCall, Stmt};
 
 pub use crate::rules::races::body_calls::calls_in;
 
-use super::file_modes::{Chmod, ChmodMode, WORLD_READ, chmod_of, keyword, mode_value, runs_commands};
+use super::file_modes::{Chmod, ChmodMode, WORLD_READ, callee_last, chmod_of, keyword, mode_value, runs_commands};
 use crate::python::literal::str_value;
 use crate::rules::Context;
 use crate::rules::races::same_path::PathNames;
+
+/// What one body does to the filesystem, computed once for the rules that
+/// relate its steps. Path keys are built only when there is something to
+/// relate.
+pub struct Body<'a> {
+    pub creations: Vec<Creation<'a>>,
+    pub chmods: Vec<Chmod<'a>>,
+    pub names: PathNames<'a>,
+}
+
+impl<'a> Body<'a> {
+    /// `None` when the body creates nothing and changes no mode.
+    pub fn of(cx: &Context<'a>, body: &'a [Stmt]) -> Option<Body<'a>> {
+        let calls = calls_in(body);
+        let creations: Vec<Creation<'a>> = calls.iter().filter_map(|c| creation_of(cx, c)).collect();
+        let chmods = chmods(cx, &calls);
+        if creations.is_empty() && chmods.is_empty() {
+            return None;
+        }
+        Some(Body {
+            creations,
+            chmods,
+            names: PathNames::of_body(body, cx.text),
+        })
+    }
+}
 
 /// A call that creates a file or directory at a path.
 pub struct Creation<'a> {
@@ -27,6 +53,18 @@ pub struct Creation<'a> {
 /// `shutil.copy*(src, p)`, `os.mknod`, `os.mkfifo`, and the commands
 /// `touch`, `truncate`, `mkdir`, `cp` run through an executor.
 pub fn creation_of<'a>(cx: &Context, call: &'a ExprCall) -> Option<Creation<'a>> {
+    let last = callee_last(call);
+    let candidate = matches!(
+        last,
+        "open" | "makedirs" | "mkdir" | "ensure_tree" | "mknod" | "mkfifo" | "copy" | "copy2" | "copyfile"
+    ) || last.ends_with("execute")
+        || matches!(
+            last,
+            "trycmd" | "Popen" | "call" | "check_call" | "check_output" | "run"
+        );
+    if !candidate {
+        return None;
+    }
     let qualname = cx.qualified_name(&call.func).unwrap_or_default();
     let args = &call.arguments.args;
     let creation = |path: &'a Expr, mode: Option<u32>, exclusive: bool, directory: bool| Creation {

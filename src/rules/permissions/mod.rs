@@ -66,8 +66,9 @@ pub static RULES: FamilyRules = FamilyRules {
 
 /// The checks that relate several calls of one body; the review drops the
 /// findings of rules that are not selected.
-/// A check over one function body (or a module's top level).
-type BodyCheck = fn(&Context, &[Stmt], &mut Vec<Diagnostic>);
+/// A check over what one function body (or a module's top level) does to
+/// the filesystem.
+type BodyCheck = fn(&Context, &function_calls::Body, &mut Vec<Diagnostic>);
 
 const BODY_CHECKS: &[BodyCheck] = &[
     sensitive_file_world_readable::check,
@@ -77,14 +78,18 @@ const BODY_CHECKS: &[BodyCheck] = &[
 
 fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::FunctionDef(func) = stmt else { return };
-    for check in BODY_CHECKS {
-        check(cx, &func.body, out);
-    }
+    check_body(cx, &func.body, out);
 }
 
 fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let body = &cx.module.parsed.syntax().body;
+    check_body(cx, &cx.module.parsed.syntax().body, out);
+}
+
+fn check_body(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
+    let Some(facts) = function_calls::Body::of(cx, body) else {
+        return;
+    };
     for check in BODY_CHECKS {
-        check(cx, body, out);
+        check(cx, &facts, out);
     }
 }

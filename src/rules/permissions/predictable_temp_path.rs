@@ -1,12 +1,11 @@
 //! R505 predictable-temp-path: a file or directory created at a fixed or
 //! guessable name in the shared temporary directory.
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::function_calls::{calls_in, creation_of};
+use super::function_calls::Body;
 use crate::python::literal::str_value;
-use crate::rules::races::same_path::PathNames;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -38,12 +37,10 @@ pub static RULE: Rule = Rule {
     },
 };
 
-pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
-    let names = PathNames::of_body(body, cx.text);
-    for call in calls_in(body) {
-        let Some(creation) = creation_of(cx, call) else {
-            continue;
-        };
+pub fn check(cx: &Context, body: &Body, out: &mut Vec<Diagnostic>) {
+    let names = &body.names;
+    for creation in &body.creations {
+        let call = creation.call;
         // The path as built: through the local name it was bound to, if any.
         let built = match creation.path {
             Expr::Name(n) => names.value_of(n.id.as_str()).unwrap_or(creation.path),

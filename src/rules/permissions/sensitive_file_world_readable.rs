@@ -2,13 +2,11 @@
 //! secret (password, private key, token) given, or left with, a mode that
 //! lets every local user read it.
 
-use ruff_python_ast::Stmt;
 use ruff_text_size::Ranged;
 
 use super::file_modes::{WORLD_READ, octal};
-use super::function_calls::{calls_in, chmods, creation_of, default_mode, resolved_mode};
+use super::function_calls::{Body, default_mode, resolved_mode};
 use super::sensitive_names::is_sensitive;
-use crate::rules::races::same_path::PathNames;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -40,13 +38,12 @@ pub static RULE: Rule = Rule {
     },
 };
 
-pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
-    let names = PathNames::of_body(body, cx.text);
-    let calls = calls_in(body);
-    let chmods = chmods(cx, &calls);
-    for chmod in &chmods {
+pub fn check(cx: &Context, body: &Body, out: &mut Vec<Diagnostic>) {
+    let names = &body.names;
+    let chmods = &body.chmods;
+    for chmod in chmods {
         let key = names.key(chmod.path);
-        if !is_sensitive(&key) || !resolved_mode(cx, &names, chmod).is_some_and(|m| m.grants_world_read) {
+        if !is_sensitive(&key) || !resolved_mode(cx, names, chmod).is_some_and(|m| m.grants_world_read) {
             continue;
         }
         let path = cx.snippet(chmod.path);
@@ -64,10 +61,8 @@ pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    for call in &calls {
-        let Some(creation) = creation_of(cx, call) else {
-            continue;
-        };
+    for creation in &body.creations {
+        let call = &creation.call;
         if creation.directory {
             continue;
         }
@@ -75,7 +70,7 @@ pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
         if !is_sensitive(&key) {
             continue;
         }
-        let mode = default_mode(&creation);
+        let mode = default_mode(creation);
         if mode & WORLD_READ == 0 {
             continue;
         }
@@ -83,7 +78,7 @@ pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
         let narrowed = chmods.iter().any(|c| {
             c.call.start() > call.start()
                 && names.key(c.path) == key
-                && resolved_mode(cx, &names, c).is_some_and(|m| !m.grants_world_read)
+                && resolved_mode(cx, names, c).is_some_and(|m| !m.grants_world_read)
         });
         if narrowed {
             continue;

@@ -30,7 +30,7 @@ use crate::rules::{Context, Diagnostic, Level};
 /// `@lockutils.synchronized`, `@coordination.synchronized`) is skipped: the
 /// writers of its paths are expected to take the same lock.
 pub fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut Vec<Diagnostic>) {
-    if decorators.iter().any(|d| is_lock(&d.expression)) {
+    if decorators.iter().any(|d| is_lock(&d.expression)) || !has_path_test(body) {
         return;
     }
     let mut scan = Scan {
@@ -41,6 +41,23 @@ pub fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &m
         out,
     };
     scan.block(body, &mut Guards::default());
+}
+
+/// Whether the body calls anything named like a path test (a cheap filter
+/// before the path keys are built).
+fn has_path_test(body: &[Stmt]) -> bool {
+    ruff_python_ast::helpers::any_over_body(body, |e: &Expr| {
+        let Expr::Call(call) = e else { return false };
+        let name = match &*call.func {
+            Expr::Attribute(a) => a.attr.as_str(),
+            Expr::Name(n) => n.id.as_str(),
+            _ => return false,
+        };
+        matches!(
+            name,
+            "exists" | "lexists" | "isfile" | "isdir" | "islink" | "access" | "stat" | "lstat" | "getsize" | "getmtime"
+        )
+    })
 }
 
 /// Whether an expression is a lock, or a call that takes or makes one:

@@ -38,6 +38,7 @@ mod temp_name_then_create;
 mod unlocked_read_modify_write;
 
 use ruff_python_ast::{Decorator, Stmt};
+use ruff_text_size::Ranged;
 
 use super::checker::Hook;
 use super::rule::{FamilyRules, Rule};
@@ -88,13 +89,39 @@ pub static RULES: FamilyRules = FamilyRules {
 
 /// Runs every body check; the review drops the findings of rules that are
 /// not selected.
+///
+/// Each check first looks for the names of the APIs it is about in the
+/// body's text, a cheap filter before walking the tree again. A name is
+/// written in the body even when its module is imported under an alias
+/// (`tempfile.mktemp`, `sp.Popen`); only a function imported under another
+/// name (`from tempfile import mktemp as mk`) escapes it.
 fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut Vec<Diagnostic>) {
+    let text = body_text(cx, body);
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     check_then_use::check_body(cx, decorators, body, out);
-    temp_name_then_create::check(cx, body, out);
-    unlocked_read_modify_write::check(cx, decorators, body, out);
-    lock_created_per_call::check(cx, body, out);
-    event_wait_triggers_nothing::check(cx, body, out);
-    event_wait_timeout_ignored::check(cx, body, out);
+    if has(&["mktemp", "NamedTemporaryFile"]) {
+        temp_name_then_create::check(cx, body, out);
+    }
+    if has(&["save(", " not in "]) {
+        unlocked_read_modify_write::check(cx, decorators, body, out);
+    }
+    if has(&["Lock(", "Semaphore(", "Condition("]) {
+        lock_created_per_call::check(cx, body, out);
+    }
+    if has(&["wait_for_instance_event"]) {
+        event_wait_triggers_nothing::check(cx, body, out);
+    }
+    if has(&["wait(", "join("]) {
+        event_wait_timeout_ignored::check(cx, body, out);
+    }
+}
+
+/// The source text of a block of statements.
+pub(crate) fn body_text<'a>(cx: &Context<'a>, body: &[Stmt]) -> &'a str {
+    match (body.first(), body.last()) {
+        (Some(first), Some(last)) => &cx.text[ruff_text_size::TextRange::new(first.start(), last.end())],
+        _ => "",
+    }
 }
 
 fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
@@ -106,9 +133,14 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 /// a module global, shared by every function, so R105 does not look at it.
 fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
     let body = &cx.module.parsed.syntax().body;
+    let text = cx.text;
     check_then_use::check_body(cx, &[], body, out);
-    temp_name_then_create::check(cx, body, out);
+    if text.contains("mktemp") || text.contains("NamedTemporaryFile") {
+        temp_name_then_create::check(cx, body, out);
+    }
     unlocked_read_modify_write::check(cx, &[], body, out);
-    event_wait_triggers_nothing::check(cx, body, out);
+    if text.contains("wait_for_instance_event") {
+        event_wait_triggers_nothing::check(cx, body, out);
+    }
     event_wait_timeout_ignored::check(cx, body, out);
 }

@@ -42,8 +42,12 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(cx: &Context, body: &[Stmt], out: &mut Vec<Diagnostic>) {
+    let chosen = chosen_names(cx, body);
+    if chosen.is_empty() {
+        return;
+    }
     let calls = calls_in(body);
-    for (name, chooser, how) in chosen_names(cx, body) {
+    for (name, chooser, how) in chosen {
         let later = calls.iter().filter(|c| c.start() > chooser.end());
         for call in later {
             let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name);

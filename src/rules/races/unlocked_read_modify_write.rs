@@ -45,7 +45,12 @@ pub fn check(cx: &Context, decorators: &[ruff_python_ast::Decorator], body: &[St
     if decorators.iter().any(|d| is_lock(&d.expression)) {
         return;
     }
-    let mut scan = Scan { cx, out, body };
+    let mut scan = Scan {
+        cx,
+        out,
+        body,
+        calls: None,
+    };
     scan.block(body);
 }
 
@@ -53,6 +58,8 @@ struct Scan<'a, 'c, 'o> {
     cx: &'c Context<'a>,
     out: &'o mut Vec<Diagnostic>,
     body: &'a [Stmt],
+    /// The body's calls, listed the first time a field update needs them.
+    calls: Option<Vec<&'a ExprCall>>,
 }
 
 impl<'a> Scan<'a, '_, '_> {
@@ -107,12 +114,18 @@ impl<'a> Scan<'a, '_, '_> {
         if obj == "self" || obj == "cls" {
             return;
         }
-        let save = calls_in(self.body).into_iter().find(|c| {
-            c.start() > stmt.end()
-                && c.arguments.is_empty()
-                && matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "save"
+        let body = self.body;
+        let save = self
+            .calls
+            .get_or_insert_with(|| calls_in(body))
+            .iter()
+            .copied()
+            .find(|c| {
+                c.start() > stmt.end()
+                    && c.arguments.is_empty()
+                    && matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "save"
                     && matches!(&*a.value, Expr::Name(n) if n.id.as_str() == obj))
-        });
+            });
         let Some(save) = save else { return };
         let cx = self.cx;
         let field = cx.snippet(target);
