@@ -112,10 +112,11 @@ fn first_connect<'a>(cx: &Context, body: &'a [Stmt], site: &Site<'a>) -> Option<
                 {
                     let key = self.key;
                     let cx = self.cx;
-                    let connects = ruff_python_ast::helpers::any_over_body(std::slice::from_ref(stmt), |e: &Expr| {
-                        matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Attribute(a)
+                    let connects =
+                        crate::rules::races::expr_search::any_in_body(std::slice::from_ref(stmt), |e: &Expr| {
+                            matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Attribute(a)
                             if CONNECTS.contains(&a.attr.as_str()) && cx.source(&*a.value) == key))
-                    });
+                        });
                     if connects {
                         self.found = Some(stmt);
                     }

@@ -693,11 +693,11 @@ impl<'a> Engine<'a, '_> {
     }
 
     fn mentions(&self, expr: &Expr) -> bool {
-        ruff_python_ast::helpers::any_over_expr(expr, |e: &Expr| self.is_key(e))
+        crate::rules::races::expr_search::any_expr(expr, |e: &Expr| self.is_key(e))
     }
 
     fn stmt_mentions(&self, stmt: &Stmt) -> bool {
-        ruff_python_ast::helpers::any_over_body(std::slice::from_ref(stmt), |e: &Expr| self.is_key(e))
+        crate::rules::races::expr_search::any_in_body(std::slice::from_ref(stmt), |e: &Expr| self.is_key(e))
     }
 }
 

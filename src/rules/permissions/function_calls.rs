@@ -167,7 +167,7 @@ pub fn chmods<'a>(cx: &Context, calls: &[&'a ExprCall]) -> Vec<Chmod<'a>> {
 }
 
 fn mentions(expr: &Expr, name: &str) -> bool {
-    ruff_python_ast::helpers::any_over_expr(expr, |e: &Expr| match e {
+    crate::rules::races::expr_search::any_expr(expr, |e: &Expr| match e {
         Expr::Attribute(a) => a.attr.as_str() == name,
         Expr::Name(n) => n.id.as_str() == name,
         _ => false,

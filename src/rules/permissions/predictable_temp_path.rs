@@ -132,7 +132,7 @@ fn literal_text(expr: &Expr) -> String {
 
 /// Whether the name has a random part.
 fn is_random(cx: &Context, expr: &Expr) -> bool {
-    ruff_python_ast::helpers::any_over_expr(expr, |e: &Expr| match e {
+    crate::rules::races::expr_search::any_expr(expr, |e: &Expr| match e {
         Expr::Call(c) => cx.qualified_name(&c.func).is_some_and(|n| {
             n == "uuid.uuid4"
                 || n.ends_with("generate_uuid")

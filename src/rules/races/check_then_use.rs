@@ -46,7 +46,7 @@ pub fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &m
 /// Whether the body calls anything named like a path test (a cheap filter
 /// before the path keys are built).
 fn has_path_test(body: &[Stmt]) -> bool {
-    ruff_python_ast::helpers::any_over_body(body, |e: &Expr| {
+    crate::rules::races::expr_search::any_in_body(body, |e: &Expr| {
         let Expr::Call(call) = e else { return false };
         let name = match &*call.func {
             Expr::Attribute(a) => a.attr.as_str(),
@@ -748,7 +748,7 @@ fn opens_for_creation(call: &ExprCall, name: &str) -> bool {
 }
 
 fn mentions_name(expr: &Expr, name: &str) -> bool {
-    ruff_python_ast::helpers::any_over_expr(expr, |e: &Expr| match e {
+    crate::rules::races::expr_search::any_expr(expr, |e: &Expr| match e {
         Expr::Attribute(a) => a.attr.as_str() == name,
         Expr::Name(n) => n.id.as_str() == name,
         _ => false,

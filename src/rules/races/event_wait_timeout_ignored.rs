@@ -181,7 +181,7 @@ fn is_logging(cx: &Context, stmt: &Stmt) -> bool {
 fn checks(rest: &[Stmt], receiver: &str) -> bool {
     let _ = receiver;
     rest.iter().any(|s| {
-        ruff_python_ast::helpers::any_over_body(std::slice::from_ref(s), |e: &Expr| {
+        crate::rules::races::expr_search::any_in_body(std::slice::from_ref(s), |e: &Expr| {
             matches!(e, Expr::Attribute(a) if matches!(a.attr.as_str(), "is_set" | "isSet" | "is_alive" | "isAlive" | "ready" | "done"))
         })
     })

@@ -151,7 +151,7 @@ impl Uses {
                 match stmt {
                     Stmt::FunctionDef(f) => {
                         let name = self.name;
-                        if ruff_python_ast::helpers::any_over_body(
+                        if crate::rules::races::expr_search::any_in_body(
                             &f.body,
                             |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name),
                         ) {
@@ -205,7 +205,7 @@ impl Uses {
         impl Walk<'_> {
             fn mentions(&self, e: &Expr) -> bool {
                 let name = self.name;
-                ruff_python_ast::helpers::any_over_expr(
+                crate::rules::races::expr_search::any_expr(
                     e,
                     |x: &Expr| matches!(x, Expr::Name(n) if n.id.as_str() == name),
                 )

@@ -43,7 +43,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     };
     let mut unique = None;
-    ruff_python_ast::helpers::any_over_expr(name, |e: &Expr| {
+    crate::rules::races::expr_search::any_expr(name, |e: &Expr| {
         if let Expr::Call(c) = e
             && unique.is_none()
             && cx.qualified_name(&c.func).is_some_and(|n| is_unique_per_call(&n))

@@ -29,6 +29,7 @@ mod check_then_use;
 mod concurrency_apis;
 mod event_wait_timeout_ignored;
 mod event_wait_triggers_nothing;
+pub(crate) mod expr_search;
 mod failure_handling;
 mod file_operations;
 mod lock_created_per_call;

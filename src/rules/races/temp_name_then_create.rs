@@ -168,7 +168,7 @@ fn creates<'a>(cx: &Context, call: &'a ExprCall) -> Option<&'a Expr> {
                 });
                 let exclusive = mode.is_some_and(|m| {
                     str_value(m).is_some_and(|s| s.contains('x'))
-                        || ruff_python_ast::helpers::any_over_expr(
+                        || crate::rules::races::expr_search::any_expr(
                             m,
                             |e: &Expr| matches!(e, Expr::Attribute(a) if a.attr.as_str() == "O_EXCL"),
                         )
