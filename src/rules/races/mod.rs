@@ -1,5 +1,147 @@
-//! The `races` family: no rules yet.
+//! The `races` family (R1xx): code whose correctness depends on nothing else
+//! happening between two of its steps.
+//!
+//! - R101/R102/R109/R110: a path is tested (`os.path.exists`, `os.access`,
+//!   `os.stat`) and then modified (R101), read (R102), removed (R109) or
+//!   handed to a command (R110) as if the answer still held; the last three
+//!   are off by default. The scan they share is [`check_then_use`].
+//! - R103: a temporary name chosen without creating the file, created later.
+//! - R104: shared state read, changed and written back without a lock (off
+//!   by default).
+//! - R105/R106: lock misuse: a lock made per call, a lock name unique per
+//!   call.
+//! - R107/R108: lost events: an event waiter whose body triggers nothing, a
+//!   timed wait whose timeout is ignored.
+//!
+//! These are intraprocedural checks over one function body at a time (and
+//! the module's top-level statements). Shared pieces: [`same_path`] (which
+//! expressions name the same path; also used by the permissions family),
+//! [`failure_handling`] (is an `OSError` here caught?), [`body_calls`] (a
+//! body's calls in order; also used by permissions) and the data tables
+//! [`file_operations`] and [`concurrency_apis`].
 
-use super::rule::FamilyRules;
+pub(crate) mod body_calls;
+mod check_then_modify_path;
+mod check_then_read_path;
+mod check_then_remove_path;
+mod check_then_run_command;
+mod check_then_use;
+mod concurrency_apis;
+mod event_wait_timeout_ignored;
+mod event_wait_triggers_nothing;
+pub(crate) mod expr_search;
+mod failure_handling;
+mod file_operations;
+mod lock_created_per_call;
+mod lock_name_varies_per_call;
+pub(crate) mod same_path;
+mod temp_name_then_create;
+mod unlocked_read_modify_write;
 
-pub static RULES: FamilyRules = FamilyRules { rules: &[], hooks: &[] };
+use ruff_python_ast::{Decorator, Stmt};
+use ruff_text_size::Ranged;
+
+use super::checker::Hook;
+use super::rule::{FamilyRules, Rule};
+use super::{Context, Diagnostic, On};
+
+/// The rules whose check looks at a whole function body (or the module's
+/// top level).
+const BODY_RULES: &[&Rule] = &[
+    &check_then_modify_path::RULE,
+    &check_then_read_path::RULE,
+    &check_then_remove_path::RULE,
+    &check_then_run_command::RULE,
+    &temp_name_then_create::RULE,
+    &unlocked_read_modify_write::RULE,
+    &lock_created_per_call::RULE,
+    &event_wait_triggers_nothing::RULE,
+    &event_wait_timeout_ignored::RULE,
+];
+
+pub static RULES: FamilyRules = FamilyRules {
+    rules: &[
+        &check_then_modify_path::RULE,
+        &check_then_read_path::RULE,
+        &check_then_remove_path::RULE,
+        &check_then_run_command::RULE,
+        &temp_name_then_create::RULE,
+        &unlocked_read_modify_write::RULE,
+        &lock_created_per_call::RULE,
+        &lock_name_varies_per_call::RULE,
+        &event_wait_triggers_nothing::RULE,
+        &event_wait_timeout_ignored::RULE,
+    ],
+    hooks: &[
+        Hook {
+            rules: BODY_RULES,
+            on: On::Stmt(check_function),
+        },
+        Hook {
+            rules: BODY_RULES,
+            on: On::Module(check_module),
+        },
+        Hook {
+            rules: &[&lock_name_varies_per_call::RULE],
+            on: On::Call(lock_name_varies_per_call::check),
+        },
+    ],
+};
+
+/// Runs every body check; the review drops the findings of rules that are
+/// not selected.
+///
+/// Each check first looks for the names of the APIs it is about in the
+/// body's text, a cheap filter before walking the tree again. A name is
+/// written in the body even when its module is imported under an alias
+/// (`tempfile.mktemp`, `sp.Popen`); only a function imported under another
+/// name (`from tempfile import mktemp as mk`) escapes it.
+fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut Vec<Diagnostic>) {
+    let text = body_text(cx, body);
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    check_then_use::check_body(cx, decorators, body, out);
+    if has(&["mktemp", "NamedTemporaryFile"]) {
+        temp_name_then_create::check(cx, body, out);
+    }
+    if has(&["save(", " not in "]) {
+        unlocked_read_modify_write::check(cx, decorators, body, out);
+    }
+    if has(&["Lock(", "Semaphore(", "Condition("]) {
+        lock_created_per_call::check(cx, body, out);
+    }
+    if has(&["wait_for_instance_event"]) {
+        event_wait_triggers_nothing::check(cx, body, out);
+    }
+    if has(&["wait(", "join("]) {
+        event_wait_timeout_ignored::check(cx, body, out);
+    }
+}
+
+/// The source text of a block of statements.
+pub(crate) fn body_text<'a>(cx: &Context<'a>, body: &[Stmt]) -> &'a str {
+    match (body.first(), body.last()) {
+        (Some(first), Some(last)) => &cx.text[ruff_text_size::TextRange::new(first.start(), last.end())],
+        _ => "",
+    }
+}
+
+fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
+    let Stmt::FunctionDef(func) = stmt else { return };
+    check_body(cx, &func.decorator_list, &func.body, out);
+}
+
+/// The module's top level runs once per process: a lock created there is
+/// a module global, shared by every function, so R105 does not look at it.
+fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let body = &cx.module.parsed.syntax().body;
+    let text = cx.text;
+    check_then_use::check_body(cx, &[], body, out);
+    if text.contains("mktemp") || text.contains("NamedTemporaryFile") {
+        temp_name_then_create::check(cx, body, out);
+    }
+    unlocked_read_modify_write::check(cx, &[], body, out);
+    if text.contains("wait_for_instance_event") {
+        event_wait_triggers_nothing::check(cx, body, out);
+    }
+    event_wait_timeout_ignored::check(cx, body, out);
+}
