@@ -99,7 +99,9 @@ pub static RULES: FamilyRules = FamilyRules {
 fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut Vec<Diagnostic>) {
     let text = body_text(cx, body);
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    check_then_use::check_body(cx, decorators, body, out);
+    if names_a_path_check(text) {
+        check_then_use::check_body(cx, decorators, body, out);
+    }
     if has(&["mktemp", "NamedTemporaryFile"]) {
         temp_name_then_create::check(cx, body, out);
     }
@@ -115,6 +117,15 @@ fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut V
     if has(&["wait(", "join("]) {
         event_wait_timeout_ignored::check(cx, body, out);
     }
+}
+
+/// Whether `text` writes the last name of one of the path checks
+/// (`exists`, `isfile`, `access`...): without one there is no check to
+/// trust, and the check-then-use analysis need not run.
+fn names_a_path_check(text: &str) -> bool {
+    file_operations::PATH_CHECKS
+        .iter()
+        .any(|check| text.contains(check.rsplit('.').next().unwrap_or(check)))
 }
 
 /// The source text of a block of statements.
@@ -135,7 +146,9 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
     let body = &cx.module.parsed.syntax().body;
     let text = cx.text;
-    check_then_use::check_body(cx, &[], body, out);
+    if names_a_path_check(text) {
+        check_then_use::check_body(cx, &[], body, out);
+    }
     if text.contains("mktemp") || text.contains("NamedTemporaryFile") {
         temp_name_then_create::check(cx, body, out);
     }
