@@ -1,14 +1,17 @@
 //! vigil: a security code reviewer for Python, built for OpenStack.
 //!
 //! The pipeline runs one way: [`input`] (files, listings) → [`python`]
-//! (parse, names, suppressions) → [`rules`] (checks) → [`finding`] →
+//! (parse, names, suppressions) → [`flow`] (dataflow summaries, computed for
+//! the whole project by [`project`]) and [`rules`] (checks) → [`finding`] →
 //! [`review`] (filters) → [`report`] (formats), with [`cli`] on top.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod cli;
 pub mod finding;
 pub mod fingerprint;
+pub mod flow;
 pub mod input;
+pub mod project;
 pub mod python;
 pub mod report;
 pub mod review;

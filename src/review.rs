@@ -2,6 +2,7 @@
 //! findings and apply the per-file filters (suppressions, thresholds).
 
 use crate::finding::Finding;
+use crate::flow;
 use crate::input::SourceFile;
 use crate::python;
 use crate::python::suppression::Suppression;
@@ -47,6 +48,12 @@ pub struct FileReview {
 }
 
 pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
+    review_in_project(file, settings, None)
+}
+
+/// [`review`] for a file of a project whose dataflow facts were computed
+/// (`project::facts`): the taint rules then see calls into other files.
+pub fn review_in_project(file: &SourceFile, settings: &Settings, project: Option<&flow::ProjectFacts>) -> FileReview {
     let module = python::parse(&file.text);
     let mut result = FileReview::default();
     for e in &module.syntax_errors {
@@ -62,7 +69,16 @@ pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
         });
     }
 
-    let diagnostics = rules::check_module(&file.text, &module, &settings.hooks);
+    let view = project.and_then(|facts| {
+        let name = facts.module_of(&file.path)?;
+        Some(flow::ProjectView {
+            facts,
+            module: name,
+            path: &file.path,
+            is_package: file.path.ends_with("__init__.py"),
+        })
+    });
+    let diagnostics = rules::check_module_in_project(&file.text, &module, &settings.hooks, view);
     for diag in diagnostics {
         if !settings.selection.contains(diag.rule)
             || diag.severity < settings.min_severity

@@ -9,9 +9,12 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 
 use super::ReviewArgs;
+use crate::flow::ProjectFacts;
 use crate::input::{self, InputError, SourceFile};
+use crate::project;
 use crate::report::{self, FileWarning, Report};
 use crate::review::{self, Settings};
+use crate::rules::Family;
 use crate::rules::registry::Selection;
 
 /// Deeply nested code makes the parser and the walk recurse; analysis
@@ -46,6 +49,13 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The dataflow rules need summaries of the whole tree before any file is
+    // reviewed: one project pass, then the usual per-file reviews.
+    let project = if settings.selection.any_of_family(Family::Taint) {
+        Some(pool.install(|| project::facts(&discovered.files, &paths)))
+    } else {
+        None
+    };
     let stdin_file = if stdin.is_empty() {
         None
     } else {
@@ -55,11 +65,11 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         let from_stdin = stdin_file.into_iter().collect::<Vec<_>>();
         let mut outcomes: Vec<_> = from_stdin
             .into_par_iter()
-            .map(|loaded| loaded.map(|file| review_one(file, &settings)))
+            .map(|loaded| loaded.map(|file| review_one(file, &settings, None)))
             .collect();
         outcomes.par_extend(discovered.files.par_iter().map(|path| {
             let shown = input::source::shown_path(path);
-            input::load(path, &shown).map(|file| review_one(file, &settings))
+            input::load(path, &shown).map(|file| review_one(file, &settings, project.as_ref()))
         }));
         outcomes
     });
@@ -140,8 +150,8 @@ struct Reviewed {
     review: review::FileReview,
 }
 
-fn review_one(file: SourceFile, settings: &Settings) -> Reviewed {
-    let review = review::review(&file, settings);
+fn review_one(file: SourceFile, settings: &Settings, project: Option<&ProjectFacts>) -> Reviewed {
+    let review = review::review_in_project(&file, settings, project);
     Reviewed {
         lines: file.text.lines().count(),
         path: file.path,
