@@ -370,14 +370,12 @@ impl<'a> Interp<'a, '_> {
         let mut arg_text: Option<String> = None;
         match (row.argv, &argv) {
             (Some(part), Some(items)) => {
-                let shell = items
-                    .first()
-                    .and_then(|p| p.konst.as_str())
-                    .is_some_and(|p| SHELLS.contains(&p))
-                    && items
-                        .get(1)
-                        .and_then(|f| f.konst.as_str())
-                        .is_some_and(|f| f == "-c" || f == "/c");
+                let all = |v: Option<&Value>, ok: &dyn Fn(&str) -> bool| {
+                    v.and_then(|v| v.konst.strings())
+                        .is_some_and(|s| s.iter().all(|x| ok(x)))
+                };
+                let shell =
+                    all(items.first(), &|p| SHELLS.contains(&p)) && all(items.get(1), &|f| f == "-c" || f == "/c");
                 for (i, item) in items.iter().enumerate() {
                     let program_part = i == 0 || (shell && i == 2);
                     if program_part == (part == ArgvPart::Program) {
@@ -687,7 +685,7 @@ impl<'a> Interp<'a, '_> {
             let Some(Some(v)) = actual.get(sink.from.param as usize) else {
                 continue;
             };
-            let v = path_value(v, &sink.from.path);
+            let v = self.path_value(v, &sink.from.path, range);
             let taint = v.all_taint();
             if taint.is_empty() {
                 continue;
@@ -736,13 +734,14 @@ impl<'a> Interp<'a, '_> {
             let Some(Some(a)) = actual.get(rf.from.param as usize) else {
                 continue;
             };
-            let a = path_value(a, &rf.from.path);
+            let a = self.path_value(a, &rf.from.path, range);
             if rf.from.path.is_empty() && sv.from_params.len() == 1 && sv.sources.is_empty() && sv.konst.is_none() {
-                // The function returns its argument unchanged (or a view of
-                // it): keep what is known of it.
-                if a.items.is_some() && rf.cleared == 0 {
+                // The function returns its argument (or stores it) as is:
+                // keep all that is known of it, its type and contents too.
+                if rf.cleared == 0 {
                     let mut whole = a.clone();
                     whole.ty = v.ty.clone().or(whole.ty);
+                    whole.taint = whole.taint.step(Loc::Here(range), &note);
                     return whole;
                 }
                 v.tags |= a.tags;
@@ -761,6 +760,24 @@ impl<'a> Interp<'a, '_> {
             }));
         }
         v
+    }
+
+    /// The value at a path below an argument (`request.form` below the
+    /// `self` a method summary speaks of): attributes and constant keys,
+    /// read as the interpreter reads them (model sources included).
+    fn path_value(&self, v: &Value, path: &[String], range: TextRange) -> Value {
+        let mut cur = v.clone();
+        for seg in path {
+            cur = if let Some(key) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+                match cur.map_item(key) {
+                    Some(item) => item.clone(),
+                    None => Value::tainted(cur.all_taint()),
+                }
+            } else {
+                self.read_attr(&cur, seg, range, seg)
+            };
+        }
+        cur
     }
 
     /// Python's own list, dict, set and str methods, and a few builtins.
@@ -1046,25 +1063,6 @@ impl<'a> Interp<'a, '_> {
             }
         }
     }
-}
-
-/// The value at a path below a parameter's value (`request.form`).
-fn path_value(v: &Value, path: &[String]) -> Value {
-    let mut cur = v.clone();
-    for seg in path {
-        let next = if let Some(key) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            cur.map_item(key).cloned()
-        } else {
-            cur.field(seg).cloned()
-        };
-        cur = match next {
-            Some(n) => n,
-            // Unknown below: what the object carries, plus typed sources
-            // the interpreter cannot run here.
-            None => Value::tainted(cur.all_taint()),
-        };
-    }
-    cur
 }
 
 /// Matches a call's arguments to the callee's parameters.

@@ -35,7 +35,8 @@ impl<'a> Interp<'a, '_> {
             Expr::Name(n) => self.lookup(n.id.as_str()),
             Expr::Attribute(a) => {
                 let base = self.eval(&a.value);
-                self.read_attr(&base, a.attr.as_str(), expr.range(), expr)
+                let what = self.cx.snippet(expr);
+                self.read_attr(&base, a.attr.as_str(), expr.range(), &what)
             }
             Expr::Subscript(s) => {
                 let base = self.eval(&s.value);
@@ -153,7 +154,7 @@ impl<'a> Interp<'a, '_> {
     }
 
     /// Reads `base.attr`.
-    pub fn read_attr(&mut self, base: &Value, attr: &str, range: TextRange, node: &Expr) -> Value {
+    pub fn read_attr(&self, base: &Value, attr: &str, range: TextRange, what: &str) -> Value {
         if let Some(v) = base.field(attr) {
             return v.clone();
         }
@@ -165,13 +166,13 @@ impl<'a> Interp<'a, '_> {
                 out = v;
             }
             out.refers = Some(name.as_str().into());
-            self.apply_read_rows(&name, &mut out, range, node);
+            self.apply_read_rows(&name, &mut out, range, what);
         }
         // An object of a known type.
         if let Some(ty) = base.ty.clone() {
             for class in self.type_chain(&ty) {
                 let name = format!("{class}.{attr}");
-                if self.apply_read_rows(&name, &mut out, range, node) {
+                if self.apply_read_rows(&name, &mut out, range, what) {
                     break;
                 }
             }
@@ -190,20 +191,19 @@ impl<'a> Interp<'a, '_> {
             _ => Some(f.clone()),
         });
         out.taint = out.taint.union(&inherited);
-        self.name_sources(attr, &mut out, range, node);
+        self.name_sources(attr, &mut out, range, what);
         out
     }
 
     /// Applies `read` rows for a qualified name; true if any matched.
-    fn apply_read_rows(&mut self, name: &str, out: &mut Value, range: TextRange, node: &Expr) -> bool {
+    fn apply_read_rows(&self, name: &str, out: &mut Value, range: TextRange, what: &str) -> bool {
         let models = self.cx.models;
         let mut any = false;
         for row in models.reads(name) {
             any = true;
             match row.kind {
                 Kind::Source => {
-                    let what = self.cx.snippet(node);
-                    let t = self.source_flow(row.label, &row.note, range, &what);
+                    let t = self.source_flow(row.label, &row.note, range, what);
                     out.taint = out.taint.union(&t);
                     if let Some(ty) = &row.ty {
                         out.ty = Some(ty.as_str().into());
@@ -228,7 +228,7 @@ impl<'a> Interp<'a, '_> {
 
     /// Sources matched by the shape of a name (`*password*`): attribute
     /// names and constant keys.
-    fn name_sources(&mut self, name: &str, out: &mut Value, range: TextRange, node: &Expr) {
+    fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: &str) {
         let models = self.cx.models;
         if models.name_reads.is_empty() {
             return;
@@ -243,8 +243,7 @@ impl<'a> Interp<'a, '_> {
                 && p.matches(&lower)
                 && !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None)
             {
-                let what = self.cx.snippet(node);
-                let t = self.source_flow(row.label, &row.note, range, &what);
+                let t = self.source_flow(row.label, &row.note, range, what);
                 out.taint = out.taint.union(&t);
                 return;
             }
@@ -373,7 +372,8 @@ impl<'a> Interp<'a, '_> {
         }));
         if let Const::Str(k) = &key.konst {
             let k = k.clone();
-            self.name_sources(&k, &mut out, range, slice);
+            let what = self.cx.snippet(slice);
+            self.name_sources(&k, &mut out, range, &what);
         }
         out
     }
