@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 use crate::flow::{self, FileEntry, Models, ProjectFacts};
 use crate::input;
 
-/// The facts of the project made of `files`, found under `roots`.
-pub fn facts(files: &[PathBuf], roots: &[PathBuf]) -> ProjectFacts {
+/// The facts of the project made of `files`, found under `roots`, for the
+/// rules `selected` says the review reports.
+pub fn facts(files: &[PathBuf], roots: &[PathBuf], selected: &dyn Fn(&str) -> bool) -> ProjectFacts {
     let mut packages = PackageDirs::default();
     let entries: Vec<FileEntry> = files
         .iter()
@@ -32,6 +33,7 @@ pub fn facts(files: &[PathBuf], roots: &[PathBuf]) -> ProjectFacts {
         &entries,
         |i| input::load(&files[i], &entries[i].path).ok().map(|f| f.text),
         Models::builtin(),
+        selected,
     )
 }
 

@@ -15,7 +15,7 @@ use crate::project;
 use crate::report::{self, FileWarning, Report};
 use crate::review::{self, Settings};
 use crate::rules::Family;
-use crate::rules::registry::Selection;
+use crate::rules::registry::{self, Selection};
 
 /// Deeply nested code makes the parser and the walk recurse; analysis
 /// threads get a large stack (reserved, not committed, memory).
@@ -52,7 +52,8 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     // The dataflow rules need summaries of the whole tree before any file is
     // reviewed: one project pass, then the usual per-file reviews.
     let project = if settings.selection.any_of_family(Family::Taint) {
-        Some(pool.install(|| project::facts(&discovered.files, &paths)))
+        let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
+        Some(pool.install(|| project::facts(&discovered.files, &paths, &selected)))
     } else {
         None
     };

@@ -2,17 +2,18 @@
 //! of its top level and every function, giving summaries and findings.
 //!
 //! Neighbours: `project.rs` calls [`structure`] once per file, then
-//! [`analyze`] in rounds to compute summaries; the taint rules call
-//! [`analyze`] once more per file to report. `interp/` runs the functions.
+//! [`analyze`] in rounds to compute summaries and findings, which the taint
+//! rules then report per file. `interp/` runs the functions.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use ruff_python_ast::{Decorator, Expr, Parameters, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::TextRange;
 
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::interp::{Env, FuncInfo, Interp, ModuleCx, RawFinding};
 use super::models::{Kind, Match, ModelRow, Models, Scope};
 use super::summary::{
@@ -53,22 +54,27 @@ pub struct TaintFinding {
     pub steps: Vec<(TextRange, String)>,
 }
 
+/// What analysing one function gives.
+#[derive(Debug)]
+pub struct FunctionOutput {
+    pub qualname: String,
+    pub summary: Summary,
+    /// Defects found in the function with the summaries it saw.
+    pub findings: Vec<TaintFinding>,
+    /// Project names (functions, module-level values) its analysis used,
+    /// each with whether the version used was this pass's own.
+    pub deps: Vec<(String, bool)>,
+}
+
 /// What analysing a module gives.
 #[derive(Debug, Default)]
 pub struct ModuleOutput {
-    pub summaries: Vec<(String, Summary)>,
+    /// The functions analysed (all, or those asked for).
+    pub functions: Vec<FunctionOutput>,
+    /// The module's top level: its findings, its values and what it used.
+    pub top_findings: Vec<TaintFinding>,
     pub globals: HashMap<String, GlobalFact>,
-    pub findings: Vec<TaintFinding>,
-    pub deps: HashSet<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Compute summaries (iterating the module's own functions to a local
-    /// fixpoint); no findings.
-    Summarize,
-    /// Report findings, with the project's summaries.
-    Report,
+    pub top_deps: Vec<(String, bool)>,
 }
 
 /// A function found in the module, with where it sits.
@@ -181,14 +187,18 @@ fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a Project
     ModuleCx {
         models,
         facts,
-        local: RefCell::new(HashMap::new()),
+        local: RefCell::new(Default::default()),
         module: input.module,
         is_package: input.is_package,
         file: Arc::from(input.path),
         text: input.text,
         lines: &input.parsed.lines,
-        globals: RefCell::new(HashMap::new()),
-        deps: RefCell::new(HashSet::new()),
+        globals: RefCell::new(Default::default()),
+        deps: RefCell::new(Default::default()),
+        local_versions: RefCell::new(Default::default()),
+        own_classes: Default::default(),
+        own_mros: Default::default(),
+        rules_on: !facts.rules_off,
     }
 }
 
@@ -274,56 +284,176 @@ fn resolve_static(cx: &ModuleCx, expr: &Expr) -> Option<String> {
     }
 }
 
-/// Analyses a module: its top level, then each function.
-pub fn analyze(input: &ModuleInput, facts: &ProjectFacts, models: &Models, mode: Mode) -> ModuleOutput {
+/// A name a function's analysis used, with the version of this pass's own
+/// summary it saw (`None`: the project's).
+type Seen = (String, Option<u32>);
+
+/// Which functions of a module to analyse.
+pub struct Work<'w> {
+    /// Those analysed first, in source order.
+    pub first: &'w dyn Fn(&str) -> bool,
+    /// Whether a function not analysed in this pass used one of the
+    /// module's functions whose summaries just changed (then it is analysed
+    /// too, in the next local round).
+    pub uses: &'w dyn Fn(&str, &FxHashSet<String>) -> bool,
+}
+
+impl Work<'_> {
+    pub fn all() -> Work<'static> {
+        Work {
+            first: &|_| true,
+            uses: &|_, _| false,
+        }
+    }
+}
+
+/// Analyses a module: its top level, then the functions `work` names, in
+/// source order. A function's summary is visible to the functions analysed
+/// after it. While summaries change, the functions that used an older
+/// version are analysed again, up to `local_rounds` passes in all (calls
+/// between a module's own functions settle here rather than in project
+/// rounds); the output has each function's last analysis.
+pub fn analyze(
+    input: &ModuleInput,
+    facts: &ProjectFacts,
+    models: &Models,
+    work: &Work,
+    local_rounds: usize,
+) -> ModuleOutput {
     let cx = module_cx(input, models, facts);
+    run_functions(cx, input, facts, models, work, local_rounds)
+}
+
+fn run_functions(
+    cx: ModuleCx,
+    input: &ModuleInput,
+    facts: &ProjectFacts,
+    models: &Models,
+    work: &Work,
+    local_rounds: usize,
+) -> ModuleOutput {
     let body = &input.parsed.parsed.syntax().body;
-    let mut findings = run_top_level(&cx, body);
+    let top = run_top_level(&cx, body);
+    let mut out = ModuleOutput {
+        top_findings: top.into_iter().map(|f| finding(f, models)).collect(),
+        globals: export_globals(&cx.globals.borrow()),
+        top_deps: take_deps(&cx).into_iter().map(|(k, v)| (k, v.is_some())).collect(),
+        ..ModuleOutput::default()
+    };
     let mut functions = Vec::new();
     collect_functions(body, input.module, None, &mut functions);
-
-    let mut summaries: Vec<(String, Summary)> = Vec::new();
-    let rounds = if mode == Mode::Summarize { 3 } else { 1 };
-    for round in 0..rounds {
-        let mut changed = false;
-        summaries.clear();
-        for site in &functions {
-            let (summary, mut found) = analyze_function(&cx, site, mode);
-            if mode == Mode::Report {
-                findings.append(&mut found);
+    // Index of each function's output, and the versions of this pass's
+    // summaries it saw.
+    let mut done: FxHashMap<usize, (usize, Vec<Seen>)> = FxHashMap::default();
+    let mut todo: Vec<usize> = (0..functions.len())
+        .filter(|&i| (work.first)(&functions[i].qualname))
+        .collect();
+    for _ in 0..local_rounds.max(1) {
+        let mut changed: FxHashSet<String> = FxHashSet::default();
+        for &i in &todo {
+            let site = &functions[i];
+            let (summary, raw) = analyze_function(&cx, site);
+            let before = cx.local.borrow().get(&site.qualname).cloned();
+            let before = before.or_else(|| facts.summaries.get(&site.qualname).cloned());
+            if before.is_none_or(|b| !b.same_as(&summary)) {
+                *cx.local_versions.borrow_mut().entry(site.qualname.clone()).or_insert(0) += 1;
+                changed.insert(site.qualname.clone());
             }
-            let old = cx.local.borrow().get(&site.qualname).cloned();
-            let same = match &old {
-                Some(o) => o.same_as(&summary),
-                None => facts.summaries.get(&site.qualname).is_some_and(|o| o.same_as(&summary)),
+            cx.local
+                .borrow_mut()
+                .insert(site.qualname.clone(), Arc::new(summary.clone()));
+            let mut findings: Vec<TaintFinding> = raw.into_iter().map(|f| finding(f, models)).collect();
+            findings.sort_by(|a, b| (a.range.start(), &a.rule).cmp(&(b.range.start(), &b.rule)));
+            let deps = take_deps(&cx);
+            let output = FunctionOutput {
+                qualname: site.qualname.clone(),
+                summary,
+                findings,
+                deps: Vec::new(),
             };
-            if !same {
-                changed = true;
+            match done.get_mut(&i) {
+                Some((slot, seen)) => {
+                    out.functions[*slot] = output;
+                    *seen = deps;
+                }
+                None => {
+                    done.insert(i, (out.functions.len(), deps));
+                    out.functions.push(output);
+                }
             }
-            if mode == Mode::Summarize {
-                cx.local
-                    .borrow_mut()
-                    .insert(site.qualname.clone(), Arc::new(summary.clone()));
-            }
-            summaries.push((site.qualname.clone(), summary));
         }
-        if !changed && round > 0 || mode == Mode::Report {
+        if changed.is_empty() {
+            break;
+        }
+        // Those that saw an older version of a summary of this module.
+        let versions = cx.local_versions.borrow();
+        todo = (0..functions.len())
+            .filter(|i| match done.get(i) {
+                Some((_, seen)) => seen.iter().any(|(name, version)| match versions.get(name) {
+                    Some(now) => version.is_none_or(|v| v != *now),
+                    None => false,
+                }),
+                None => (work.uses)(&functions[*i].qualname, &changed),
+            })
+            .collect();
+        if todo.is_empty() {
             break;
         }
     }
+    // A function saw this pass's final version of a summary only if no
+    // later change happened (the local rounds may end before all settle).
+    let versions = cx.local_versions.borrow();
+    for (slot, seen) in done.values() {
+        out.functions[*slot].deps = seen
+            .iter()
+            .map(|(name, version)| (name.clone(), *version == Some(versions.get(name).copied().unwrap_or(0))))
+            .collect();
+    }
+    drop(versions);
+    out
+}
 
-    let mut out = ModuleOutput {
-        summaries,
-        globals: export_globals(&cx.globals.borrow()),
-        ..ModuleOutput::default()
-    };
-    out.deps = cx.deps.borrow().clone();
-    if mode == Mode::Report {
-        out.findings = findings.into_iter().map(|f| finding(f, models)).collect();
-        out.findings
-            .sort_by(|a, b| (a.range.start(), &a.rule).cmp(&(b.range.start(), &b.rule)));
+/// Analyses a module the project pass left out (one that no other module
+/// imports, or a file reviewed on its own): its own structure is computed
+/// here, and its functions are analysed to a local fixpoint.
+pub fn analyze_alone(input: &ModuleInput, facts: &ProjectFacts, models: &Models, rounds: usize) -> ModuleOutput {
+    let own = structure(input, models);
+    let mut cx = module_cx(input, models, facts);
+    for (name, class) in own.classes {
+        cx.own_classes.insert(name, class);
+    }
+    let names: Vec<String> = cx.own_classes.keys().cloned().collect();
+    for name in names {
+        let order = class_order(&name, |c| cx.own_classes.get(c).or_else(|| facts.classes.get(c)));
+        cx.own_mros.insert(name, order);
+    }
+    for (name, summary) in own.functions {
+        cx.local.borrow_mut().insert(name, Arc::new(summary));
+    }
+    run_functions(cx, input, facts, models, &Work::all(), rounds)
+}
+
+/// A class and its bases, breadth first, as far as `class_of` knows them.
+pub fn class_order<'c>(class: &str, class_of: impl Fn(&str) -> Option<&'c ClassFacts>) -> Vec<String> {
+    let mut out = vec![class.to_string()];
+    let mut i = 0;
+    while i < out.len() && out.len() < 32 {
+        if let Some(facts) = class_of(&out[i]) {
+            for b in &facts.bases {
+                if !out.contains(b) {
+                    out.push(b.clone());
+                }
+            }
+        }
+        i += 1;
     }
     out
+}
+
+fn take_deps(cx: &ModuleCx) -> Vec<Seen> {
+    let mut deps: Vec<Seen> = cx.deps.borrow_mut().drain().collect();
+    deps.sort();
+    deps
 }
 
 fn finding(raw: RawFinding, models: &Models) -> TaintFinding {
@@ -361,7 +491,13 @@ fn in_scope(cx: &ModuleCx, scope: &Scope, site: &FuncSite, decorators: &[String]
     }
     if let Some(p) = &scope.class_base {
         let Some(class) = &site.class else { return false };
-        if !cx.facts.mro(class).iter().any(|c| p.matches(c)) {
+        if !cx
+            .mro(class)
+            .unwrap_or(&[])
+            .iter()
+            .chain(std::iter::once(class))
+            .any(|c| p.matches(c))
+        {
             return false;
         }
     }
@@ -378,7 +514,7 @@ fn in_scope(cx: &ModuleCx, scope: &Scope, site: &FuncSite, decorators: &[String]
     true
 }
 
-fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>, mode: Mode) -> (Summary, Vec<RawFinding>) {
+fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec<RawFinding>) {
     let models = cx.models;
     let params = params_of(&site.def.parameters);
     let bound = site.class.is_some() && !site.is_static;
@@ -488,11 +624,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>, mode: Mode) -> (
     } else {
         Vec::new()
     };
-    let findings = if mode == Mode::Report {
-        std::mem::take(&mut interp.findings)
-    } else {
-        Vec::new()
-    };
+    let findings = std::mem::take(&mut interp.findings);
     (
         Summary {
             params,
@@ -535,13 +667,15 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
         match &f.origin {
             Origin::Param(i, path) => {
                 if out.from_params.len() < 8 {
+                    // The path inside the callee is not shown (only where
+                    // the value came from and where it goes).
                     out.from_params.push(ReturnFlow {
                         from: ParamPath {
                             param: *i,
                             path: path.iter().map(|s| s.to_string()).collect(),
                         },
                         cleared: f.cleared,
-                        steps: cx.export_steps(&f.steps),
+                        steps: Vec::new(),
                     });
                 }
             }
@@ -562,7 +696,7 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
 
 /// The module-level values other modules may import: constants, types,
 /// names and constant containers.
-fn export_globals(vars: &HashMap<Name, Value>) -> HashMap<String, GlobalFact> {
+fn export_globals(vars: &super::fxhash::FxHashMap<Name, Value>) -> HashMap<String, GlobalFact> {
     let mut out = HashMap::new();
     for (name, v) in vars {
         let items = match &v.items {

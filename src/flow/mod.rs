@@ -6,15 +6,16 @@
 //! constants, containers, types); [`analyze`] does it for a module and turns
 //! the result into per-function [`summary::Summary`]s (which parameters
 //! reach which sinks and the return value); [`project`] computes summaries
-//! for the whole scanned tree in rounds until they stop changing. The taint
-//! rules (`rules/taint`) then call [`analyze::analyze`] on each file with the
-//! final [`ProjectFacts`] to report each source-to-sink path.
+//! for the whole scanned tree in rounds until they stop changing, keeping
+//! each function's findings from its last analysis. The taint rules
+//! (`rules/taint`) report those findings for each file.
 //!
 //! Neighbours: reads parsed modules from `python`; `rules/taint` turns
 //! [`TaintFinding`]s into diagnostics. No I/O happens here: the project pass
 //! gets file texts from a loader its caller provides.
 
 pub mod analyze;
+mod fxhash;
 mod interp;
 pub mod models;
 mod modules;
@@ -24,7 +25,7 @@ mod rows;
 pub mod summary;
 pub mod value;
 
-pub use analyze::{Mode, ModuleInput, TaintFinding, analyze};
+pub use analyze::{ModuleInput, TaintFinding, analyze};
 pub use models::Models;
 pub use project::FileEntry;
 pub use summary::ProjectFacts;

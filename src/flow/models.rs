@@ -210,6 +210,11 @@ pub struct ModelRow {
     /// ...and none of these.
     pub argv_lacks: Vec<String>,
     pub severity: Option<String>,
+    /// Sink: whether a parameter reaching it is recorded in the function's
+    /// summary (so that callers passing tainted data are reported). `false`
+    /// for sinks reached by almost every parameter (logging), where the
+    /// summaries would cost more than they find.
+    pub from_params: bool,
     pub view: bool,
     /// Propagator with `view`: the rules a check on the view's attributes
     /// clears on the viewed variable (`parsed.netloc == 'example.com'`).
@@ -246,6 +251,7 @@ impl ModelRow {
             argv_has: Vec::new(),
             argv_lacks: Vec::new(),
             severity: None,
+            from_params: true,
             view: false,
             view_clears: 0,
             store_key: Vec::new(),
@@ -290,7 +296,8 @@ pub struct Models {
 struct NameIndex {
     exact: HashMap<String, Vec<usize>>,
     by_last: HashMap<String, Vec<usize>>,
-    wild: Vec<usize>,
+    /// Patterns whose last segment has a wildcard, with their literal hint.
+    wild: Vec<(String, usize)>,
 }
 
 impl NameIndex {
@@ -300,7 +307,7 @@ impl NameIndex {
         } else if let Some(last) = pattern.literal_last_segment() {
             self.by_last.entry(last.to_string()).or_default().push(row);
         } else {
-            self.wild.push(row);
+            self.wild.push((pattern.hint().to_string(), row));
         }
     }
 }
@@ -482,6 +489,7 @@ impl Models {
             }
             m.severity = Some(sev);
         }
+        m.from_params = bool_key(row, "from_params")?.unwrap_or(true);
         m.view = bool_key(row, "view")?.unwrap_or(false);
         for rule in strings(row, "view_clears")? {
             if !is_rule_id(&rule) {
@@ -582,8 +590,13 @@ where
     let last = name.rsplit('.').next().unwrap_or(name);
     let exact = index.exact.get(name).into_iter().flatten().map(|&i| &rows[i]);
     let by_last = index.by_last.get(last).into_iter().flatten();
+    let wild = index
+        .wild
+        .iter()
+        .filter(move |(hint, _)| name.contains(hint.as_str()))
+        .map(|(_, i)| i);
     let patterned = by_last
-        .chain(index.wild.iter())
+        .chain(wild)
         .map(|&i| &rows[i])
         .filter(move |row| match &row.matcher {
             Match::Call(p) | Match::Read(p) | Match::Store(p) => p.matches(name),
@@ -636,6 +649,7 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "argv_has",
             "argv_lacks",
             "severity",
+            "from_params",
         ],
         Kind::Sanitizer => &["kind", "call", "read", "args", "clears", "when", "note", "type"],
         Kind::Propagator => &[

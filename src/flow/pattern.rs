@@ -5,11 +5,16 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     text: String,
+    hint: String,
 }
 
 impl Pattern {
     pub fn new(text: &str) -> Pattern {
-        Pattern { text: text.to_string() }
+        let hint = text.split('*').max_by_key(|s| s.len()).unwrap_or("").to_string();
+        Pattern {
+            text: text.to_string(),
+            hint,
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -24,6 +29,12 @@ impl Pattern {
     pub fn literal_last_segment(&self) -> Option<&str> {
         let last = self.text.rsplit('.').next()?;
         (!last.contains('*')).then_some(last)
+    }
+
+    /// The longest run of literal text in the pattern: a name the pattern
+    /// matches contains it (used to skip most patterns quickly).
+    pub fn hint(&self) -> &str {
+        &self.hint
     }
 
     pub fn matches(&self, name: &str) -> bool {
@@ -76,5 +87,6 @@ mod tests {
         assert!(Pattern::new("hashlib.sha*").matches("hashlib.sha1"));
         assert_eq!(Pattern::new("*.execute").literal_last_segment(), Some("execute"));
         assert_eq!(Pattern::new("*password*").literal_last_segment(), None);
+        assert_eq!(Pattern::new("*.exception.*").hint(), ".exception.");
     }
 }

@@ -207,6 +207,17 @@ pub struct ProjectFacts {
     pub modules: HashMap<String, ModuleFacts>,
     /// Module names by the path shown for each file.
     pub module_of_path: HashMap<String, String>,
+    /// Findings by file path, then by function (or module, for its top
+    /// level): those of each function's last analysis.
+    pub findings: HashMap<String, std::collections::BTreeMap<String, Vec<super::analyze::TaintFinding>>>,
+    /// Rules (bit per rule of the models) not selected: their sinks are not
+    /// checked, so they cost nothing.
+    pub rules_off: u64,
+    /// Files the project pass left out because no module imports them;
+    /// their review analyses them on their own.
+    pub alone: std::collections::HashSet<String>,
+    /// Each project class and its bases in lookup order.
+    pub mros: HashMap<String, Vec<String>>,
     /// How many rounds the project pass ran, and whether it converged.
     pub rounds: usize,
     pub converged: bool,
@@ -217,33 +228,13 @@ impl ProjectFacts {
         self.module_of_path.get(path).map(String::as_str)
     }
 
-    /// The class's qualified name and those of its bases, in order, as far as
-    /// the project knows them (a simple depth-first order, no C3).
-    pub fn mro(&self, class: &str) -> Vec<String> {
-        let mut out = vec![class.to_string()];
-        let mut i = 0;
-        while i < out.len() && out.len() < 32 {
-            if let Some(facts) = self.classes.get(&out[i]) {
-                for b in &facts.bases {
-                    if !out.contains(b) {
-                        out.push(b.clone());
-                    }
-                }
-            }
-            i += 1;
-        }
-        out
-    }
-
-    /// The qualified name of `method` as defined on `class` or its bases.
-    pub fn find_method(&self, class: &str, method: &str) -> Option<(String, &ClassFacts)> {
-        for c in self.mro(class) {
-            if let Some(facts) = self.classes.get(&c)
-                && facts.methods.contains(method)
-            {
-                return Some((format!("{c}.{method}"), facts));
-            }
-        }
-        None
+    /// Fills [`ProjectFacts::mros`] once the classes are known.
+    pub fn compute_mros(&mut self) {
+        let mros = self
+            .classes
+            .keys()
+            .map(|c| (c.clone(), super::analyze::class_order(c, |n| self.classes.get(n))))
+            .collect();
+        self.mros = mros;
     }
 }

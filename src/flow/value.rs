@@ -22,7 +22,7 @@ const MAX_FLOWS: usize = 8;
 /// always added when a finding is made).
 pub const MAX_STEPS: u16 = 14;
 /// Access paths below a parameter (`self.request.form`) are cut at this depth.
-pub const MAX_PATH: usize = 3;
+pub const MAX_PATH: usize = 1;
 /// Joining more string constants than this gives up on the constant.
 const MAX_STRS: usize = 4;
 /// Containers with more known items than this are summarised by their taint.

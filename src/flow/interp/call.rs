@@ -10,8 +10,8 @@ use ruff_text_size::{Ranged, TextRange};
 use super::super::models::{ArgAt, ArgRef, ArgvPart, Cond, Kind, Lit, ModelRow, Op, Target};
 use super::super::summary::{SumValue, Summary};
 use super::super::value::{Const, Flow, Items, Key, Loc, Name, Origin, Taint, Value, push_step};
-use super::Interp;
 use super::expr::store_item;
+use super::{Interp, SinkHit, Text};
 
 /// Programs that run their `-c` argument as a shell command.
 const SHELLS: &[&str] = &[
@@ -249,7 +249,7 @@ impl<'a> Interp<'a, '_> {
             .func
             .class
             .as_ref()
-            .and_then(|c| self.cx.facts.classes.get(c))
+            .and_then(|c| self.cx.class(c))
             .and_then(|f| f.bases.first().cloned());
         v.ty = base.map(|b| b.as_str().into());
         v
@@ -330,6 +330,9 @@ impl<'a> Interp<'a, '_> {
     }
 
     fn apply_sink(&mut self, row: &'a ModelRow, args: &Args<'a>, call: &'a ExprCall) {
+        if self.cx.rules_on & (1u64 << row.rule_bit) == 0 {
+            return;
+        }
         let shape = row.labels == 0;
         if !self.when_holds(&row.when, args, !shape) {
             return;
@@ -360,8 +363,8 @@ impl<'a> Interp<'a, '_> {
                 return;
             }
         }
-        let call_text = self.cx.snippet(&*call.func);
         if shape {
+            let call_text = self.cx.snippet(&*call.func);
             let message = row.message.replace("{call}", &call_text).replace("{arg}", "");
             self.shape_finding(row.rule_bit, call.range(), message, row.severity.as_deref());
             return;
@@ -399,6 +402,7 @@ impl<'a> Interp<'a, '_> {
         if taint.is_empty() {
             return;
         }
+        let call_text = self.cx.snippet(&*call.func);
         let arg_text = arg_text.map_or_else(|| "it".to_string(), |a| format!("`{a}`"));
         let message = row.message.replace("{call}", &call_text).replace("{arg}", &arg_text);
         let note = if row.note.is_empty() {
@@ -408,12 +412,15 @@ impl<'a> Interp<'a, '_> {
         };
         self.hit_sink(
             &taint,
-            row.rule_bit,
-            row.labels,
-            call.range(),
-            &message,
-            row.severity.as_deref(),
-            &note,
+            SinkHit {
+                rule_bit: row.rule_bit,
+                labels: row.labels,
+                range: call.range(),
+                message: &message,
+                severity: row.severity.as_deref(),
+                note: Some(&note),
+                from_params: row.from_params,
+            },
         );
     }
 
@@ -587,10 +594,9 @@ impl<'a> Interp<'a, '_> {
 
     /// The project function, method or class a call reaches, if any.
     fn project_callee(&self, candidates: &[(String, bool)]) -> Option<Callee> {
-        let facts = self.cx.facts;
         for (name, via_instance) in candidates {
-            if facts.classes.contains_key(name) {
-                let init = facts.find_method(name, "__init__").map(|(q, _)| q);
+            if self.cx.class(name).is_some() {
+                let init = self.cx.find_method(name, "__init__");
                 return Some(Callee::Class {
                     class: name.clone(),
                     init,
@@ -601,7 +607,7 @@ impl<'a> Interp<'a, '_> {
             }
             let owner = name
                 .rsplit_once('.')
-                .and_then(|(class, method)| Some((facts.classes.get(class)?, method)));
+                .and_then(|(class, method)| Some((self.cx.class(class)?, method)));
             if *via_instance {
                 let is_static = owner.is_some_and(|(c, m)| c.static_methods.contains(m));
                 return Some(Callee::Method {
@@ -622,12 +628,12 @@ impl<'a> Interp<'a, '_> {
     }
 
     fn apply_project(&mut self, callee: Callee, args: &Args<'a>, call: &'a ExprCall) -> Value {
-        let call_text = self.cx.snippet(&*call.func);
+        let call_text = Text::At(call.func.range());
         match callee {
             Callee::Function(name) => match self.cx.summary(&name) {
                 Some(s) => {
                     let actual = map_params(&s, args, None);
-                    self.apply_summary(&s, &actual, call, &call_text).0
+                    self.apply_summary(&s, &actual, call, call_text).0
                 }
                 None => Value::tainted(args.all_taint()),
             },
@@ -635,7 +641,7 @@ impl<'a> Interp<'a, '_> {
                 Some(s) => {
                     let recv = if bind { args.receiver.clone() } else { None };
                     let actual = map_params(&s, args, recv.map(Some).unwrap_or(None));
-                    let (v, fields) = self.apply_summary(&s, &actual, call, &call_text);
+                    let (v, fields) = self.apply_summary(&s, &actual, call, call_text);
                     if bind && !fields.is_empty() {
                         let name = match args.receiver_expr {
                             Some(Expr::Call(_)) => Some("self"),
@@ -659,7 +665,7 @@ impl<'a> Interp<'a, '_> {
                 match init.and_then(|i| self.cx.summary(&i)) {
                     Some(s) => {
                         let actual = map_params(&s, args, Some(object.clone()));
-                        let (_, fields) = self.apply_summary(&s, &actual, call, &call_text);
+                        let (_, fields) = self.apply_summary(&s, &actual, call, call_text);
                         for (f, fv) in fields {
                             object.set_field(&f, fv);
                         }
@@ -678,7 +684,7 @@ impl<'a> Interp<'a, '_> {
         s: &Summary,
         actual: &[Option<Value>],
         call: &ExprCall,
-        call_text: &str,
+        call_text: Text,
     ) -> (Value, Vec<(String, Value)>) {
         let range = call.range();
         for sink in &s.sinks {
@@ -691,7 +697,7 @@ impl<'a> Interp<'a, '_> {
                 continue;
             }
             let param = s.params.get(sink.from.param as usize).map_or("", |p| p.name.as_str());
-            let note = format!("passed to `{call_text}()` as `{param}`");
+            let note = format!("passed to `{}()` as `{param}`", self.cx.text_of(call_text));
             let t = taint.map(|f| {
                 let steps = push_step(&f.steps, Loc::Here(range), note.as_str());
                 Some(Flow {
@@ -699,13 +705,17 @@ impl<'a> Interp<'a, '_> {
                     ..f.clone()
                 })
             });
-            self.hit_sink_done(
+            self.hit_sink(
                 &t,
-                sink.rule_bit,
-                sink.labels,
-                range,
-                &sink.message,
-                sink.severity.as_deref(),
+                SinkHit {
+                    rule_bit: sink.rule_bit,
+                    labels: sink.labels,
+                    range,
+                    message: &sink.message,
+                    severity: sink.severity.as_deref(),
+                    note: None,
+                    from_params: true,
+                },
             );
         }
         let result = match &s.returns {
@@ -721,7 +731,7 @@ impl<'a> Interp<'a, '_> {
     }
 
     /// A summary value made concrete with the call's arguments.
-    fn materialize(&self, sv: &SumValue, actual: &[Option<Value>], range: TextRange, call_text: &str) -> Value {
+    fn materialize(&self, sv: &SumValue, actual: &[Option<Value>], range: TextRange, call_text: Text) -> Value {
         let mut v = Value::unknown();
         if let Some(c) = &sv.konst {
             v.konst = c.to_const();
@@ -729,7 +739,11 @@ impl<'a> Interp<'a, '_> {
         v.ty = sv.ty.as_deref().map(Into::into);
         v.refers = sv.refers.as_deref().map(Into::into);
         v.tags = sv.tags;
-        let note = format!("returned by `{call_text}()`");
+        let note = std::cell::OnceCell::new();
+        let note = || {
+            note.get_or_init(|| format!("returned by `{}()`", self.cx.text_of(call_text)))
+                .as_str()
+        };
         for rf in &sv.from_params {
             let Some(Some(a)) = actual.get(rf.from.param as usize) else {
                 continue;
@@ -741,17 +755,24 @@ impl<'a> Interp<'a, '_> {
                 if rf.cleared == 0 {
                     let mut whole = a.clone();
                     whole.ty = v.ty.clone().or(whole.ty);
-                    whole.taint = whole.taint.step(Loc::Here(range), &note);
+                    if !whole.taint.is_empty() {
+                        whole.taint = whole.taint.step(Loc::Here(range), note());
+                    }
                     return whole;
                 }
                 v.tags |= a.tags;
             }
-            let t = a.all_taint().clear(rf.cleared).step(Loc::Here(range), &note);
+            let t = a.all_taint().clear(rf.cleared);
+            let t = if t.is_empty() {
+                t
+            } else {
+                t.step(Loc::Here(range), note())
+            };
             v.taint = v.taint.union(&t);
         }
         for src in &sv.sources {
             let steps = self.cx.import_steps(&src.steps, None);
-            let steps = push_step(&steps, Loc::Here(range), note.as_str());
+            let steps = push_step(&steps, Loc::Here(range), note());
             v.taint = v.taint.union(&Taint::one(Flow {
                 origin: Origin::Source(src.label),
                 cleared: src.cleared,
@@ -774,7 +795,7 @@ impl<'a> Interp<'a, '_> {
                     None => Value::tainted(cur.all_taint()),
                 }
             } else {
-                self.read_attr(&cur, seg, range, seg)
+                self.read_attr(&cur, seg, range, Text::Is(seg))
             };
         }
         cur
@@ -1007,60 +1028,6 @@ impl<'a> Interp<'a, '_> {
             },
             "dict" if args.pos.len() == 1 && a0.items.is_some() => Some(a0.clone()),
             _ => None,
-        }
-    }
-
-    /// Reports taint whose steps already end at the sink (from a summary).
-    fn hit_sink_done(
-        &mut self,
-        taint: &Taint,
-        rule_bit: u8,
-        labels: u64,
-        range: TextRange,
-        message: &str,
-        severity: Option<&str>,
-    ) {
-        if self.quiet {
-            return;
-        }
-        let bit = 1u64 << rule_bit;
-        for flow in taint.flows() {
-            if flow.cleared & bit != 0 {
-                continue;
-            }
-            match &flow.origin {
-                Origin::Source(label) => {
-                    if labels & (1 << label) == 0
-                        || self.findings.iter().any(|f| f.rule_bit == rule_bit && f.range == range)
-                    {
-                        continue;
-                    }
-                    self.findings.push(super::RawFinding {
-                        rule_bit,
-                        range,
-                        message: message.replace("{source}", &flow.source_note),
-                        severity: severity.map(str::to_string),
-                        steps: super::super::value::steps_in_order(&flow.steps),
-                    });
-                }
-                Origin::Param(index, path) => {
-                    let from = super::super::summary::ParamPath {
-                        param: *index,
-                        path: path.iter().map(|s| s.to_string()).collect(),
-                    };
-                    if !self.keep_param_sink(&from, rule_bit, &flow.steps) {
-                        continue;
-                    }
-                    self.sinks.push(super::LocalParamSink {
-                        from,
-                        rule_bit,
-                        labels,
-                        message: message.to_string(),
-                        severity: severity.map(str::to_string),
-                        steps: flow.steps.clone(),
-                    });
-                }
-            }
         }
     }
 }

@@ -13,50 +13,53 @@ use super::super::value::{Const, Value};
 use super::{Env, Interp};
 
 impl<'a> Interp<'a, '_> {
-    /// The variables on the branch where `test` is `branch`.
+    /// The variables on the branch where `test` is `branch` (the current
+    /// ones are left as they are).
     pub fn narrow(&mut self, test: &'a Expr, branch: bool) -> Env {
-        if !self.env.live {
-            return self.env.clone();
-        }
-        match test {
-            Expr::UnaryOp(u) if u.op == UnaryOp::Not => self.narrow(&u.operand, !branch),
-            Expr::BoolOp(b) => self.narrow_boolop(b, branch),
-            Expr::Compare(c) if c.ops.len() == 1 => self.narrow_compare(c, branch),
-            Expr::Call(call) => self.narrow_call(call, branch),
-            Expr::Named(n) => {
-                let saved = self.env.clone();
-                let env = self.narrow(&n.value, branch);
-                self.env = saved;
-                env
-            }
-            _ => self.env.clone(),
-        }
+        let saved = self.env.clone();
+        self.narrow_in_place(test, branch);
+        std::mem::replace(&mut self.env, saved)
     }
 
-    fn narrow_boolop(&mut self, b: &'a ast::ExprBoolOp, branch: bool) -> Env {
-        // `a and b` true: both true. `a and b` false: a false, or a true and
-        // b false. `or` is the dual.
-        let all = (b.op == BoolOp::And) == branch;
-        let saved = self.env.clone();
-        if all {
-            for v in &b.values {
-                self.env = self.narrow(v, branch);
+    /// Narrows the current variables to the branch where `test` is `branch`.
+    /// Most tests narrow nothing, and then nothing is copied.
+    pub fn narrow_in_place(&mut self, test: &'a Expr, branch: bool) {
+        if !self.env.live {
+            return;
+        }
+        match test {
+            Expr::UnaryOp(u) if u.op == UnaryOp::Not => self.narrow_in_place(&u.operand, !branch),
+            Expr::BoolOp(b) if (b.op == BoolOp::And) == branch => {
+                // `a and b` true: both hold (and `a or b` false: neither).
+                for v in &b.values {
+                    self.narrow_in_place(v, branch);
+                }
             }
-            let out = self.env.clone();
-            self.env = saved;
-            out
-        } else {
-            let mut out: Option<Env> = None;
-            for v in &b.values {
-                let this = self.narrow(v, branch);
-                out = Some(match out {
-                    None => this,
-                    Some(o) => o.join(&this),
-                });
-                self.env = self.narrow(v, !branch);
+            Expr::BoolOp(b) => {
+                // `a and b` false: a false, or a true and b false; `a or b`
+                // true is the dual.
+                let saved = self.env.clone();
+                let mut out: Option<Env> = None;
+                for v in &b.values {
+                    let this = self.narrow(v, branch);
+                    out = Some(match out {
+                        None => this,
+                        Some(o) => o.join(&this),
+                    });
+                    self.narrow_in_place(v, !branch);
+                }
+                self.env = out.unwrap_or(saved);
             }
-            self.env = saved;
-            out.unwrap_or_else(|| self.env.clone())
+            Expr::Compare(c) if c.ops.len() == 1 => {
+                let delta = self.narrow_compare(c, branch);
+                self.env.vars.extend(delta.vars);
+            }
+            Expr::Call(call) => {
+                let delta = self.narrow_call(call, branch);
+                self.env.vars.extend(delta.vars);
+            }
+            Expr::Named(n) => self.narrow_in_place(&n.value, branch),
+            _ => {}
         }
     }
 
@@ -66,9 +69,9 @@ impl<'a> Interp<'a, '_> {
         let positive = match op {
             CmpOp::Eq | CmpOp::In | CmpOp::Is => branch,
             CmpOp::NotEq | CmpOp::NotIn | CmpOp::IsNot => !branch,
-            _ => return self.env.clone(),
+            _ => return Env::new(),
         };
-        let mut env = self.env.clone();
+        let mut env = Env::new();
         let lv = self.eval_quiet(&c.left);
         let rv = self.eval_quiet(right);
         match op {
@@ -121,7 +124,7 @@ impl<'a> Interp<'a, '_> {
         };
         match subject {
             Expr::Name(n) => {
-                let old = env.vars.get(n.id.as_str()).cloned().unwrap_or_default();
+                let old = self.current(env, n.id.as_str()).unwrap_or_default();
                 let v = Value {
                     konst,
                     ty: old.ty.clone(),
@@ -133,8 +136,8 @@ impl<'a> Interp<'a, '_> {
             // the URL is no longer attacker-chosen where it counts.
             Expr::Attribute(a) => {
                 if let Some(base) = Self::name_of(&a.value)
-                    && let Some(view) = env.vars.get(base).and_then(|v| v.view_of.clone())
-                    && let Some(orig) = env.vars.get(&*view).cloned()
+                    && let Some(view) = self.current(env, base).and_then(|v| v.view_of.clone())
+                    && let Some(orig) = self.current(env, &view)
                 {
                     env.vars.insert(view, orig.cleared(self.view_clears()));
                 }
@@ -142,7 +145,7 @@ impl<'a> Interp<'a, '_> {
             Expr::Call(call) => {
                 // `str(x) == 'a'`
                 if let Some(name) = self.view_subject(call) {
-                    let old = env.vars.get(name.as_str()).cloned().unwrap_or_default();
+                    let old = self.current(env, name.as_str()).unwrap_or_default();
                     env.vars.insert(
                         name.as_str().into(),
                         Value {
@@ -164,7 +167,7 @@ impl<'a> Interp<'a, '_> {
     }
 
     fn narrow_call(&mut self, call: &'a ast::ExprCall, branch: bool) -> Env {
-        let mut env = self.env.clone();
+        let mut env = Env::new();
         let models = self.cx.models;
         let (names, method) = self.guard_names(call);
         for name in &names {
@@ -203,7 +206,7 @@ impl<'a> Interp<'a, '_> {
                         let tagged = v.tags & tag != 0
                             || v.view_of
                                 .as_ref()
-                                .and_then(|n| env.vars.get(n))
+                                .and_then(|n| self.current(&env, n))
                                 .is_some_and(|o| o.tags & tag != 0);
                         if !tagged {
                             continue;
@@ -254,7 +257,7 @@ impl<'a> Interp<'a, '_> {
             _ => None,
         };
         let Some(name) = name else { return };
-        let Some(current) = env.vars.get(name.as_str()).cloned() else {
+        let Some(current) = self.current(env, name.as_str()) else {
             return;
         };
         let narrowed = if row.clears_all {
@@ -268,7 +271,7 @@ impl<'a> Interp<'a, '_> {
             current.cleared(row.clears)
         };
         if let Some(view) = &current.view_of
-            && let Some(orig) = env.vars.get(view).cloned()
+            && let Some(orig) = self.current(env, view)
         {
             let orig = if row.clears_all {
                 Value::unknown()
@@ -278,6 +281,11 @@ impl<'a> Interp<'a, '_> {
             env.vars.insert(view.clone(), orig);
         }
         env.vars.insert(name.as_str().into(), narrowed);
+    }
+
+    /// A variable's value as narrowed so far (`delta`), or as it is.
+    fn current(&self, delta: &Env, name: &str) -> Option<Value> {
+        delta.vars.get(name).or_else(|| self.env.vars.get(name)).cloned()
     }
 
     /// For `str(p)`-like calls (view propagators), the variable viewed.

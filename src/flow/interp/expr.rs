@@ -9,7 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::super::models::Kind;
 use super::super::summary::SumConst;
 use super::super::value::{Const, Flow, Items, Key, MAX_PATH, Name, Origin, Taint, Value};
-use super::Interp;
+use super::{Interp, Text};
 
 impl<'a> Interp<'a, '_> {
     pub fn eval_quiet(&mut self, expr: &'a Expr) -> Value {
@@ -32,11 +32,20 @@ impl<'a> Interp<'a, '_> {
 
     fn eval_inner(&mut self, expr: &'a Expr) -> Value {
         match expr {
-            Expr::Name(n) => self.lookup(n.id.as_str()),
+            Expr::Name(n) => {
+                let mut v = self.lookup(n.id.as_str());
+                // An imported model object that is a source (`request`).
+                if v.ty.is_some()
+                    && v.taint.is_empty()
+                    && let Some(r) = v.refers.clone()
+                {
+                    self.apply_read_rows(&r, &mut v, expr.range(), Text::At(expr.range()));
+                }
+                v
+            }
             Expr::Attribute(a) => {
                 let base = self.eval(&a.value);
-                let what = self.cx.snippet(expr);
-                self.read_attr(&base, a.attr.as_str(), expr.range(), &what)
+                self.read_attr(&base, a.attr.as_str(), expr.range(), Text::At(expr.range()))
             }
             Expr::Subscript(s) => {
                 let base = self.eval(&s.value);
@@ -89,10 +98,10 @@ impl<'a> Interp<'a, '_> {
                     Some(false) => self.eval(&i.orelse),
                     None => {
                         let saved = self.env.clone();
-                        self.env = self.narrow(&i.test, true);
+                        self.narrow_in_place(&i.test, true);
                         let a = self.eval(&i.body);
                         self.env = saved.clone();
-                        self.env = self.narrow(&i.test, false);
+                        self.narrow_in_place(&i.test, false);
                         let b = self.eval(&i.orelse);
                         self.env = saved;
                         a.join(&b)
@@ -154,7 +163,7 @@ impl<'a> Interp<'a, '_> {
     }
 
     /// Reads `base.attr`.
-    pub fn read_attr(&self, base: &Value, attr: &str, range: TextRange, what: &str) -> Value {
+    pub fn read_attr(&self, base: &Value, attr: &str, range: TextRange, what: Text) -> Value {
         if let Some(v) = base.field(attr) {
             return v.clone();
         }
@@ -196,14 +205,14 @@ impl<'a> Interp<'a, '_> {
     }
 
     /// Applies `read` rows for a qualified name; true if any matched.
-    fn apply_read_rows(&self, name: &str, out: &mut Value, range: TextRange, what: &str) -> bool {
+    fn apply_read_rows(&self, name: &str, out: &mut Value, range: TextRange, what: Text) -> bool {
         let models = self.cx.models;
         let mut any = false;
         for row in models.reads(name) {
             any = true;
             match row.kind {
                 Kind::Source => {
-                    let t = self.source_flow(row.label, &row.note, range, what);
+                    let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
                     out.taint = out.taint.union(&t);
                     if let Some(ty) = &row.ty {
                         out.ty = Some(ty.as_str().into());
@@ -228,22 +237,20 @@ impl<'a> Interp<'a, '_> {
 
     /// Sources matched by the shape of a name (`*password*`): attribute
     /// names and constant keys.
-    fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: &str) {
+    fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
         let models = self.cx.models;
-        if models.name_reads.is_empty() {
-            return;
-        }
-        let lower = name.to_ascii_lowercase();
         for &i in &models.name_reads {
             let row = &models.rows[i];
-            if row.kind != Kind::Source {
+            let super::super::models::Match::Read(p) = &row.matcher else {
+                continue;
+            };
+            if !contains_ignoring_case(name, p.hint()) {
                 continue;
             }
-            if let super::super::models::Match::Read(p) = &row.matcher
-                && p.matches(&lower)
+            if p.matches(&name.to_ascii_lowercase())
                 && !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None)
             {
-                let t = self.source_flow(row.label, &row.note, range, what);
+                let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
                 out.taint = out.taint.union(&t);
                 return;
             }
@@ -252,12 +259,10 @@ impl<'a> Interp<'a, '_> {
 
     /// Types to look a method or attribute up on: the type, then its bases
     /// when it is a project class.
-    pub fn type_chain(&self, ty: &str) -> Vec<String> {
-        if self.cx.facts.classes.contains_key(ty) {
-            self.cx.facts.mro(ty)
-        } else {
-            vec![ty.to_string()]
-        }
+    pub fn type_chain<'s>(&'s self, ty: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        let known = self.cx.mro(ty);
+        let single = if known.is_none() { Some(ty) } else { None };
+        known.into_iter().flatten().map(String::as_str).chain(single)
     }
 
     /// A project module-level value by qualified name, following re-exports.
@@ -273,7 +278,7 @@ impl<'a> Interp<'a, '_> {
             }
             let facts = self.cx.facts.modules.get(module)?;
             let global = facts.globals.get(attr)?;
-            self.cx.deps.borrow_mut().insert(name.clone());
+            self.cx.depend(&name, None);
             if let Some(r) = &global.value.refers
                 && *r != name
                 && global.value.ty.is_none()
@@ -372,8 +377,7 @@ impl<'a> Interp<'a, '_> {
         }));
         if let Const::Str(k) = &key.konst {
             let k = k.clone();
-            let what = self.cx.snippet(slice);
-            self.name_sources(&k, &mut out, range, &what);
+            self.name_sources(&k, &mut out, range, Text::At(slice.range()));
         }
         out
     }
@@ -504,7 +508,7 @@ impl<'a> Interp<'a, '_> {
             if stops {
                 break;
             }
-            self.env = self.narrow(value, b.op == BoolOp::And);
+            self.narrow_in_place(value, b.op == BoolOp::And);
         }
         self.env = saved;
         out.unwrap_or_default()
@@ -608,7 +612,7 @@ impl<'a> Interp<'a, '_> {
             self.assign(&g.target, element);
             for cond in &g.ifs {
                 self.eval(cond);
-                self.env = self.narrow(cond, true);
+                self.narrow_in_place(cond, true);
             }
         }
         let mut v = self.eval(elt);
@@ -706,12 +710,15 @@ impl<'a> Interp<'a, '_> {
                 };
                 self.hit_sink(
                     &taint,
-                    row.rule_bit,
-                    row.labels,
-                    range,
-                    &message,
-                    row.severity.as_deref(),
-                    &note,
+                    super::SinkHit {
+                        rule_bit: row.rule_bit,
+                        labels: row.labels,
+                        range,
+                        message: &message,
+                        severity: row.severity.as_deref(),
+                        note: Some(&note),
+                        from_params: row.from_params,
+                    },
                 );
             }
         }
@@ -889,4 +896,10 @@ fn contains(haystack: &Value, needle: &Value) -> Option<bool> {
         return None;
     }
     None
+}
+
+/// Whether `haystack` contains `needle` (lowercase), ASCII case aside.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }

@@ -19,8 +19,8 @@ mod cond;
 mod expr;
 mod stmt;
 
+use super::fxhash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::models::{ModelRow, Models};
-use super::summary::{ParamPath, ProjectFacts, SumStep, Summary};
+use super::summary::{ClassFacts, ParamPath, ProjectFacts, SumStep, Summary};
 use super::value::{Flow, Loc, Name, Origin, Steps, Taint, Value, steps_in_order};
 
 /// What one module's analysis shares between its functions.
@@ -38,20 +38,51 @@ pub struct ModuleCx<'a> {
     pub facts: &'a ProjectFacts,
     /// Summaries of this module's functions computed in this pass; they
     /// override the project's (older) ones.
-    pub local: RefCell<HashMap<String, Arc<Summary>>>,
+    pub local: RefCell<FxHashMap<String, Arc<Summary>>>,
     pub module: &'a str,
     pub is_package: bool,
     pub file: Arc<str>,
     pub text: &'a str,
     pub lines: &'a LineIndex,
     /// The module's top-level variables after its top level ran.
-    pub globals: RefCell<HashMap<Name, Value>>,
-    /// Project names this module's analysis looked up (to know which files
-    /// to analyse again when those change).
-    pub deps: RefCell<HashSet<String>>,
+    pub globals: RefCell<FxHashMap<Name, Value>>,
+    /// Project names the current function's analysis looked up (to know
+    /// what to analyse again when those change), each with the version of
+    /// this pass's own summary it saw (`None`: the project's).
+    pub deps: RefCell<FxHashMap<String, Option<u32>>>,
+    /// How many times each summary in `local` changed in this pass.
+    pub local_versions: RefCell<FxHashMap<String, u32>>,
+    /// The module's own classes and their lookup orders, when the project's
+    /// facts do not hold them (a module analysed on its own).
+    pub own_classes: FxHashMap<String, ClassFacts>,
+    pub own_mros: FxHashMap<String, Vec<String>>,
+    /// The rules (bit per rule of the models) whose sinks are checked.
+    pub rules_on: u64,
 }
 
 impl ModuleCx<'_> {
+    pub fn class(&self, name: &str) -> Option<&ClassFacts> {
+        self.own_classes.get(name).or_else(|| self.facts.classes.get(name))
+    }
+
+    /// The class and its bases in lookup order, for a project class.
+    pub fn mro(&self, name: &str) -> Option<&[String]> {
+        self.own_mros
+            .get(name)
+            .or_else(|| self.facts.mros.get(name))
+            .map(Vec::as_slice)
+    }
+
+    /// The qualified name of `method` as defined on `class` or its bases.
+    pub fn find_method(&self, class: &str, method: &str) -> Option<String> {
+        for c in self.mro(class)? {
+            if self.class(c).is_some_and(|f| f.methods.contains(method)) {
+                return Some(format!("{c}.{method}"));
+            }
+        }
+        None
+    }
+
     pub fn line(&self, range: TextRange) -> u32 {
         self.lines.line_index(range.start()).get() as u32
     }
@@ -69,15 +100,34 @@ impl ModuleCx<'_> {
         }
     }
 
-    pub fn summary(&self, name: &str) -> Option<Arc<Summary>> {
-        if let Some(s) = self.local.borrow().get(name) {
-            return Some(s.clone());
+    /// Source text for a message, made only when a message needs it.
+    pub fn text_of(&self, what: Text) -> String {
+        match what {
+            Text::At(range) => self.snippet(&range),
+            Text::Is(s) => s.to_string(),
         }
-        let found = self.facts.summaries.get(name).cloned();
+    }
+
+    pub fn summary(&self, name: &str) -> Option<Arc<Summary>> {
+        let (found, version) = match self.local.borrow().get(name) {
+            Some(s) => (
+                Some(s.clone()),
+                self.local_versions.borrow().get(name).copied().or(Some(0)),
+            ),
+            None => (self.facts.summaries.get(name).cloned(), None),
+        };
         if found.is_some() {
-            self.deps.borrow_mut().insert(name.to_string());
+            self.depend(name, version);
         }
         found
+    }
+
+    /// Records that the current analysis used `name` (in the version given).
+    pub fn depend(&self, name: &str, version: Option<u32>) {
+        let mut deps = self.deps.borrow_mut();
+        if !deps.contains_key(name) {
+            deps.insert(name.to_string(), version);
+        }
     }
 
     /// Steps of a summary, placed in this file when they come from it.
@@ -118,6 +168,29 @@ impl ModuleCx<'_> {
     }
 }
 
+/// A sink being reached, as `Interp::hit_sink` needs it.
+pub struct SinkHit<'s> {
+    pub rule_bit: u8,
+    /// The labels the sink accepts.
+    pub labels: u64,
+    pub range: TextRange,
+    /// The finding's message; `{source}` is filled in per flow.
+    pub message: &'s str,
+    pub severity: Option<&'s str>,
+    /// The sink's own step, or `None` when the flows' steps already end at
+    /// the sink (a callee's sink, from its summary).
+    pub note: Option<&'s str>,
+    /// Whether a parameter reaching the sink goes into the summary.
+    pub from_params: bool,
+}
+
+/// Where a message's text comes from: a node's source, or given text.
+#[derive(Clone, Copy)]
+pub enum Text<'x> {
+    At(TextRange),
+    Is(&'x str),
+}
+
 /// A defect found in the function being analysed.
 #[derive(Debug, Clone)]
 pub struct RawFinding {
@@ -142,7 +215,7 @@ pub struct LocalParamSink {
 /// The variables on one path through the function.
 #[derive(Debug, Clone)]
 pub struct Env {
-    pub vars: HashMap<Name, Value>,
+    pub vars: FxHashMap<Name, Value>,
     /// False once the path has returned or raised.
     pub live: bool,
 }
@@ -150,41 +223,44 @@ pub struct Env {
 impl Env {
     pub fn new() -> Env {
         Env {
-            vars: HashMap::new(),
+            vars: FxHashMap::default(),
             live: true,
         }
     }
 
     fn dead() -> Env {
         Env {
-            vars: HashMap::new(),
+            vars: FxHashMap::default(),
             live: false,
         }
     }
 
     /// Join of two paths; a dead path contributes nothing.
     pub fn join(&self, other: &Env) -> Env {
+        self.clone().joined(other)
+    }
+
+    /// [`Env::join`], reusing this path's variables.
+    pub fn joined(mut self, other: &Env) -> Env {
         if !self.live {
             return other.clone();
         }
         if !other.live {
-            return self.clone();
+            return self;
         }
-        let mut vars = self.vars.clone();
         for (k, v) in &other.vars {
-            match vars.get(k) {
+            match self.vars.get_mut(k) {
                 Some(mine) => {
                     if !mine.same_as(v) || !mine.taint.same_as(&v.taint) {
-                        let joined = mine.join(v);
-                        vars.insert(k.clone(), joined);
+                        *mine = mine.join(v);
                     }
                 }
                 None => {
-                    vars.insert(k.clone(), v.clone());
+                    self.vars.insert(k.clone(), v.clone());
                 }
             }
         }
-        Env { vars, live: true }
+        self
     }
 
     pub fn same_as(&self, other: &Env) -> bool {
@@ -292,58 +368,60 @@ impl<'a, 'b> Interp<'a, 'b> {
 
     /// Reports `taint` reaching a sink: a finding for each source flow the
     /// sink accepts, a parameter sink for each flow from a parameter.
-    #[allow(clippy::too_many_arguments)]
-    pub fn hit_sink(
-        &mut self,
-        taint: &Taint,
-        rule_bit: u8,
-        labels: u64,
-        range: TextRange,
-        message: &str,
-        severity: Option<&str>,
-        sink_note: &str,
-    ) {
-        if self.quiet {
+    pub fn hit_sink(&mut self, taint: &Taint, sink: SinkHit) {
+        if self.quiet || self.cx.rules_on & (1u64 << sink.rule_bit) == 0 {
             return;
         }
-        let bit = 1u64 << rule_bit;
+        let bit = 1u64 << sink.rule_bit;
         for flow in taint.flows() {
             if flow.cleared & bit != 0 {
                 continue;
             }
+            let steps = match sink.note {
+                Some(note) => super::value::push_step(&flow.steps, Loc::Here(sink.range), note),
+                None => flow.steps.clone(),
+            };
             match &flow.origin {
                 Origin::Source(label) => {
-                    if labels & (1 << label) == 0 {
+                    if sink.labels & (1 << label) == 0 {
                         continue;
                     }
-                    if self.findings.iter().any(|f| f.rule_bit == rule_bit && f.range == range) {
-                        continue;
+                    let len = steps.as_ref().map_or(0, |s| s.len);
+                    let found = RawFinding {
+                        rule_bit: sink.rule_bit,
+                        range: sink.range,
+                        message: sink.message.replace("{source}", &flow.source_note),
+                        severity: sink.severity.map(str::to_string),
+                        steps: steps_in_order(&steps),
+                    };
+                    // One finding per rule and place, with the shortest path.
+                    match self
+                        .findings
+                        .iter()
+                        .position(|f| f.rule_bit == sink.rule_bit && f.range == sink.range)
+                    {
+                        Some(i) if self.findings[i].steps.len() > len as usize => self.findings[i] = found,
+                        Some(_) => {}
+                        None => self.findings.push(found),
                     }
-                    let mut steps = steps_in_order(&flow.steps);
-                    steps.push((Loc::Here(range), sink_note.into()));
-                    self.findings.push(RawFinding {
-                        rule_bit,
-                        range,
-                        message: message.replace("{source}", &flow.source_note),
-                        severity: severity.map(str::to_string),
-                        steps,
-                    });
                 }
                 Origin::Param(index, path) => {
+                    if !sink.from_params {
+                        continue;
+                    }
                     let from = ParamPath {
                         param: *index,
                         path: path.iter().map(|s| s.to_string()).collect(),
                     };
-                    if !self.keep_param_sink(&from, rule_bit, &flow.steps) {
+                    if !self.keep_param_sink(&from, sink.rule_bit, &steps) {
                         continue;
                     }
-                    let steps = super::value::push_step(&flow.steps, Loc::Here(range), sink_note);
                     self.sinks.push(LocalParamSink {
                         from,
-                        rule_bit,
-                        labels,
-                        message: message.to_string(),
-                        severity: severity.map(str::to_string),
+                        rule_bit: sink.rule_bit,
+                        labels: sink.labels,
+                        message: sink.message.to_string(),
+                        severity: sink.severity.map(str::to_string),
                         steps,
                     });
                 }

@@ -3,6 +3,7 @@
 use ruff_python_ast::{ExceptHandler, Expr, Pattern, Stmt};
 use ruff_text_size::Ranged;
 
+use super::super::models::Kind;
 use super::super::value::{Const, Items, Value};
 use super::{Env, Interp, LoopFrame};
 
@@ -84,8 +85,7 @@ impl<'a> Interp<'a, '_> {
             Stmt::Match(s) => self.exec_match(s),
             Stmt::Assert(s) => {
                 self.eval(&s.test);
-                let narrowed = self.narrow(&s.test, true);
-                self.env = narrowed;
+                self.narrow_in_place(&s.test, true);
             }
             Stmt::FunctionDef(f) => {
                 let qual = format!("{}.{}", self.func.qualname, f.name.as_str());
@@ -172,9 +172,10 @@ impl<'a> Interp<'a, '_> {
         if v.refers.is_none() {
             v.refers = Some(full.into());
         }
-        // `from flask import request`: the object has a model type.
+        // `from flask import request`: the object has a model type. If it is
+        // a source, its taint is added where the name is used (`eval`).
         for row in self.cx.models.reads(full) {
-            if row.kind == super::super::models::Kind::Type {
+            if matches!(row.kind, Kind::Type | Kind::Source) && row.ty.is_some() {
                 v.ty = row.ty.as_deref().map(Into::into);
                 v.tags |= row.tags;
             }
@@ -194,11 +195,11 @@ impl<'a> Interp<'a, '_> {
             match test {
                 None => {
                     self.exec_block(body);
+                    let end = std::mem::replace(&mut self.env, Env::dead());
                     outcome = Some(match outcome {
-                        None => self.env.clone(),
-                        Some(o) => o.join(&self.env),
+                        None => end,
+                        Some(o) => o.joined(&end),
                     });
-                    self.env = Env::dead();
                     break;
                 }
                 Some(test) => {
@@ -209,27 +210,27 @@ impl<'a> Interp<'a, '_> {
                     let truth = value.konst.truthy();
                     if truth != Some(false) {
                         let saved = self.env.clone();
-                        self.env = self.narrow(test, true);
+                        self.narrow_in_place(test, true);
                         self.exec_block(body);
+                        let end = std::mem::replace(&mut self.env, saved);
                         outcome = Some(match outcome {
-                            None => self.env.clone(),
-                            Some(o) => o.join(&self.env),
+                            None => end,
+                            Some(o) => o.joined(&end),
                         });
-                        self.env = saved;
                     }
                     if truth == Some(true) {
                         self.env = Env::dead();
                         break;
                     }
-                    self.env = self.narrow(test, false);
+                    self.narrow_in_place(test, false);
                 }
             }
         }
         // Whatever is left is the path where no clause ran.
-        self.env = match outcome {
-            None => self.env.clone(),
-            Some(o) => o.join(&self.env),
-        };
+        if let Some(o) = outcome {
+            let rest = std::mem::replace(&mut self.env, Env::dead());
+            self.env = o.joined(&rest);
+        }
     }
 
     fn exec_while(&mut self, s: &'a ruff_python_ast::StmtWhile) {
@@ -242,7 +243,7 @@ impl<'a> Interp<'a, '_> {
         self.loops.push(LoopFrame::default());
         let mut head = self.env.clone();
         for round in 0..LOOP_ROUNDS + 2 {
-            self.env = self.narrow(&s.test, true);
+            self.narrow_in_place(&s.test, true);
             self.exec_block(&s.body);
             let mut end = self.env.clone();
             if let Some(frame) = self.loops.last_mut() {
@@ -482,12 +483,15 @@ impl<'a> Interp<'a, '_> {
                 .replace("{arg}", "the response");
             self.hit_sink(
                 &taint,
-                row.rule_bit,
-                row.labels,
-                range,
-                &message,
-                row.severity.as_deref(),
-                &note,
+                super::SinkHit {
+                    rule_bit: row.rule_bit,
+                    labels: row.labels,
+                    range,
+                    message: &message,
+                    severity: row.severity.as_deref(),
+                    note: Some(&note),
+                    from_params: row.from_params,
+                },
             );
         }
     }

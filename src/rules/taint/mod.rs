@@ -36,7 +36,7 @@ mod xpath_injection;
 
 use super::checker::{Context, Diagnostic, Hook, On};
 use super::rule::{FamilyRules, Level, Rule};
-use crate::flow::{self, Mode, Models, ModuleInput, ProjectView};
+use crate::flow::{self, Models};
 
 /// Every taint rule, by CWE.
 const ALL: &[&Rule] = &[
@@ -74,40 +74,51 @@ pub static RULES: FamilyRules = FamilyRules {
 const LONE_MODULE: &str = "__main__";
 const LONE_PATH: &str = "<file>";
 
-/// Runs the dataflow analysis on the module and reports what it finds.
+/// Reports the dataflow findings of the module: those the project pass
+/// found, or, for a module it left out (nothing imports it) or a file
+/// reviewed on its own, those of an analysis of this module alone.
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let models = Models::builtin();
-    let lone;
-    let view = match cx.project {
-        Some(view) => view,
+    let no_project;
+    let (facts, module, path, is_package) = match cx.project {
+        Some(view) => (view.facts, view.module, view.path, view.is_package),
         None => {
-            lone = flow::project::single(cx.text, LONE_MODULE, LONE_PATH, models);
-            ProjectView {
-                facts: &lone,
-                module: LONE_MODULE,
-                path: LONE_PATH,
-                is_package: false,
-            }
+            no_project = flow::ProjectFacts::default();
+            (&no_project, LONE_MODULE, LONE_PATH, false)
         }
     };
-    let input = ModuleInput {
-        parsed: cx.module,
-        text: cx.text,
-        module: view.module,
-        path: view.path,
-        is_package: view.is_package,
+    let alone;
+    let findings: Vec<&flow::TaintFinding> = if cx.project.is_none() || facts.alone.contains(path) {
+        let input = flow::ModuleInput {
+            parsed: cx.module,
+            text: cx.text,
+            module,
+            path,
+            is_package,
+        };
+        alone = flow::analyze::analyze_alone(&input, facts, models, flow::project::ALONE_ROUNDS);
+        let mut all: Vec<&flow::TaintFinding> = alone
+            .functions
+            .iter()
+            .flat_map(|f| f.findings.iter())
+            .chain(alone.top_findings.iter())
+            .collect();
+        all.sort_by(|a, b| (a.range.start(), &a.rule).cmp(&(b.range.start(), &b.rule)));
+        all.dedup_by(|a, b| a.range == b.range && a.rule == b.rule);
+        all
+    } else {
+        flow::project::findings_of(facts, path)
     };
-    let result = flow::analyze(&input, view.facts, models, Mode::Report);
-    for finding in result.findings {
+    for finding in findings {
         let Some(rule) = ALL.iter().copied().find(|r| r.id == finding.rule) else {
             continue;
         };
-        let mut diag = Diagnostic::new(rule, finding.range, finding.message);
+        let mut diag = Diagnostic::new(rule, finding.range, finding.message.clone());
         if let Some(level) = finding.severity.as_deref().and_then(Level::parse) {
             diag = diag.severity(level);
         }
-        for (range, note) in finding.steps {
-            diag = diag.step(range, note);
+        for (range, note) in &finding.steps {
+            diag = diag.step(*range, note.clone());
         }
         out.push(diag);
     }
