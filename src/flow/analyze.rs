@@ -415,8 +415,17 @@ fn run_functions(
 
 /// Analyses a module the project pass left out (one that no other module
 /// imports, or a file reviewed on its own): its own structure is computed
-/// here, and its functions are analysed to a local fixpoint.
-pub fn analyze_alone(input: &ModuleInput, facts: &ProjectFacts, models: &Models, rounds: usize) -> ModuleOutput {
+/// here, and its functions are analysed to a local fixpoint. With
+/// `triggers`, only the functions that mention one (and the functions of
+/// the module they may call) are analysed: the others cannot produce a
+/// finding, and nothing outside the module uses their summaries.
+pub fn analyze_alone(
+    input: &ModuleInput,
+    facts: &ProjectFacts,
+    models: &Models,
+    rounds: usize,
+    triggers: Option<&Triggers>,
+) -> ModuleOutput {
     let own = structure(input, models);
     let mut cx = module_cx(input, models, facts);
     for (name, class) in own.classes {
@@ -430,7 +439,256 @@ pub fn analyze_alone(input: &ModuleInput, facts: &ProjectFacts, models: &Models,
     for (name, summary) in own.functions {
         cx.local.borrow_mut().insert(name, Arc::new(summary));
     }
-    run_functions(cx, input, facts, models, &Work::all(), rounds)
+    let body = &input.parsed.parsed.syntax().body;
+    let wanted = triggers.map(|t| functions_to_analyse(&cx, body, t));
+    let first = |q: &str| wanted.as_ref().is_none_or(|w| w.contains(q));
+    let work = Work {
+        first: &first,
+        uses: &|_, _| false,
+    };
+    run_functions(cx, input, facts, models, &work, rounds)
+}
+
+/// What may bring attacker data into a function, or reach a sink that
+/// needs none, by name: the last segments of model sources and shape
+/// sinks, of project functions that return a source, and the name shapes
+/// of sources (`password`).
+#[derive(Debug, Default)]
+pub struct Triggers {
+    /// Last segments of calls and names: match any name or attribute.
+    words: FxHashSet<String>,
+    /// Last segments of attribute reads (`args` of `request.args`): match
+    /// attributes only, and only where one of the words that can give the
+    /// object read from is mentioned too (`request`).
+    attrs: FxHashMap<String, Vec<String>>,
+    shapes: Vec<String>,
+}
+
+impl Triggers {
+    pub fn new(models: &Models, facts: &ProjectFacts) -> Triggers {
+        let mut t = Triggers::default();
+        // The words that can give an object of each model type.
+        let mut producers: FxHashMap<&str, Vec<String>> = FxHashMap::default();
+        for row in &models.rows {
+            let Some(ty) = &row.ty else { continue };
+            let words = producers.entry(ty.as_str()).or_default();
+            if let Match::Call(p) | Match::Read(p) = &row.matcher
+                && let Some(last) = p.literal_last_segment()
+            {
+                words.push(last.to_string());
+            }
+        }
+        for row in &models.rows {
+            let interesting = match row.kind {
+                Kind::Source => true,
+                Kind::Sink => row.labels == 0,
+                _ => false,
+            };
+            if !interesting {
+                continue;
+            }
+            let (pattern, read) = match &row.matcher {
+                Match::Call(p) => (p, false),
+                Match::Read(p) => (p, true),
+                _ => continue,
+            };
+            if !pattern.as_str().contains('.') {
+                t.shapes.push(pattern.hint().to_ascii_lowercase());
+            } else if let Some(last) = pattern.literal_last_segment() {
+                let owner = pattern.as_str().rsplit_once('.').map_or("", |(o, _)| o);
+                match producers.get(owner) {
+                    // An attribute of an object of a model type.
+                    Some(needs) if read => {
+                        t.attrs
+                            .entry(last.to_string())
+                            .or_default()
+                            .extend(needs.iter().cloned());
+                    }
+                    // A call, or a module-level name (`flask.request`).
+                    _ => {
+                        t.words.insert(last.to_string());
+                    }
+                }
+            } else {
+                // A wildcard in the last segment: match its literal start.
+                let last = pattern.as_str().rsplit('.').next().unwrap_or("");
+                t.shapes.push(last.trim_matches('*').to_ascii_lowercase());
+            }
+        }
+        // Functions that hand back attacker data (a secret, which only
+        // matters where it is logged, is not followed into callers here).
+        let strong = |s: &super::summary::SourceFlow| models.opaque & (1 << s.label) == 0;
+        for (name, summary) in &facts.summaries {
+            let gives = summary.returns.as_ref().is_some_and(|r| r.sources.iter().any(strong))
+                || summary.fields.iter().any(|(_, v)| v.sources.iter().any(strong));
+            if !gives {
+                continue;
+            }
+            let mut parts = name.rsplit('.');
+            let last = parts.next().unwrap_or("");
+            t.words.insert(last.to_string());
+            if last == "__init__"
+                && let Some(class) = parts.next()
+            {
+                t.words.insert(class.to_string());
+            }
+        }
+        t.shapes.retain(|s| !s.is_empty());
+        t.shapes.sort();
+        t.shapes.dedup();
+        t
+    }
+
+    /// The word in `words` that makes the code worth analysing, if any.
+    fn fired<'w, 'a>(&self, words: &'w FxHashSet<Word<'a>>) -> Option<&'w Word<'a>> {
+        let mentions = |w: &str| words.contains(&Word::Name(w)) || words.contains(&Word::Attr(w));
+        words.iter().find(|word| match word {
+            Word::Name(w) => self.words.contains(*w) || self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+            Word::Attr(w) => {
+                self.words.contains(*w)
+                    || self
+                        .attrs
+                        .get(*w)
+                        .is_some_and(|needs| needs.iter().any(|n| mentions(n)))
+                    || self.shapes.iter().any(|s| contains_ignoring_case(w, s))
+            }
+            Word::Key(w) => self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+        })
+    }
+}
+
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// A name a piece of code mentions.
+#[derive(PartialEq, Eq, Hash)]
+enum Word<'a> {
+    Name(&'a str),
+    Attr(&'a str),
+    /// A short string constant (a dictionary key).
+    Key(&'a str),
+}
+
+impl<'a> Word<'a> {
+    fn text(&self) -> &'a str {
+        match self {
+            Word::Name(w) | Word::Attr(w) | Word::Key(w) => w,
+        }
+    }
+}
+
+/// The names, attributes and short string constants a piece of code
+/// mentions.
+fn words_of<'a>(stmts: &'a [Stmt]) -> FxHashSet<Word<'a>> {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Words<'a>(FxHashSet<Word<'a>>);
+    impl<'a> Visitor<'a> for Words<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(n) => {
+                    self.0.insert(Word::Name(n.id.as_str()));
+                }
+                Expr::Attribute(a) => {
+                    self.0.insert(Word::Attr(a.attr.as_str()));
+                }
+                Expr::StringLiteral(s) if s.value.len() < 40 => {
+                    self.0.insert(Word::Key(s.value.to_str()));
+                }
+                _ => {}
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut w = Words(FxHashSet::default());
+    w.visit_body(stmts);
+    w.0
+}
+
+/// The functions of a module analysed on its own that may produce a
+/// finding: those that mention a trigger or take a source parameter, and
+/// the module's functions they (or the top level) may call.
+fn functions_to_analyse(cx: &ModuleCx, body: &[Stmt], triggers: &Triggers) -> FxHashSet<String> {
+    let mut functions = Vec::new();
+    collect_functions(body, cx.module, None, &mut functions);
+    let words: Vec<FxHashSet<Word>> = functions.iter().map(|f| words_of(&f.def.body)).collect();
+    let mut wanted: Vec<bool> = functions
+        .iter()
+        .zip(&words)
+        .map(|(f, w)| has_source_params(cx, f) || triggers.fired(w).is_some())
+        .collect();
+    // Who may be called: by the function's short name, or by its class's.
+    let mut callees: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, f) in functions.iter().enumerate() {
+        callees.entry(f.def.name.as_str()).or_default().push(i);
+        if f.def.name.as_str() == "__init__"
+            && let Some(class) = f.class.as_deref().and_then(|c| c.rsplit('.').next())
+        {
+            callees.entry(class).or_default().push(i);
+        }
+    }
+    let top_words = words_of(body);
+    let mut queue: Vec<usize> = (0..functions.len()).filter(|&i| wanted[i]).collect();
+    // The top level runs anyway; what it calls is reached from it.
+    if triggers.fired(&top_words).is_some() {
+        for w in &top_words {
+            for &j in callees.get(w.text()).into_iter().flatten() {
+                if !wanted[j] {
+                    wanted[j] = true;
+                    queue.push(j);
+                }
+            }
+        }
+    }
+    while let Some(i) = queue.pop() {
+        for w in &words[i] {
+            for &j in callees.get(w.text()).into_iter().flatten() {
+                if !wanted[j] {
+                    wanted[j] = true;
+                    queue.push(j);
+                }
+            }
+        }
+    }
+    functions
+        .iter()
+        .zip(wanted)
+        .filter(|(_, w)| *w)
+        .map(|(f, _)| f.qualname.clone())
+        .collect()
+}
+
+/// Whether a model row makes one of the function's parameters a source.
+fn has_source_params(cx: &ModuleCx, site: &FuncSite) -> bool {
+    let models = cx.models;
+    let params = params_of(&site.def.parameters);
+    let decorators = decorator_names(cx, site.def);
+    let skip = usize::from(site.class.is_some() && !site.is_static);
+    params.iter().skip(skip).any(|p| {
+        models.params.iter().any(|&r| {
+            let row = &models.rows[r];
+            let Match::Param(pattern, scope) = &row.matcher else {
+                return false;
+            };
+            matches!(row.kind, Kind::Source | Kind::Type)
+                && (pattern.as_str() == "*" || pattern.matches(&p.name))
+                && in_scope(cx, scope, site, &decorators)
+        })
+    })
+}
+
+fn decorator_names(cx: &ModuleCx, def: &StmtFunctionDef) -> Vec<String> {
+    def.decorator_list
+        .iter()
+        .filter_map(|d| {
+            let expr = match &d.expression {
+                Expr::Call(c) => &*c.func,
+                other => other,
+            };
+            resolve_static(cx, expr)
+        })
+        .collect()
 }
 
 /// A class and its bases, breadth first, as far as `class_of` knows them.
@@ -518,18 +776,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
     let models = cx.models;
     let params = params_of(&site.def.parameters);
     let bound = site.class.is_some() && !site.is_static;
-    let decorators: Vec<String> = site
-        .def
-        .decorator_list
-        .iter()
-        .filter_map(|d| {
-            let expr = match &d.expression {
-                Expr::Call(c) => &*c.func,
-                other => other,
-            };
-            resolve_static(cx, expr)
-        })
-        .collect();
+    let decorators = decorator_names(cx, site.def);
 
     let mut env = Env::new();
     for (i, p) in params.iter().enumerate() {
@@ -563,7 +810,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
                 match row.kind {
                     Kind::Source => {
                         let flow = Flow {
-                            origin: Origin::Source(row.label),
+                            origin: Origin::Entry(row.label),
                             cleared: 0,
                             source_note: row.note.as_str().into(),
                             steps: super::value::push_step(
@@ -577,7 +824,10 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
                             v.ty = Some(ty.as_str().into());
                         }
                     }
-                    Kind::Type => v.ty = row.ty.as_deref().map(Into::into),
+                    Kind::Type => {
+                        v.ty = row.ty.as_deref().map(Into::into);
+                        v.entry = true;
+                    }
                     _ => {}
                 }
             }
@@ -679,6 +929,7 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
                     });
                 }
             }
+            Origin::Entry(_) => {}
             Origin::Source(label) => {
                 if out.sources.len() < 4 {
                     out.sources.push(SourceFlow {

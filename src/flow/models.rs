@@ -56,6 +56,8 @@ pub enum Kind {
     Propagator,
     Guard,
     Type,
+    /// A property of a label, not of a name.
+    Label,
 }
 
 impl Kind {
@@ -67,6 +69,7 @@ impl Kind {
             "propagator" => Kind::Propagator,
             "guard" => Kind::Guard,
             "type" => Kind::Type,
+            "label" => Kind::Label,
             _ => return None,
         })
     }
@@ -100,6 +103,8 @@ pub enum Match {
     Return(Scope),
     /// `CONST in x` (guards): `x` contains the constant (when `branch` is true).
     Contains(String),
+    /// A `label` row matches no code.
+    Label,
 }
 
 /// Where a row's input or output sits in a call.
@@ -224,6 +229,10 @@ pub struct ModelRow {
     pub load_key: Vec<usize>,
     /// Guard: narrows on the branch where the check is true (default).
     pub branch: bool,
+    /// Label: whether taint of this label passes from an argument to the
+    /// result of an unknown call (`f(secret)`); `false` for labels whose
+    /// data is rarely returned as it is (a secret used to build a client).
+    pub through_calls: bool,
 }
 
 impl ModelRow {
@@ -257,6 +266,7 @@ impl ModelRow {
             store_key: Vec::new(),
             load_key: Vec::new(),
             branch: true,
+            through_calls: true,
         }
     }
 
@@ -270,6 +280,7 @@ impl ModelRow {
                 .or(s.class_base.as_ref())
                 .map_or("", |p| p.as_str()),
             Match::Contains(c) => c,
+            Match::Label => "",
         }
     }
 }
@@ -290,6 +301,9 @@ pub struct Models {
     /// Read rows whose pattern is only a name shape (`*password*`): matched
     /// against attribute and key names.
     pub name_reads: Vec<usize>,
+    /// Labels (bit per label) that do not pass from an argument to the
+    /// result of a call the models say nothing about.
+    pub opaque: u64,
 }
 
 #[derive(Debug, Default)]
@@ -350,6 +364,11 @@ impl Models {
             Match::Param(..) => self.params.push(id),
             Match::Return(_) => self.returns.push(id),
             Match::Contains(_) => self.contains.push(id),
+            Match::Label => {
+                if !row.through_calls {
+                    self.opaque |= 1 << row.label;
+                }
+            }
         }
         self.rows.push(row);
     }
@@ -500,6 +519,7 @@ impl Models {
         m.store_key = ints(row, "store_key")?;
         m.load_key = ints(row, "load_key")?;
         m.branch = bool_key(row, "branch")?.unwrap_or(true);
+        m.through_calls = bool_key(row, "through_calls")?.unwrap_or(true);
 
         match kind {
             Kind::Source if string(row, "label")?.is_none() => return Err("a source needs a `label`".into()),
@@ -524,12 +544,16 @@ impl Models {
                 return Err("a sanitizer or guard needs `clears` (\"all\" or rule ids)".into());
             }
             Kind::Type if m.ty.is_none() => return Err("a type row needs its `type`".into()),
+            Kind::Label if string(row, "label")?.is_none() => return Err("a label row needs its `label`".into()),
             _ => {}
         }
         Ok(m)
     }
 
     fn parse_match(&self, row: &Row, kind: Kind) -> Result<Match, String> {
+        if kind == Kind::Label {
+            return Ok(Match::Label);
+        }
         let scope = || -> Result<Scope, String> {
             Ok(Scope {
                 decorator: string(row, "decorator")?.map(|s| Pattern::new(&s)),
@@ -670,6 +694,7 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
         Kind::Guard => &[
             "kind", "call", "contains", "args", "clears", "branch", "requires", "note",
         ],
+        Kind::Label => &["kind", "label", "through_calls", "note"],
         Kind::Type => &[
             "kind",
             "call",

@@ -251,6 +251,7 @@ where
     }
 
     facts.findings.retain(|_, f| !f.is_empty());
+    facts.triggers = Some(analyze::Triggers::new(models, &facts));
     facts
 }
 

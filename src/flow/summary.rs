@@ -216,6 +216,9 @@ pub struct ProjectFacts {
     /// Files the project pass left out because no module imports them;
     /// their review analyses them on their own.
     pub alone: std::collections::HashSet<String>,
+    /// What makes a function of a module analysed on its own worth
+    /// analysing (computed once the summaries are final).
+    pub triggers: Option<super::analyze::Triggers>,
     /// Each project class and its bases in lookup order.
     pub mros: HashMap<String, Vec<String>>,
     /// How many rounds the project pass ran, and whether it converged.

@@ -81,6 +81,11 @@ pub fn steps_in_order(steps: &Steps) -> Vec<(Loc, Rc<str>)> {
 pub enum Origin {
     /// A model source with this label.
     Source(u8),
+    /// A parameter of an entry point (a web view's, an API controller's)
+    /// that a model says is a source with this label. It is a source inside
+    /// the function, but not part of what the function returns to callers:
+    /// those are the framework, or tests.
+    Entry(u8),
     /// A parameter of the function being analysed, or a path below it.
     Param(u8, Rc<[Name]>),
 }
@@ -321,6 +326,9 @@ pub struct Value {
     /// The local variable this value is a view of (`urlparse(url)`,
     /// `str(path)`): a guard on the view guards the variable.
     pub view_of: Option<Name>,
+    /// The value is an entry point's input object (the `req` of a
+    /// controller): sources read from it are [`Origin::Entry`] flows.
+    pub entry: bool,
 }
 
 impl Default for Value {
@@ -339,6 +347,7 @@ impl Value {
             refers: None,
             tags: 0,
             view_of: None,
+            entry: false,
         }
     }
 
@@ -517,6 +526,7 @@ impl Value {
             } else {
                 None
             },
+            entry: self.entry && other.entry,
         }
     }
 

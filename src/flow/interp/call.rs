@@ -127,6 +127,24 @@ impl<'e> Args<'e> {
         t
     }
 
+    /// What an unknown call returns: the receiver's taint, and the
+    /// arguments' except `opaque` labels.
+    fn default_taint(&self, opaque: u64) -> Taint {
+        let args = self.args_taint();
+        let args = if opaque == 0 {
+            args
+        } else {
+            args.map(|f| match f.origin {
+                Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                _ => Some(f.clone()),
+            })
+        };
+        match &self.receiver {
+            Some(r) => r.all_taint().union(&args),
+            None => args,
+        }
+    }
+
     fn args_taint(&self) -> Taint {
         let mut t = Taint::default();
         for v in self.pos.iter().chain(self.star.iter()).chain(self.star_kw.iter()) {
@@ -223,8 +241,9 @@ impl<'a> Interp<'a, '_> {
         if let Some(v) = self.builtin_call(&callee, method, &args) {
             return v;
         }
-        // The default: whatever went in comes out.
-        Value::tainted(args.all_taint())
+        // The default: whatever went in comes out (except labels the models
+        // say do not pass through calls, unless on the receiver).
+        Value::tainted(args.default_taint(self.cx.models.opaque))
     }
 
     /// The value of `recv.attr` when it is about to be called.
@@ -476,7 +495,7 @@ impl<'a> Interp<'a, '_> {
                 });
             }
             Kind::Propagator => self.apply_propagator(row, args, call, result, inputs(args)),
-            Kind::Sink | Kind::Guard => {}
+            Kind::Sink | Kind::Guard | Kind::Label => {}
         }
     }
 
@@ -670,7 +689,7 @@ impl<'a> Interp<'a, '_> {
                             object.set_field(&f, fv);
                         }
                     }
-                    None => object.taint = args.args_taint(),
+                    None => object.taint = args.default_taint(self.cx.models.opaque),
                 }
                 object
             }

@@ -201,6 +201,18 @@ impl<'a> Interp<'a, '_> {
         });
         out.taint = out.taint.union(&inherited);
         self.name_sources(attr, &mut out, range, what);
+        if base.entry {
+            // Read from an entry point's input object: a source here, not
+            // something the function hands back to its callers.
+            out.entry = true;
+            out.taint = out.taint.map(|f| match f.origin {
+                Origin::Source(label) => Some(Flow {
+                    origin: Origin::Entry(label),
+                    ..f.clone()
+                }),
+                _ => Some(f.clone()),
+            });
+        }
         out
     }
 

@@ -382,7 +382,7 @@ impl<'a, 'b> Interp<'a, 'b> {
                 None => flow.steps.clone(),
             };
             match &flow.origin {
-                Origin::Source(label) => {
+                Origin::Source(label) | Origin::Entry(label) => {
                     if sink.labels & (1 << label) == 0 {
                         continue;
                     }

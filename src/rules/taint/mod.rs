@@ -96,7 +96,13 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             path,
             is_package,
         };
-        alone = flow::analyze::analyze_alone(&input, facts, models, flow::project::ALONE_ROUNDS);
+        alone = flow::analyze::analyze_alone(
+            &input,
+            facts,
+            models,
+            flow::project::ALONE_ROUNDS,
+            facts.triggers.as_ref(),
+        );
         let mut all: Vec<&flow::TaintFinding> = alone
             .functions
             .iter()
