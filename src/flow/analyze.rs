@@ -785,6 +785,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
             cleared: 0,
             source_note: Rc::from(""),
             steps: None,
+            cut: false,
         }));
         if i == 0 && bound {
             if site.is_classmethod {
@@ -818,6 +819,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
                                 Loc::Here(range),
                                 format!("`{}` is {}", p.name, row.note),
                             ),
+                            cut: false,
                         };
                         v.taint = v.taint.union(&Taint::one(flow));
                         if let Some(ty) = &row.ty {
@@ -925,6 +927,7 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
                             path: path.iter().map(|s| s.to_string()).collect(),
                         },
                         cleared: f.cleared,
+                        cut: f.cut,
                         steps: Vec::new(),
                     });
                 }

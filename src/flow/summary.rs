@@ -50,6 +50,8 @@ pub struct ParamSink {
 pub struct ReturnFlow {
     pub from: ParamPath,
     pub cleared: u64,
+    /// The parameter went through a call the models say nothing about.
+    pub cut: bool,
     pub steps: Vec<SumStep>,
 }
 
@@ -107,8 +109,12 @@ pub struct SumValue {
 
 impl SumValue {
     fn shape(&self) -> impl PartialEq + use<> {
-        let mut params: Vec<(ParamPath, u64)> = self.from_params.iter().map(|r| (r.from.clone(), r.cleared)).collect();
-        params.sort_by(|a, b| (a.0.param, &a.0.path, a.1).cmp(&(b.0.param, &b.0.path, b.1)));
+        let mut params: Vec<(ParamPath, u64, bool)> = self
+            .from_params
+            .iter()
+            .map(|r| (r.from.clone(), r.cleared, r.cut))
+            .collect();
+        params.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2).cmp(&(b.0.param, &b.0.path, b.1, b.2)));
         let mut sources: Vec<(u8, u64)> = self.sources.iter().map(|s| (s.label, s.cleared)).collect();
         sources.sort();
         (

@@ -98,11 +98,15 @@ pub struct Flow {
     /// How the source is described in messages (`an HTTP query parameter`).
     pub source_note: Rc<str>,
     pub steps: Steps,
+    /// A parameter's flow that went through a call the models say nothing
+    /// about: labels that do not pass through calls (`secret`) are dropped
+    /// from what the caller passes.
+    pub cut: bool,
 }
 
 impl Flow {
     fn same(&self, other: &Flow) -> bool {
-        self.origin == other.origin && self.cleared == other.cleared
+        self.origin == other.origin && self.cleared == other.cleared && self.cut == other.cut
     }
 }
 
@@ -596,6 +600,7 @@ mod tests {
             cleared: 0,
             source_note: "x".into(),
             steps: None,
+            cut: false,
         }
     }
 

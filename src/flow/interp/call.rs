@@ -130,16 +130,22 @@ impl<'e> Args<'e> {
     /// What an unknown call returns: the receiver's taint, and the
     /// arguments' except `opaque` labels.
     fn default_taint(&self, opaque: u64) -> Taint {
-        let args = self.args_taint();
-        let args = if opaque == 0 {
-            args
-        } else {
-            args.map(|f| match f.origin {
+        let cut = |t: Taint| {
+            if opaque == 0 {
+                return t;
+            }
+            t.map(|f| match f.origin {
                 Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                Origin::Param(..) => Some(Flow { cut: true, ..f.clone() }),
                 _ => Some(f.clone()),
             })
         };
+        let args = cut(self.args_taint());
         match &self.receiver {
+            // A method of an object with known attributes: what it holds
+            // (a client's password) is not what it returns.
+            Some(r) if matches!(r.items, Some(Items::Fields(_))) => r.taint.union(&cut(r.all_taint())).union(&args),
+            // A method of a value (`secret.encode()`) returns the value.
             Some(r) => r.all_taint().union(&args),
             None => args,
         }
@@ -781,7 +787,14 @@ impl<'a> Interp<'a, '_> {
                 }
                 v.tags |= a.tags;
             }
-            let t = a.all_taint().clear(rf.cleared);
+            let mut t = a.all_taint().clear(rf.cleared);
+            if rf.cut {
+                let opaque = self.cx.models.opaque;
+                t = t.map(|f| match f.origin {
+                    Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                    _ => Some(Flow { cut: true, ..f.clone() }),
+                });
+            }
             let t = if t.is_empty() {
                 t
             } else {
@@ -797,6 +810,7 @@ impl<'a> Interp<'a, '_> {
                 cleared: src.cleared,
                 source_note: src.source_note.as_str().into(),
                 steps,
+                cut: false,
             }));
         }
         v

@@ -363,6 +363,7 @@ impl<'a, 'b> Interp<'a, 'b> {
             cleared: 0,
             source_note: note.into(),
             steps,
+            cut: false,
         })
     }
 
