@@ -1,7 +1,8 @@
 //! vigil: a security code reviewer for Python, built for OpenStack.
 //!
 //! The pipeline runs one way: [`input`] (files, listings) → [`python`]
-//! (parse, names, suppressions) → [`rules`] (checks) → [`finding`] →
+//! (parse, names, suppressions) → [`flow`] (dataflow summaries, computed for
+//! the whole project by [`project`]) and [`rules`] (checks) → [`finding`] →
 //! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top and
 //! [`config`] (settings from files and flags) beside it.
 //! `ARCHITECTURE.md` at the repository root is the map.
@@ -11,7 +12,9 @@ pub mod config;
 pub mod filter;
 pub mod finding;
 pub mod fingerprint;
+pub mod flow;
 pub mod input;
+pub mod project;
 pub mod python;
 pub mod report;
 pub mod review;

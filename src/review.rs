@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::filter::{Baseline, ChangedLines};
 use crate::finding::Finding;
+use crate::flow;
 use crate::input::SourceFile;
 use crate::python;
 use crate::python::suppression::Suppression;
@@ -86,12 +87,23 @@ pub enum Verdict {
 }
 
 pub fn review(file: &SourceFile, settings: &Settings) -> FileReview {
-    review_with(file, settings, &settings.selection)
+    review_with(file, settings, &settings.selection, None)
+}
+
+/// [`review`] for a file of a project whose dataflow facts were computed
+/// (`project::facts`): the taint rules then see calls into other files.
+pub fn review_in_project(file: &SourceFile, settings: &Settings, project: Option<&flow::ProjectFacts>) -> FileReview {
+    review_with(file, settings, &settings.selection, project)
 }
 
 /// [`review`] with this file's own selection (the run's, less its
-/// per-file ignores).
-pub fn review_with(file: &SourceFile, settings: &Settings, selection: &Selection) -> FileReview {
+/// per-file ignores) and, when computed, the project's dataflow facts.
+pub fn review_with(
+    file: &SourceFile,
+    settings: &Settings,
+    selection: &Selection,
+    project: Option<&flow::ProjectFacts>,
+) -> FileReview {
     let module = python::parse(&file.text);
     let mut result = FileReview::default();
     for e in &module.syntax_errors {
@@ -107,7 +119,16 @@ pub fn review_with(file: &SourceFile, settings: &Settings, selection: &Selection
         });
     }
 
-    let diagnostics = rules::check_module(&file.text, &module, &settings.hooks);
+    let view = project.and_then(|facts| {
+        let name = facts.module_of(&file.path)?;
+        Some(flow::ProjectView {
+            facts,
+            module: name,
+            path: &file.path,
+            is_package: file.path.ends_with("__init__.py"),
+        })
+    });
+    let diagnostics = rules::check_module_in_project(&file.text, &module, &settings.hooks, view);
     let mut used = BTreeSet::new();
     for diag in diagnostics {
         if !selection.contains(diag.rule) {

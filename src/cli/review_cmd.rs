@@ -11,10 +11,13 @@ use rayon::prelude::*;
 use super::progress::Progress;
 use super::{ReviewArgs, baseline_cmd, diff_scope};
 use crate::config::{self, PerFileIgnores};
+use crate::flow::ProjectFacts;
 use crate::input::{self, InputError, SourceFile};
+use crate::project;
 use crate::report::{self, FileWarning, Report};
 use crate::review::{self, Settings, UnusedSuppression, Verdict};
-use crate::rules::registry::Selection;
+use crate::rules::Family;
+use crate::rules::registry::{self, Selection};
 
 /// Deeply nested code makes the parser and the walk recurse; analysis
 /// threads get a large stack (reserved, not committed, memory).
@@ -83,6 +86,14 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The dataflow rules need summaries of the whole tree before any file is
+    // reviewed: one project pass, then the usual per-file reviews.
+    let project = if settings.selection.any_of_family(Family::Taint) {
+        let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
+        Some(pool.install(|| project::facts(&discovered.files, &paths, &selected)))
+    } else {
+        None
+    };
     let stdin_file = if stdin.is_empty() {
         None
     } else {
@@ -94,7 +105,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         let mut outcomes: Vec<_> = from_stdin
             .into_par_iter()
             .map(|loaded| {
-                let outcome = loaded.map(|file| review_one(file, &settings, None));
+                let outcome = loaded.map(|file| review_one(file, &settings, None, project.as_ref()));
                 progress.tick();
                 outcome
             })
@@ -102,8 +113,8 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         outcomes.par_extend(discovered.files.par_iter().map(|path| {
             let shown = input::source::shown_path(path);
             let own = file_selection(path, &per_file, &settings.selection);
-            let outcome =
-                diff_scope::load(scope.as_ref(), path, &shown).map(|file| review_one(file, &settings, own.as_ref()));
+            let outcome = diff_scope::load(scope.as_ref(), path, &shown)
+                .map(|file| review_one(file, &settings, own.as_ref(), project.as_ref()));
             progress.tick();
             outcome
         }));
@@ -207,8 +218,13 @@ struct Reviewed {
     review: review::FileReview,
 }
 
-fn review_one(file: SourceFile, settings: &Settings, own_selection: Option<&Selection>) -> Reviewed {
-    let review = review::review_with(&file, settings, own_selection.unwrap_or(&settings.selection));
+fn review_one(
+    file: SourceFile,
+    settings: &Settings,
+    own_selection: Option<&Selection>,
+    project: Option<&ProjectFacts>,
+) -> Reviewed {
+    let review = review::review_with(&file, settings, own_selection.unwrap_or(&settings.selection), project);
     Reviewed {
         lines: file.text.lines().count(),
         path: file.path,

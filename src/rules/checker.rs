@@ -197,6 +197,9 @@ pub struct Context<'a> {
     pub stmts: Vec<&'a Stmt>,
     /// Enclosing expressions, outermost first; the last is the current one.
     pub exprs: Vec<&'a Expr>,
+    /// The project around this file, when the review computed it (for the
+    /// dataflow rules); `None` for a file reviewed on its own.
+    pub project: Option<crate::flow::ProjectView<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -297,6 +300,16 @@ impl Hooks {
 /// Runs `hooks` over the module and returns what they found, in no
 /// particular order (the caller sorts).
 pub fn check_module(text: &str, module: &ParsedModule, hooks: &Hooks) -> Vec<Diagnostic> {
+    check_module_in_project(text, module, hooks, None)
+}
+
+/// [`check_module`] for a file of a project whose facts were computed.
+pub fn check_module_in_project<'a>(
+    text: &'a str,
+    module: &'a ParsedModule,
+    hooks: &Hooks,
+    project: Option<crate::flow::ProjectView<'a>>,
+) -> Vec<Diagnostic> {
     let mut walker = Walker {
         cx: Context {
             text,
@@ -304,6 +317,7 @@ pub fn check_module(text: &str, module: &ParsedModule, hooks: &Hooks) -> Vec<Dia
             aliases: Aliases::default(),
             stmts: Vec::new(),
             exprs: Vec::new(),
+            project,
         },
         hooks,
         out: RefCell::new(Vec::new()),

@@ -24,5 +24,7 @@ mod secrets;
 mod taint;
 mod validation;
 
-pub use checker::{CallSite, Context, Diagnostic, Edit, Hook, Hooks, ImportSite, On, check_module};
+pub use checker::{
+    CallSite, Context, Diagnostic, Edit, Hook, Hooks, ImportSite, On, check_module, check_module_in_project,
+};
 pub use rule::{Docs, Family, FamilyRules, Level, Rule, Status};

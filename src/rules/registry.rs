@@ -130,6 +130,11 @@ impl Selection {
             .all(|r| self.ids.contains(r.id))
     }
 
+    /// Whether any selected rule belongs to `family`.
+    pub fn any_of_family(&self, family: super::rule::Family) -> bool {
+        all().iter().any(|r| r.family == family && self.contains(r))
+    }
+
     /// The hooks that report at least one selected rule.
     pub fn hooks(&self) -> Hooks {
         let mut hooks = Hooks::default();

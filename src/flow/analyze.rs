@@ -1,0 +1,1004 @@
+//! One module: its structure (functions, classes, bases), and the analysis
+//! of its top level and every function, giving summaries and findings.
+//!
+//! Neighbours: `project.rs` calls [`structure`] once per file, then
+//! [`analyze`] in rounds to compute summaries and findings, which the taint
+//! rules then report per file. `interp/` runs the functions.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use ruff_python_ast::{Decorator, Expr, Parameters, Stmt, StmtClassDef, StmtFunctionDef};
+use ruff_text_size::TextRange;
+
+use super::fxhash::{FxHashMap, FxHashSet};
+use super::interp::{Env, FuncInfo, Interp, ModuleCx, RawFinding};
+use super::models::{Kind, Match, ModelRow, Models, Scope};
+use super::summary::{
+    ClassFacts, GlobalFact, ParamInfo, ParamKind, ParamPath, ParamSink, ProjectFacts, ReturnFlow, SourceFlow, SumConst,
+    SumValue, Summary,
+};
+use super::value::{Const, Flow, Items, Loc, Name, Origin, Taint, Value};
+use crate::python::ParsedModule;
+
+/// The file being analysed.
+pub struct ModuleInput<'a> {
+    pub parsed: &'a ParsedModule,
+    pub text: &'a str,
+    /// Its dotted module name (`nova.virt.images`).
+    pub module: &'a str,
+    /// The path shown to the user (used in paths that cross files).
+    pub path: &'a str,
+    /// True for a package's `__init__.py`.
+    pub is_package: bool,
+}
+
+/// What the structure pass learns: classes and the functions' parameters.
+#[derive(Debug, Default)]
+pub struct Structure {
+    pub classes: Vec<(String, ClassFacts)>,
+    pub functions: Vec<(String, Summary)>,
+}
+
+/// A taint defect, in the file analysed.
+#[derive(Debug, Clone)]
+pub struct TaintFinding {
+    pub rule: String,
+    pub range: TextRange,
+    pub message: String,
+    pub severity: Option<String>,
+    /// From the source to the sink; a step in another file is anchored at
+    /// the last step here and names its file and line.
+    pub steps: Vec<(TextRange, String)>,
+}
+
+/// What analysing one function gives.
+#[derive(Debug)]
+pub struct FunctionOutput {
+    pub qualname: String,
+    pub summary: Summary,
+    /// Defects found in the function with the summaries it saw.
+    pub findings: Vec<TaintFinding>,
+    /// Project names (functions, module-level values) its analysis used,
+    /// each with whether the version used was this pass's own.
+    pub deps: Vec<(String, bool)>,
+}
+
+/// What analysing a module gives.
+#[derive(Debug, Default)]
+pub struct ModuleOutput {
+    /// The functions analysed (all, or those asked for).
+    pub functions: Vec<FunctionOutput>,
+    /// The module's top level: its findings, its values and what it used.
+    pub top_findings: Vec<TaintFinding>,
+    pub globals: HashMap<String, GlobalFact>,
+    pub top_deps: Vec<(String, bool)>,
+}
+
+/// A function found in the module, with where it sits.
+struct FuncSite<'a> {
+    qualname: String,
+    def: &'a StmtFunctionDef,
+    class: Option<String>,
+    is_static: bool,
+    is_classmethod: bool,
+}
+
+fn collect_functions<'a>(body: &'a [Stmt], prefix: &str, class: Option<&str>, out: &mut Vec<FuncSite<'a>>) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                let qualname = format!("{prefix}.{}", f.name.as_str());
+                let names: Vec<String> = f.decorator_list.iter().filter_map(decorator_text).collect();
+                out.push(FuncSite {
+                    qualname: qualname.clone(),
+                    def: f,
+                    class: class.map(str::to_string),
+                    is_static: names.iter().any(|n| n == "staticmethod"),
+                    is_classmethod: names.iter().any(|n| n == "classmethod"),
+                });
+                collect_functions(&f.body, &qualname, None, out);
+            }
+            Stmt::ClassDef(c) => {
+                let qualname = format!("{prefix}.{}", c.name.as_str());
+                collect_functions(&c.body, &qualname, Some(&qualname), out);
+            }
+            Stmt::If(s) => {
+                collect_functions(&s.body, prefix, class, out);
+                for clause in &s.elif_else_clauses {
+                    collect_functions(&clause.body, prefix, class, out);
+                }
+            }
+            Stmt::Try(s) => {
+                collect_functions(&s.body, prefix, class, out);
+                collect_functions(&s.orelse, prefix, class, out);
+                collect_functions(&s.finalbody, prefix, class, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_classes<'a>(body: &'a [Stmt], prefix: &str, out: &mut Vec<(String, &'a StmtClassDef)>) {
+    for stmt in body {
+        match stmt {
+            Stmt::ClassDef(c) => {
+                let qualname = format!("{prefix}.{}", c.name.as_str());
+                out.push((qualname.clone(), c));
+                collect_classes(&c.body, &qualname, out);
+            }
+            Stmt::FunctionDef(f) => collect_classes(&f.body, &format!("{prefix}.{}", f.name.as_str()), out),
+            Stmt::If(s) => {
+                collect_classes(&s.body, prefix, out);
+                for clause in &s.elif_else_clauses {
+                    collect_classes(&clause.body, prefix, out);
+                }
+            }
+            Stmt::Try(s) => {
+                collect_classes(&s.body, prefix, out);
+                collect_classes(&s.orelse, prefix, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The dotted text of a decorator (without its call arguments).
+fn decorator_text(d: &Decorator) -> Option<String> {
+    let expr = match &d.expression {
+        Expr::Call(c) => &*c.func,
+        other => other,
+    };
+    crate::python::names::dotted(expr)
+}
+
+fn params_of(p: &Parameters) -> Vec<ParamInfo> {
+    let mut out = Vec::new();
+    for a in p.posonlyargs.iter().chain(p.args.iter()) {
+        out.push(ParamInfo {
+            name: a.name().to_string(),
+            kind: ParamKind::Positional,
+        });
+    }
+    if let Some(v) = &p.vararg {
+        out.push(ParamInfo {
+            name: v.name.to_string(),
+            kind: ParamKind::VarArgs,
+        });
+    }
+    for a in &p.kwonlyargs {
+        out.push(ParamInfo {
+            name: a.name().to_string(),
+            kind: ParamKind::KeywordOnly,
+        });
+    }
+    if let Some(k) = &p.kwarg {
+        out.push(ParamInfo {
+            name: k.name.to_string(),
+            kind: ParamKind::KwArgs,
+        });
+    }
+    out
+}
+
+fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a ProjectFacts) -> ModuleCx<'a> {
+    ModuleCx {
+        models,
+        facts,
+        local: RefCell::new(Default::default()),
+        module: input.module,
+        is_package: input.is_package,
+        file: Arc::from(input.path),
+        text: input.text,
+        lines: &input.parsed.lines,
+        globals: RefCell::new(Default::default()),
+        deps: RefCell::new(Default::default()),
+        local_versions: RefCell::new(Default::default()),
+        own_classes: Default::default(),
+        own_mros: Default::default(),
+        rules_on: !facts.rules_off,
+    }
+}
+
+/// Runs the module's top level; its variables become the globals.
+fn run_top_level<'a>(cx: &ModuleCx<'a>, body: &'a [Stmt]) -> Vec<RawFinding> {
+    let info = FuncInfo {
+        qualname: cx.module.to_string(),
+        def: None,
+        class: None,
+        return_sinks: Vec::new(),
+    };
+    let mut interp = Interp::new(cx, info, Env::new());
+    interp.run(body);
+    let vars = std::mem::take(&mut interp.env.vars);
+    let findings = std::mem::take(&mut interp.findings);
+    drop(interp);
+    *cx.globals.borrow_mut() = vars;
+    findings
+}
+
+/// The structure pass: classes with their resolved bases, and every
+/// function with its parameters (and an empty summary).
+pub fn structure(input: &ModuleInput, models: &Models) -> Structure {
+    let empty = ProjectFacts::default();
+    let cx = module_cx(input, models, &empty);
+    let body = &input.parsed.parsed.syntax().body;
+    run_top_level(&cx, body);
+    let mut out = Structure::default();
+    let mut classes = Vec::new();
+    collect_classes(body, input.module, &mut classes);
+    for (qualname, c) in classes {
+        let mut facts = ClassFacts::default();
+        if let Some(args) = &c.arguments {
+            for base in args.args.iter() {
+                if let Some(name) = resolve_static(&cx, base) {
+                    facts.bases.push(name);
+                }
+            }
+        }
+        for stmt in &c.body {
+            if let Stmt::FunctionDef(f) = stmt {
+                let name = f.name.to_string();
+                let decorators: Vec<String> = f.decorator_list.iter().filter_map(decorator_text).collect();
+                if decorators.iter().any(|d| d == "staticmethod") {
+                    facts.static_methods.insert(name.clone());
+                }
+                if decorators.iter().any(|d| d == "classmethod") {
+                    facts.class_methods.insert(name.clone());
+                }
+                facts.methods.insert(name);
+            }
+        }
+        out.classes.push((qualname, facts));
+    }
+    let mut functions = Vec::new();
+    collect_functions(body, input.module, None, &mut functions);
+    for f in functions {
+        out.functions.push((
+            f.qualname,
+            Summary {
+                params: params_of(&f.def.parameters),
+                bound: f.class.is_some() && !f.is_static,
+                ..Summary::default()
+            },
+        ));
+    }
+    out
+}
+
+/// The qualified name an expression refers to, from the module's globals.
+fn resolve_static(cx: &ModuleCx, expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(n) => {
+            let globals = cx.globals.borrow();
+            Some(match globals.get(n.id.as_str()).and_then(|v| v.refers.clone()) {
+                Some(r) => r.to_string(),
+                None => n.id.to_string(),
+            })
+        }
+        Expr::Attribute(a) => Some(format!("{}.{}", resolve_static(cx, &a.value)?, a.attr.as_str())),
+        Expr::Call(c) => resolve_static(cx, &c.func),
+        _ => None,
+    }
+}
+
+/// A name a function's analysis used, with the version of this pass's own
+/// summary it saw (`None`: the project's).
+type Seen = (String, Option<u32>);
+
+/// Which functions of a module to analyse.
+pub struct Work<'w> {
+    /// Those analysed first, in source order.
+    pub first: &'w dyn Fn(&str) -> bool,
+    /// Whether a function not analysed in this pass used one of the
+    /// module's functions whose summaries just changed (then it is analysed
+    /// too, in the next local round).
+    pub uses: &'w dyn Fn(&str, &FxHashSet<String>) -> bool,
+}
+
+impl Work<'_> {
+    pub fn all() -> Work<'static> {
+        Work {
+            first: &|_| true,
+            uses: &|_, _| false,
+        }
+    }
+}
+
+/// Analyses a module: its top level, then the functions `work` names, in
+/// source order. A function's summary is visible to the functions analysed
+/// after it. While summaries change, the functions that used an older
+/// version are analysed again, up to `local_rounds` passes in all (calls
+/// between a module's own functions settle here rather than in project
+/// rounds); the output has each function's last analysis.
+pub fn analyze(
+    input: &ModuleInput,
+    facts: &ProjectFacts,
+    models: &Models,
+    work: &Work,
+    local_rounds: usize,
+) -> ModuleOutput {
+    let cx = module_cx(input, models, facts);
+    run_functions(cx, input, facts, models, work, local_rounds)
+}
+
+fn run_functions(
+    cx: ModuleCx,
+    input: &ModuleInput,
+    facts: &ProjectFacts,
+    models: &Models,
+    work: &Work,
+    local_rounds: usize,
+) -> ModuleOutput {
+    let body = &input.parsed.parsed.syntax().body;
+    let top = run_top_level(&cx, body);
+    let mut out = ModuleOutput {
+        top_findings: top.into_iter().map(|f| finding(f, models)).collect(),
+        globals: export_globals(&cx.globals.borrow()),
+        top_deps: take_deps(&cx).into_iter().map(|(k, v)| (k, v.is_some())).collect(),
+        ..ModuleOutput::default()
+    };
+    let mut functions = Vec::new();
+    collect_functions(body, input.module, None, &mut functions);
+    // Index of each function's output, and the versions of this pass's
+    // summaries it saw.
+    let mut done: FxHashMap<usize, (usize, Vec<Seen>)> = FxHashMap::default();
+    let mut todo: Vec<usize> = (0..functions.len())
+        .filter(|&i| (work.first)(&functions[i].qualname))
+        .collect();
+    for _ in 0..local_rounds.max(1) {
+        let mut changed: FxHashSet<String> = FxHashSet::default();
+        for &i in &todo {
+            let site = &functions[i];
+            let (summary, raw) = analyze_function(&cx, site);
+            let before = cx.local.borrow().get(&site.qualname).cloned();
+            let before = before.or_else(|| facts.summaries.get(&site.qualname).cloned());
+            if before.is_none_or(|b| !b.same_as(&summary)) {
+                *cx.local_versions.borrow_mut().entry(site.qualname.clone()).or_insert(0) += 1;
+                changed.insert(site.qualname.clone());
+            }
+            cx.local
+                .borrow_mut()
+                .insert(site.qualname.clone(), Arc::new(summary.clone()));
+            let mut findings: Vec<TaintFinding> = raw.into_iter().map(|f| finding(f, models)).collect();
+            findings.sort_by(|a, b| (a.range.start(), &a.rule).cmp(&(b.range.start(), &b.rule)));
+            let deps = take_deps(&cx);
+            let output = FunctionOutput {
+                qualname: site.qualname.clone(),
+                summary,
+                findings,
+                deps: Vec::new(),
+            };
+            match done.get_mut(&i) {
+                Some((slot, seen)) => {
+                    out.functions[*slot] = output;
+                    *seen = deps;
+                }
+                None => {
+                    done.insert(i, (out.functions.len(), deps));
+                    out.functions.push(output);
+                }
+            }
+        }
+        if changed.is_empty() {
+            break;
+        }
+        // Those that saw an older version of a summary of this module.
+        let versions = cx.local_versions.borrow();
+        todo = (0..functions.len())
+            .filter(|i| match done.get(i) {
+                Some((_, seen)) => seen.iter().any(|(name, version)| match versions.get(name) {
+                    Some(now) => version.is_none_or(|v| v != *now),
+                    None => false,
+                }),
+                None => (work.uses)(&functions[*i].qualname, &changed),
+            })
+            .collect();
+        if todo.is_empty() {
+            break;
+        }
+    }
+    // A function saw this pass's final version of a summary only if no
+    // later change happened (the local rounds may end before all settle).
+    let versions = cx.local_versions.borrow();
+    for (slot, seen) in done.values() {
+        out.functions[*slot].deps = seen
+            .iter()
+            .map(|(name, version)| (name.clone(), *version == Some(versions.get(name).copied().unwrap_or(0))))
+            .collect();
+    }
+    drop(versions);
+    out
+}
+
+/// Analyses a module the project pass left out (one that no other module
+/// imports, or a file reviewed on its own): its own structure is computed
+/// here, and its functions are analysed to a local fixpoint. With
+/// `triggers`, only the functions that mention one (and the functions of
+/// the module they may call) are analysed: the others cannot produce a
+/// finding, and nothing outside the module uses their summaries.
+pub fn analyze_alone(
+    input: &ModuleInput,
+    facts: &ProjectFacts,
+    models: &Models,
+    rounds: usize,
+    triggers: Option<&Triggers>,
+) -> ModuleOutput {
+    let own = structure(input, models);
+    let mut cx = module_cx(input, models, facts);
+    for (name, class) in own.classes {
+        cx.own_classes.insert(name, class);
+    }
+    let names: Vec<String> = cx.own_classes.keys().cloned().collect();
+    for name in names {
+        let order = class_order(&name, |c| cx.own_classes.get(c).or_else(|| facts.classes.get(c)));
+        cx.own_mros.insert(name, order);
+    }
+    for (name, summary) in own.functions {
+        cx.local.borrow_mut().insert(name, Arc::new(summary));
+    }
+    let body = &input.parsed.parsed.syntax().body;
+    let wanted = triggers.map(|t| functions_to_analyse(&cx, body, t));
+    let first = |q: &str| wanted.as_ref().is_none_or(|w| w.contains(q));
+    let work = Work {
+        first: &first,
+        uses: &|_, _| false,
+    };
+    run_functions(cx, input, facts, models, &work, rounds)
+}
+
+/// What may bring attacker data into a function, or reach a sink that
+/// needs none, by name: the last segments of model sources and shape
+/// sinks, of project functions that return a source, and the name shapes
+/// of sources (`password`).
+#[derive(Debug, Default)]
+pub struct Triggers {
+    /// Last segments of calls and names: match any name or attribute.
+    words: FxHashSet<String>,
+    /// Last segments of attribute reads (`args` of `request.args`): match
+    /// attributes only, and only where one of the words that can give the
+    /// object read from is mentioned too (`request`).
+    attrs: FxHashMap<String, Vec<String>>,
+    shapes: Vec<String>,
+}
+
+impl Triggers {
+    pub fn new(models: &Models, facts: &ProjectFacts) -> Triggers {
+        let mut t = Triggers::default();
+        // The words that can give an object of each model type.
+        let mut producers: FxHashMap<&str, Vec<String>> = FxHashMap::default();
+        for row in &models.rows {
+            let Some(ty) = &row.ty else { continue };
+            let words = producers.entry(ty.as_str()).or_default();
+            if let Match::Call(p) | Match::Read(p) = &row.matcher
+                && let Some(last) = p.literal_last_segment()
+            {
+                words.push(last.to_string());
+            }
+        }
+        for row in &models.rows {
+            let interesting = match row.kind {
+                Kind::Source => true,
+                Kind::Sink => row.labels == 0,
+                _ => false,
+            };
+            if !interesting {
+                continue;
+            }
+            let (pattern, read) = match &row.matcher {
+                Match::Call(p) => (p, false),
+                Match::Read(p) => (p, true),
+                _ => continue,
+            };
+            if !pattern.as_str().contains('.') {
+                t.shapes.push(pattern.hint().to_ascii_lowercase());
+            } else if let Some(last) = pattern.literal_last_segment() {
+                let owner = pattern.as_str().rsplit_once('.').map_or("", |(o, _)| o);
+                match producers.get(owner) {
+                    // An attribute of an object of a model type.
+                    Some(needs) if read => {
+                        t.attrs
+                            .entry(last.to_string())
+                            .or_default()
+                            .extend(needs.iter().cloned());
+                    }
+                    // A call, or a module-level name (`flask.request`).
+                    _ => {
+                        t.words.insert(last.to_string());
+                    }
+                }
+            } else {
+                // A wildcard in the last segment: match its literal start.
+                let last = pattern.as_str().rsplit('.').next().unwrap_or("");
+                t.shapes.push(last.trim_matches('*').to_ascii_lowercase());
+            }
+        }
+        // Functions that hand back attacker data (a secret, which only
+        // matters where it is logged, is not followed into callers here).
+        let strong = |s: &super::summary::SourceFlow| models.opaque & (1 << s.label) == 0;
+        for (name, summary) in &facts.summaries {
+            let gives = summary.returns.as_ref().is_some_and(|r| r.sources.iter().any(strong))
+                || summary.fields.iter().any(|(_, v)| v.sources.iter().any(strong));
+            if !gives {
+                continue;
+            }
+            let mut parts = name.rsplit('.');
+            let last = parts.next().unwrap_or("");
+            t.words.insert(last.to_string());
+            if last == "__init__"
+                && let Some(class) = parts.next()
+            {
+                t.words.insert(class.to_string());
+            }
+        }
+        t.shapes.retain(|s| !s.is_empty());
+        t.shapes.sort();
+        t.shapes.dedup();
+        t
+    }
+
+    /// The word in `words` that makes the code worth analysing, if any.
+    fn fired<'w, 'a>(&self, words: &'w FxHashSet<Word<'a>>) -> Option<&'w Word<'a>> {
+        let mentions = |w: &str| words.contains(&Word::Name(w)) || words.contains(&Word::Attr(w));
+        words.iter().find(|word| match word {
+            Word::Name(w) => self.words.contains(*w) || self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+            Word::Attr(w) => {
+                self.words.contains(*w)
+                    || self
+                        .attrs
+                        .get(*w)
+                        .is_some_and(|needs| needs.iter().any(|n| mentions(n)))
+                    || self.shapes.iter().any(|s| contains_ignoring_case(w, s))
+            }
+            Word::Key(w) => self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+        })
+    }
+}
+
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// A name a piece of code mentions.
+#[derive(PartialEq, Eq, Hash)]
+enum Word<'a> {
+    Name(&'a str),
+    Attr(&'a str),
+    /// A short string constant (a dictionary key).
+    Key(&'a str),
+}
+
+impl<'a> Word<'a> {
+    fn text(&self) -> &'a str {
+        match self {
+            Word::Name(w) | Word::Attr(w) | Word::Key(w) => w,
+        }
+    }
+}
+
+/// The names, attributes and short string constants a piece of code
+/// mentions.
+fn words_of<'a>(stmts: &'a [Stmt]) -> FxHashSet<Word<'a>> {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Words<'a>(FxHashSet<Word<'a>>);
+    impl<'a> Visitor<'a> for Words<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(n) => {
+                    self.0.insert(Word::Name(n.id.as_str()));
+                }
+                Expr::Attribute(a) => {
+                    self.0.insert(Word::Attr(a.attr.as_str()));
+                }
+                Expr::StringLiteral(s) if s.value.len() < 40 => {
+                    self.0.insert(Word::Key(s.value.to_str()));
+                }
+                _ => {}
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut w = Words(FxHashSet::default());
+    w.visit_body(stmts);
+    w.0
+}
+
+/// The functions of a module analysed on its own that may produce a
+/// finding: those that mention a trigger or take a source parameter, and
+/// the module's functions they (or the top level) may call.
+fn functions_to_analyse(cx: &ModuleCx, body: &[Stmt], triggers: &Triggers) -> FxHashSet<String> {
+    let mut functions = Vec::new();
+    collect_functions(body, cx.module, None, &mut functions);
+    let words: Vec<FxHashSet<Word>> = functions.iter().map(|f| words_of(&f.def.body)).collect();
+    let mut wanted: Vec<bool> = functions
+        .iter()
+        .zip(&words)
+        .map(|(f, w)| has_source_params(cx, f) || triggers.fired(w).is_some())
+        .collect();
+    // Who may be called: by the function's short name, or by its class's.
+    let mut callees: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, f) in functions.iter().enumerate() {
+        callees.entry(f.def.name.as_str()).or_default().push(i);
+        if f.def.name.as_str() == "__init__"
+            && let Some(class) = f.class.as_deref().and_then(|c| c.rsplit('.').next())
+        {
+            callees.entry(class).or_default().push(i);
+        }
+    }
+    let top_words = words_of(body);
+    let mut queue: Vec<usize> = (0..functions.len()).filter(|&i| wanted[i]).collect();
+    // The top level runs anyway; what it calls is reached from it.
+    if triggers.fired(&top_words).is_some() {
+        for w in &top_words {
+            for &j in callees.get(w.text()).into_iter().flatten() {
+                if !wanted[j] {
+                    wanted[j] = true;
+                    queue.push(j);
+                }
+            }
+        }
+    }
+    while let Some(i) = queue.pop() {
+        for w in &words[i] {
+            for &j in callees.get(w.text()).into_iter().flatten() {
+                if !wanted[j] {
+                    wanted[j] = true;
+                    queue.push(j);
+                }
+            }
+        }
+    }
+    functions
+        .iter()
+        .zip(wanted)
+        .filter(|(_, w)| *w)
+        .map(|(f, _)| f.qualname.clone())
+        .collect()
+}
+
+/// Whether a model row makes one of the function's parameters a source.
+fn has_source_params(cx: &ModuleCx, site: &FuncSite) -> bool {
+    let models = cx.models;
+    let params = params_of(&site.def.parameters);
+    let decorators = decorator_names(cx, site.def);
+    let skip = usize::from(site.class.is_some() && !site.is_static);
+    params.iter().skip(skip).any(|p| {
+        models.params.iter().any(|&r| {
+            let row = &models.rows[r];
+            let Match::Param(pattern, scope) = &row.matcher else {
+                return false;
+            };
+            matches!(row.kind, Kind::Source | Kind::Type)
+                && (pattern.as_str() == "*" || pattern.matches(&p.name))
+                && in_scope(cx, scope, site, &decorators)
+        })
+    })
+}
+
+fn decorator_names(cx: &ModuleCx, def: &StmtFunctionDef) -> Vec<String> {
+    def.decorator_list
+        .iter()
+        .filter_map(|d| {
+            let expr = match &d.expression {
+                Expr::Call(c) => &*c.func,
+                other => other,
+            };
+            resolve_static(cx, expr)
+        })
+        .collect()
+}
+
+/// A class and its bases, breadth first, as far as `class_of` knows them.
+pub fn class_order<'c>(class: &str, class_of: impl Fn(&str) -> Option<&'c ClassFacts>) -> Vec<String> {
+    let mut out = vec![class.to_string()];
+    let mut i = 0;
+    while i < out.len() && out.len() < 32 {
+        if let Some(facts) = class_of(&out[i]) {
+            for b in &facts.bases {
+                if !out.contains(b) {
+                    out.push(b.clone());
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn take_deps(cx: &ModuleCx) -> Vec<Seen> {
+    let mut deps: Vec<Seen> = cx.deps.borrow_mut().drain().collect();
+    deps.sort();
+    deps
+}
+
+fn finding(raw: RawFinding, models: &Models) -> TaintFinding {
+    let mut steps: Vec<(TextRange, String)> = Vec::new();
+    let mut anchor = raw.range;
+    for (at, note) in raw.steps {
+        match at {
+            Loc::Here(range) => {
+                anchor = range;
+                steps.push((range, note.to_string()));
+            }
+            Loc::There { file, line, .. } => steps.push((anchor, format!("{note} ({file}, line {line})"))),
+        }
+    }
+    TaintFinding {
+        rule: models.rules.get(raw.rule_bit as usize).cloned().unwrap_or_default(),
+        range: raw.range,
+        message: raw.message,
+        severity: raw.severity,
+        steps,
+    }
+}
+
+/// Whether a `param`/`returns` row's scope covers this function.
+fn in_scope(cx: &ModuleCx, scope: &Scope, site: &FuncSite, decorators: &[String]) -> bool {
+    if let Some(p) = &scope.decorator
+        && !decorators.iter().any(|d| p.matches(d))
+    {
+        return false;
+    }
+    if let Some(p) = &scope.unless_decorator
+        && decorators.iter().any(|d| p.matches(d))
+    {
+        return false;
+    }
+    if let Some(p) = &scope.class_base {
+        let Some(class) = &site.class else { return false };
+        if !cx
+            .mro(class)
+            .unwrap_or(&[])
+            .iter()
+            .chain(std::iter::once(class))
+            .any(|c| p.matches(c))
+        {
+            return false;
+        }
+    }
+    if let Some(p) = &scope.module
+        && !p.matches(cx.module)
+    {
+        return false;
+    }
+    if let Some(p) = &scope.function
+        && !p.matches(site.def.name.as_str())
+    {
+        return false;
+    }
+    true
+}
+
+fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec<RawFinding>) {
+    let models = cx.models;
+    let params = params_of(&site.def.parameters);
+    let bound = site.class.is_some() && !site.is_static;
+    let decorators = decorator_names(cx, site.def);
+
+    let mut env = Env::new();
+    for (i, p) in params.iter().enumerate() {
+        let mut v = Value::tainted(Taint::one(Flow {
+            origin: Origin::Param(i as u8, Rc::from(Vec::<Name>::new())),
+            cleared: 0,
+            source_note: Rc::from(""),
+            steps: None,
+            cut: false,
+        }));
+        if i == 0 && bound {
+            if site.is_classmethod {
+                v.refers = site.class.as_deref().map(Into::into);
+            } else {
+                v.ty = site.class.as_deref().map(Into::into);
+            }
+        } else {
+            let range = param_range(site.def, i);
+            for &r in &models.params {
+                let row = &models.rows[r];
+                let Match::Param(pattern, scope) = &row.matcher else {
+                    continue;
+                };
+                let name_ok = if pattern.as_str() == "*" {
+                    true
+                } else {
+                    pattern.matches(&p.name)
+                };
+                if !name_ok || !in_scope(cx, scope, site, &decorators) {
+                    continue;
+                }
+                match row.kind {
+                    Kind::Source => {
+                        let flow = Flow {
+                            origin: Origin::Entry(row.label),
+                            cleared: 0,
+                            source_note: row.note.as_str().into(),
+                            steps: super::value::push_step(
+                                &None,
+                                Loc::Here(range),
+                                format!("`{}` is {}", p.name, row.note),
+                            ),
+                            cut: false,
+                        };
+                        v.taint = v.taint.union(&Taint::one(flow));
+                        if let Some(ty) = &row.ty {
+                            v.ty = Some(ty.as_str().into());
+                        }
+                    }
+                    Kind::Type => {
+                        v.ty = row.ty.as_deref().map(Into::into);
+                        v.entry = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        env.vars.insert(p.name.as_str().into(), v);
+    }
+    let return_sinks: Vec<&'a ModelRow> = models
+        .returns
+        .iter()
+        .map(|&i| &models.rows[i])
+        .filter(|row| match &row.matcher {
+            Match::Return(scope) => row.kind == Kind::Sink && in_scope(cx, scope, site, &decorators),
+            _ => false,
+        })
+        .collect();
+    let info = FuncInfo {
+        qualname: site.qualname.clone(),
+        def: Some(site.def),
+        class: site.class.clone(),
+        return_sinks,
+    };
+    let mut interp = Interp::new(cx, info, env);
+    interp.run(&site.def.body);
+
+    let sinks = interp
+        .sinks
+        .iter()
+        .map(|s| ParamSink {
+            from: s.from.clone(),
+            rule_bit: s.rule_bit,
+            labels: s.labels,
+            message: s.message.clone(),
+            severity: s.severity.clone(),
+            steps: cx.export_steps(&s.steps),
+        })
+        .collect();
+    let returns = interp.ret.as_ref().map(|v| export_value(cx, v));
+    let fields = if bound {
+        interp
+            .self_fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), export_value(cx, v)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let findings = std::mem::take(&mut interp.findings);
+    (
+        Summary {
+            params,
+            bound,
+            sinks,
+            returns,
+            fields,
+        },
+        findings,
+    )
+}
+
+fn param_range(def: &StmtFunctionDef, index: usize) -> TextRange {
+    use ruff_text_size::Ranged;
+    let p = &def.parameters;
+    let mut all: Vec<TextRange> = p.posonlyargs.iter().chain(p.args.iter()).map(|a| a.range()).collect();
+    if let Some(v) = &p.vararg {
+        all.push(v.range());
+    }
+    all.extend(p.kwonlyargs.iter().map(|a| a.range()));
+    if let Some(k) = &p.kwarg {
+        all.push(k.range());
+    }
+    all.get(index).copied().unwrap_or(def.range())
+}
+
+/// A value as a summary keeps it.
+fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
+    let mut out = SumValue {
+        konst: match &v.konst {
+            Const::Unknown | Const::Float(_) | Const::Strs(_) => None,
+            c => Some(SumConst::from_const(c)),
+        },
+        ty: v.ty.as_deref().map(str::to_string),
+        refers: v.refers.as_deref().map(str::to_string),
+        tags: v.tags,
+        ..SumValue::default()
+    };
+    for f in v.all_taint().flows() {
+        match &f.origin {
+            Origin::Param(i, path) => {
+                if out.from_params.len() < 8 {
+                    // The path inside the callee is not shown (only where
+                    // the value came from and where it goes).
+                    out.from_params.push(ReturnFlow {
+                        from: ParamPath {
+                            param: *i,
+                            path: path.iter().map(|s| s.to_string()).collect(),
+                        },
+                        cleared: f.cleared,
+                        cut: f.cut,
+                        steps: Vec::new(),
+                    });
+                }
+            }
+            Origin::Entry(_) => {}
+            Origin::Source(label) => {
+                if out.sources.len() < 4 {
+                    out.sources.push(SourceFlow {
+                        label: *label,
+                        cleared: f.cleared,
+                        source_note: f.source_note.to_string(),
+                        steps: cx.export_steps(&f.steps),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The module-level values other modules may import: constants, types,
+/// names and constant containers.
+fn export_globals(vars: &super::fxhash::FxHashMap<Name, Value>) -> HashMap<String, GlobalFact> {
+    let mut out = HashMap::new();
+    for (name, v) in vars {
+        let items = match &v.items {
+            Some(Items::Map(items)) if items.len() <= 32 => items
+                .iter()
+                .map(|(k, v)| match &v.konst {
+                    Const::Unknown | Const::Float(_) | Const::Strs(_) => None,
+                    c => Some((k.to_string(), SumConst::from_const(c))),
+                })
+                .collect::<Option<Vec<_>>>(),
+            Some(Items::Seq(items)) if items.len() <= 32 => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match &v.konst {
+                    Const::Unknown | Const::Float(_) | Const::Strs(_) => None,
+                    c => Some((i.to_string(), SumConst::from_const(c))),
+                })
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        let fact = GlobalFact {
+            value: SumValue {
+                konst: match &v.konst {
+                    Const::Unknown | Const::Float(_) | Const::Strs(_) => None,
+                    c => Some(SumConst::from_const(c)),
+                },
+                ty: v.ty.as_deref().map(str::to_string),
+                refers: v.refers.as_deref().map(str::to_string),
+                tags: v.tags,
+                ..SumValue::default()
+            },
+            is_seq: matches!(v.items, Some(Items::Seq(_))),
+            items,
+        };
+        if fact.value.is_empty() && fact.value.refers.is_none() && fact.items.is_none() {
+            continue;
+        }
+        out.insert(name.to_string(), fact);
+    }
+    out
+}
+
+/// Whether two module-level facts are the same for the fixpoint.
+pub fn same_global(a: &GlobalFact, b: &GlobalFact) -> bool {
+    a.value.konst == b.value.konst
+        && a.value.ty == b.value.ty
+        && a.value.refers == b.value.refers
+        && a.value.tags == b.value.tags
+        && a.items == b.items
+        && a.is_seq == b.is_seq
+}

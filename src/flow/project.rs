@@ -1,0 +1,545 @@
+//! The project pass: summaries and findings for every function of the
+//! scanned tree, computed in rounds until the summaries stop changing.
+//!
+//! Round 0 reads the structure of every file (classes, bases, parameters).
+//! Round 1 analyses every function; each later round analyses again only
+//! the functions that used a summary or module-level value that changed in
+//! the round before (and the files holding them are parsed again: texts and
+//! trees are not kept, so memory follows the largest file). Files are
+//! analysed in parallel against the previous round's facts, so the result
+//! does not depend on the thread count.
+//!
+//! A chain of calls N functions deep needs about N rounds; the pass stops
+//! after [`MAX_ROUNDS`] even if something still changes, and says so in
+//! [`ProjectFacts::converged`]. Recursion converges: a summary only records
+//! which parameters reach which sinks and the return value, a finite set.
+//!
+//! A function's findings are those of its last analysis, made with the
+//! summaries it used, which by then are final: the review reports them
+//! without analysing again. Modules that no other module imports are left
+//! out of the pass ([`ProjectFacts::alone`]): nothing can call them, and the
+//! review analyses each once with the final facts.
+//!
+//! This module does no I/O: the caller passes a loader for file texts.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::analyze::{self, ModuleInput, Work};
+use super::fxhash::FxHashSet;
+use super::models::Models;
+use super::modules;
+use super::summary::{ModuleFacts, ProjectFacts};
+use crate::python;
+
+/// Rounds of the imported modules, at most (the first in import order).
+pub const MAX_ROUNDS: usize = 12;
+
+/// A file of the project: its shown path and module name.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    pub path: String,
+    pub module: String,
+    pub is_package: bool,
+}
+
+/// What the pass remembers of a file between rounds: for each function
+/// analysed, the project names it used and the batch it was analysed in.
+#[derive(Default)]
+struct FileState {
+    functions: Vec<Analysed>,
+}
+
+/// A function (or a module's top level), the names it used with the batch
+/// of the version it saw, and the batch it was analysed in.
+type Analysed = (String, Vec<(String, u32)>, u32);
+
+/// When facts last changed. Batches of files are analysed against the facts
+/// as they were when the batch began, and numbered from 1; a function must
+/// be analysed again when something it used changed after the version it
+/// saw (a version of its own module's functions seen in its own pass is the
+/// one merged with it).
+#[derive(Default)]
+struct Epochs {
+    /// Summaries and module-level values, by qualified name.
+    keys: std::collections::HashMap<String, u32>,
+    /// Modules whose own top-level values changed (they are read without
+    /// being recorded as used).
+    modules: std::collections::HashMap<String, u32>,
+}
+
+impl Epochs {
+    fn stale(&self, module: &str, deps: &[(String, u32)], analysed: u32) -> bool {
+        self.modules.get(module).is_some_and(|&e| e > analysed)
+            || deps
+                .iter()
+                .any(|(d, seen)| self.keys.get(d).is_some_and(|&e| e > *seen))
+    }
+}
+
+/// Computes the facts of a project. `load(i)` gives the text of
+/// `files[i]` (or `None` if it cannot be read; the file is then skipped);
+/// `selected` says which rules (by id) the review reports.
+pub fn build<L>(files: &[FileEntry], load: L, models: &Models, selected: &dyn Fn(&str) -> bool) -> ProjectFacts
+where
+    L: Fn(usize) -> Option<String> + Sync,
+{
+    let debug = std::env::var_os("VIGIL_FLOW_DEBUG").is_some();
+    let started = std::time::Instant::now();
+    let mut facts = ProjectFacts::default();
+    for (bit, rule) in models.rules.iter().enumerate() {
+        if !selected(rule) {
+            facts.rules_off |= 1 << bit;
+        }
+    }
+    for f in files {
+        facts.module_of_path.insert(f.path.clone(), f.module.clone());
+        facts.modules.entry(f.module.clone()).or_insert_with(|| ModuleFacts {
+            is_package: f.is_package,
+            ..ModuleFacts::default()
+        });
+    }
+
+    // Which modules import which, from each file's import lines. Modules no
+    // other module imports (tests, entry points, scripts) cannot be called
+    // from elsewhere: the project pass leaves them out, and the review
+    // analyses each on its own with the final facts. The others are
+    // analysed first in import order, dependencies first.
+    let imported: Vec<Vec<String>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| load(i).map_or_else(Vec::new, |text| modules::scan_imports(&text, &f.module, f.is_package)))
+        .collect();
+    let imports = import_graph(files, &imported);
+    drop(imported);
+    let leaf: Vec<bool> = (0..files.len())
+        .map(|j| !imports.iter().enumerate().any(|(i, d)| i != j && d.contains(&j)))
+        .collect();
+    for (f, &alone) in files.iter().zip(&leaf) {
+        if alone {
+            facts.alone.insert(f.path.clone());
+        }
+    }
+    let levels = import_levels(&imports, &leaf);
+    if debug {
+        eprintln!("vigil: flow: imports scanned, {:?}", started.elapsed());
+        let sccs = strongly_connected(&imports);
+        let mut sizes: Vec<usize> = sccs.iter().map(Vec::len).filter(|n| *n > 1).collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        eprintln!("vigil: flow: import cycles of sizes {sizes:?}");
+    }
+
+    let structures: Vec<Option<analyze::Structure>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if leaf[i] {
+                return None;
+            }
+            let text = load(i)?;
+            let parsed = python::parse(&text);
+            Some(analyze::structure(&input(f, &parsed, &text), models))
+        })
+        .collect();
+    for s in structures.into_iter().flatten() {
+        for (name, class) in s.classes {
+            facts.classes.insert(name, class);
+        }
+        for (name, summary) in s.functions {
+            facts.summaries.insert(name, Arc::new(summary));
+        }
+    }
+    facts.compute_mros();
+    if debug {
+        eprintln!("vigil: flow: structure read, {:?}", started.elapsed());
+    }
+
+    let mut states: Vec<FileState> = files.iter().map(|_| FileState::default()).collect();
+    let mut epochs = Epochs::default();
+    let mut batch: u32 = 0;
+    facts.converged = false;
+    for level in &levels {
+        batch += 1;
+        let outputs: Vec<(usize, analyze::ModuleOutput)> = level
+            .par_iter()
+            .filter_map(|&i| {
+                let text = load(i)?;
+                let parsed = python::parse(&text);
+                let out = analyze::analyze(
+                    &input(&files[i], &parsed, &text),
+                    &facts,
+                    models,
+                    &Work::all(),
+                    LOCAL_ROUNDS,
+                );
+                Some((i, out))
+            })
+            .collect();
+        merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
+    }
+    if debug {
+        eprintln!(
+            "vigil: flow: round 1: {} modules in {} import levels, {} left for the end, {:?}",
+            levels.iter().map(Vec::len).sum::<usize>(),
+            levels.len(),
+            leaf.iter().filter(|l| **l).count(),
+            started.elapsed()
+        );
+    }
+
+    for round in 2..=MAX_ROUNDS + 1 {
+        facts.rounds = round - 1;
+        // Which functions each file must analyse again.
+        let work: Vec<Option<HashSet<String>>> = states
+            .iter()
+            .zip(files)
+            .enumerate()
+            .map(|(i, (state, f))| {
+                if leaf[i] {
+                    return None;
+                }
+                let again: HashSet<String> = state
+                    .functions
+                    .iter()
+                    .filter(|(_, deps, at)| epochs.stale(&f.module, deps, *at))
+                    .map(|(q, _, _)| q.clone())
+                    .collect();
+                (!again.is_empty()).then_some(again)
+            })
+            .collect();
+        if work.iter().all(Option::is_none) {
+            facts.converged = true;
+            break;
+        }
+        if round > MAX_ROUNDS {
+            break;
+        }
+        batch += 1;
+        let outputs: Vec<(usize, analyze::ModuleOutput)> = files
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let only = work[i].as_ref()?;
+                let text = load(i)?;
+                let parsed = python::parse(&text);
+                let first = |q: &str| only.contains(q);
+                let state = &states[i];
+                let uses = |q: &str, changed: &FxHashSet<String>| {
+                    state
+                        .functions
+                        .iter()
+                        .any(|(name, deps, _)| name == q && deps.iter().any(|(d, _)| changed.contains(d)))
+                };
+                let work = Work {
+                    first: &first,
+                    uses: &uses,
+                };
+                let out = analyze::analyze(&input(f, &parsed, &text), &facts, models, &work, LOCAL_ROUNDS);
+                Some((i, out))
+            })
+            .collect();
+        let analysed = outputs.len();
+        let changed = merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
+        if debug {
+            eprintln!(
+                "vigil: flow: round {round}: {analysed} files analysed, {changed} facts changed, {:?}",
+                started.elapsed()
+            );
+        }
+    }
+
+    facts.findings.retain(|_, f| !f.is_empty());
+    facts.triggers = Some(analyze::Triggers::new(models, &facts));
+    facts
+}
+
+/// A module analysed on its own runs its functions this many times at most,
+/// for calls between them.
+pub const ALONE_ROUNDS: usize = 4;
+
+/// In the project pass, a module's functions are analysed again this many
+/// times at most when calls between them change their summaries.
+const LOCAL_ROUNDS: usize = 4;
+
+/// Takes a batch's outputs into the facts; returns how many facts changed.
+fn merge(
+    facts: &mut ProjectFacts,
+    states: &mut [FileState],
+    epochs: &mut Epochs,
+    batch: u32,
+    files: &[FileEntry],
+    outputs: Vec<(usize, analyze::ModuleOutput)>,
+) -> usize {
+    let mut changed = 0;
+    // What each function saw: the project's version as of the batch start,
+    // or, for its own module's functions analysed just before it, this one.
+    let seen = |deps: Vec<(String, bool)>, epochs: &Epochs| -> Vec<(String, u32)> {
+        deps.into_iter()
+            .map(|(k, local)| {
+                let at = if local {
+                    batch
+                } else {
+                    epochs.keys.get(&k).copied().unwrap_or(0).min(batch - 1)
+                };
+                (k, at)
+            })
+            .collect()
+    };
+    for (i, out) in outputs {
+        let f = &files[i];
+        let state = &mut states[i];
+        let findings = facts.findings.entry(f.path.clone()).or_default();
+        for func in out.functions {
+            let same = facts
+                .summaries
+                .get(&func.qualname)
+                .is_some_and(|old| old.same_as(&func.summary));
+            if !same {
+                changed += 1;
+                if let Some(w) = std::env::var_os("VIGIL_FLOW_DEBUG_CHANGES") {
+                    if func.qualname.contains(w.to_str().unwrap_or("")) {
+                        eprintln!("changed in batch {batch}: {} {:?}", func.qualname, func.summary);
+                    } else {
+                        eprintln!("changed in batch {batch}: {}", func.qualname);
+                    }
+                }
+                epochs.keys.insert(func.qualname.clone(), batch);
+                facts.summaries.insert(func.qualname.clone(), Arc::new(func.summary));
+            }
+            set_findings(findings, &func.qualname, func.findings);
+            let deps = seen(func.deps, epochs);
+            match state.functions.iter_mut().find(|(q, _, _)| *q == func.qualname) {
+                Some(entry) => {
+                    entry.1 = deps;
+                    entry.2 = batch;
+                }
+                None => state.functions.push((func.qualname, deps, batch)),
+            }
+        }
+        set_findings(findings, &f.module, out.top_findings);
+        // The top level runs whenever the file is analysed; it is recorded
+        // like a function named after the module.
+        let deps = seen(out.top_deps, epochs);
+        match state.functions.iter_mut().find(|(q, _, _)| *q == f.module) {
+            Some(entry) => {
+                entry.1 = deps;
+                entry.2 = batch;
+            }
+            None => state.functions.push((f.module.clone(), deps, batch)),
+        }
+        let entry = facts.modules.entry(f.module.clone()).or_default();
+        for (name, fact) in out.globals {
+            let same = entry
+                .globals
+                .get(&name)
+                .is_some_and(|old| analyze::same_global(old, &fact));
+            if !same {
+                changed += 1;
+                epochs.keys.insert(format!("{}.{name}", f.module), batch);
+                epochs.modules.insert(f.module.clone(), batch);
+                entry.globals.insert(name, fact);
+            }
+        }
+    }
+    changed
+}
+
+/// For each file, the files of the project it imports.
+fn import_graph(files: &[FileEntry], imported: &[Vec<String>]) -> Vec<Vec<usize>> {
+    let mut by_module: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        by_module.entry(f.module.as_str()).or_insert(i);
+    }
+    imported
+        .iter()
+        .enumerate()
+        .map(|(i, names)| {
+            let mut out: Vec<usize> = Vec::new();
+            for name in names {
+                // The longest prefix of the name that is a module of the
+                // project (`a.b.func` is in module `a.b`).
+                let mut candidate = name.as_str();
+                loop {
+                    if let Some(&j) = by_module.get(candidate) {
+                        if j != i && !out.contains(&j) {
+                            out.push(j);
+                        }
+                        break;
+                    }
+                    match candidate.rsplit_once('.') {
+                        Some((head, _)) => candidate = head,
+                        None => break,
+                    }
+                }
+            }
+            out.sort_unstable();
+            out
+        })
+        .collect()
+}
+
+/// The files that are imported, grouped so that each group only imports
+/// files of earlier groups, except within an import cycle (a cycle's files
+/// share a group).
+fn import_levels(imports: &[Vec<usize>], leaf: &[bool]) -> Vec<Vec<usize>> {
+    let sccs = strongly_connected(imports);
+    let mut scc_of = vec![0usize; imports.len()];
+    for (c, members) in sccs.iter().enumerate() {
+        for &m in members {
+            scc_of[m] = c;
+        }
+    }
+    // Tarjan's algorithm gives the components dependencies first.
+    let mut level_of = vec![0usize; sccs.len()];
+    for (c, members) in sccs.iter().enumerate() {
+        let mut level = 0;
+        for &m in members {
+            for &d in &imports[m] {
+                if scc_of[d] != c {
+                    level = level.max(level_of[scc_of[d]] + 1);
+                }
+            }
+        }
+        level_of[c] = level;
+    }
+    let mut levels: Vec<Vec<usize>> = Vec::new();
+    for (c, members) in sccs.iter().enumerate() {
+        for &m in members {
+            if leaf[m] {
+                continue;
+            }
+            if levels.len() <= level_of[c] {
+                levels.resize(level_of[c] + 1, Vec::new());
+            }
+            levels[level_of[c]].push(m);
+        }
+    }
+    for l in &mut levels {
+        l.sort_unstable();
+    }
+    levels.retain(|l| !l.is_empty());
+    levels
+}
+
+/// Tarjan's strongly connected components, iteratively; components come
+/// out in reverse topological order of the graph (dependencies first).
+fn strongly_connected(graph: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = graph.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = graph[v].get(*edge) {
+                *edge += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                out.push(component);
+            }
+        }
+    }
+    out
+}
+
+fn set_findings(
+    store: &mut BTreeMap<String, Vec<analyze::TaintFinding>>,
+    key: &str,
+    found: Vec<analyze::TaintFinding>,
+) {
+    if found.is_empty() {
+        store.remove(key);
+    } else {
+        store.insert(key.to_string(), found);
+    }
+}
+
+fn input<'a>(f: &'a FileEntry, parsed: &'a python::ParsedModule, text: &'a str) -> ModuleInput<'a> {
+    ModuleInput {
+        parsed,
+        text,
+        module: &f.module,
+        path: &f.path,
+        is_package: f.is_package,
+    }
+}
+
+/// The findings of one file, in order.
+pub fn findings_of<'f>(facts: &'f ProjectFacts, path: &str) -> Vec<&'f analyze::TaintFinding> {
+    let mut out: Vec<&analyze::TaintFinding> = facts
+        .findings
+        .get(path)
+        .into_iter()
+        .flat_map(|m| m.values().flatten())
+        .collect();
+    out.sort_by(|a, b| (a.range.start(), &a.rule, &a.message).cmp(&(b.range.start(), &b.rule, &b.message)));
+    out.dedup_by(|a, b| a.range == b.range && a.rule == b.rule);
+    out
+}
+
+/// Used by tests and `VIGIL_FLOW_DEBUG` runs: every summary, sorted.
+pub fn dump(facts: &ProjectFacts) -> String {
+    let mut names: Vec<&String> = facts.summaries.keys().collect();
+    names.sort();
+    names
+        .iter()
+        .map(|n| format!("{n}: {:?}\n", facts.summaries[*n]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_come_dependencies_first() {
+        // 0 -> 1 -> 2 -> 1, 3 -> 0
+        let graph = vec![vec![1], vec![2], vec![1], vec![0]];
+        let sccs = strongly_connected(&graph);
+        let mut sorted: Vec<Vec<usize>> = sccs
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.sort();
+                c
+            })
+            .collect();
+        assert_eq!(sorted.remove(0), vec![1, 2]);
+        assert_eq!(sorted, vec![vec![0], vec![3]]);
+        let levels = import_levels(&graph, &[false, false, false, true]);
+        assert_eq!(levels, vec![vec![1, 2], vec![0]]);
+    }
+}

@@ -1,0 +1,249 @@
+//! Per-function summaries and the facts about the whole scanned project.
+//!
+//! A [`Summary`] says, for one function, which parameters (or paths below
+//! them, like `self.request.form`) reach which sinks, which reach the return
+//! value, what the function returns on its own (sources, a constant, a type)
+//! and which attributes of `self` it sets. [`ProjectFacts`] holds every
+//! summary, the classes with their bases and the module-level values, keyed
+//! by qualified name; the interpreter reads it and never writes it. Summaries
+//! are owned and thread-safe: they outlive the parse of their file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use ruff_text_size::TextRange;
+
+use super::value::Const;
+
+/// One step of a path kept in a summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SumStep {
+    pub file: Arc<str>,
+    pub range: TextRange,
+    pub line: u32,
+    pub note: String,
+}
+
+/// A path from a parameter: parameter index and attribute/key path below it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ParamPath {
+    pub param: u8,
+    pub path: Vec<String>,
+}
+
+/// A parameter that reaches a sink inside the function (or its callees).
+#[derive(Debug, Clone)]
+pub struct ParamSink {
+    pub from: ParamPath,
+    pub rule_bit: u8,
+    /// Labels the sink accepts.
+    pub labels: u64,
+    /// The finding's message with `{source}` still to fill.
+    pub message: String,
+    pub severity: Option<String>,
+    /// From the parameter to the sink.
+    pub steps: Vec<SumStep>,
+}
+
+/// A parameter that reaches the return value.
+#[derive(Debug, Clone)]
+pub struct ReturnFlow {
+    pub from: ParamPath,
+    pub cleared: u64,
+    /// The parameter went through a call the models say nothing about.
+    pub cut: bool,
+    pub steps: Vec<SumStep>,
+}
+
+/// Taint the function produces itself (a source inside it, or below).
+#[derive(Debug, Clone)]
+pub struct SourceFlow {
+    pub label: u8,
+    pub cleared: u64,
+    pub source_note: String,
+    pub steps: Vec<SumStep>,
+}
+
+/// A thread-safe constant for summaries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SumConst {
+    Unknown,
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+}
+
+impl SumConst {
+    pub fn from_const(c: &Const) -> SumConst {
+        match c {
+            Const::None => SumConst::None,
+            Const::Bool(b) => SumConst::Bool(*b),
+            Const::Int(i) => SumConst::Int(*i),
+            Const::Str(s) => SumConst::Str(s.to_string()),
+            _ => SumConst::Unknown,
+        }
+    }
+
+    pub fn to_const(&self) -> Const {
+        match self {
+            SumConst::Unknown => Const::Unknown,
+            SumConst::None => Const::None,
+            SumConst::Bool(b) => Const::Bool(*b),
+            SumConst::Int(i) => Const::Int(*i),
+            SumConst::Str(s) => Const::str(s),
+        }
+    }
+}
+
+/// What a value is made of, in a summary (a return value, an attribute).
+#[derive(Debug, Clone, Default)]
+pub struct SumValue {
+    pub from_params: Vec<ReturnFlow>,
+    pub sources: Vec<SourceFlow>,
+    pub konst: Option<SumConst>,
+    pub ty: Option<String>,
+    pub refers: Option<String>,
+    pub tags: u32,
+}
+
+impl SumValue {
+    fn shape(&self) -> impl PartialEq + use<> {
+        let mut params: Vec<(ParamPath, u64, bool)> = self
+            .from_params
+            .iter()
+            .map(|r| (r.from.clone(), r.cleared, r.cut))
+            .collect();
+        params.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2).cmp(&(b.0.param, &b.0.path, b.1, b.2)));
+        let mut sources: Vec<(u8, u64)> = self.sources.iter().map(|s| (s.label, s.cleared)).collect();
+        sources.sort();
+        (
+            params,
+            sources,
+            self.konst.clone(),
+            self.ty.clone(),
+            self.refers.clone(),
+            self.tags,
+        )
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.from_params.is_empty() && self.sources.is_empty() && self.konst.is_none() && self.ty.is_none()
+    }
+}
+
+/// How a parameter is passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    Positional,
+    VarArgs,
+    KeywordOnly,
+    KwArgs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamInfo {
+    pub name: String,
+    pub kind: ParamKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub params: Vec<ParamInfo>,
+    /// A method called on an instance receives it as parameter 0.
+    pub bound: bool,
+    pub sinks: Vec<ParamSink>,
+    /// `None` until a `return` is seen (the function may never return).
+    pub returns: Option<SumValue>,
+    /// Attributes of `self` the function sets.
+    pub fields: Vec<(String, SumValue)>,
+}
+
+impl Summary {
+    /// Equality for the fixpoint: the facts, not the paths that explain them.
+    pub fn same_as(&self, other: &Summary) -> bool {
+        let sinks = |s: &Summary| {
+            let mut v: Vec<(ParamPath, u8, u64)> =
+                s.sinks.iter().map(|k| (k.from.clone(), k.rule_bit, k.labels)).collect();
+            v.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2).cmp(&(b.0.param, &b.0.path, b.1, b.2)));
+            v
+        };
+        let fields = |s: &Summary| {
+            let mut v: Vec<(String, _)> = s.fields.iter().map(|(k, v)| (k.clone(), v.shape())).collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        self.params == other.params
+            && self.bound == other.bound
+            && sinks(self) == sinks(other)
+            && self.returns.as_ref().map(|r| r.shape()) == other.returns.as_ref().map(|r| r.shape())
+            && fields(self) == fields(other)
+    }
+}
+
+/// A class of the project: its bases (qualified) and its methods.
+#[derive(Debug, Clone, Default)]
+pub struct ClassFacts {
+    pub bases: Vec<String>,
+    pub methods: HashSet<String>,
+    pub static_methods: HashSet<String>,
+    pub class_methods: HashSet<String>,
+}
+
+/// A module-level name's value, as other modules import it.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalFact {
+    pub value: SumValue,
+    /// For a dict or list made of constants: `(key, constant)` items.
+    pub items: Option<Vec<(String, SumConst)>>,
+    pub is_seq: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ModuleFacts {
+    pub is_package: bool,
+    pub globals: HashMap<String, GlobalFact>,
+}
+
+/// Everything known about the scanned project.
+#[derive(Debug, Default)]
+pub struct ProjectFacts {
+    pub summaries: HashMap<String, Arc<Summary>>,
+    pub classes: HashMap<String, ClassFacts>,
+    pub modules: HashMap<String, ModuleFacts>,
+    /// Module names by the path shown for each file.
+    pub module_of_path: HashMap<String, String>,
+    /// Findings by file path, then by function (or module, for its top
+    /// level): those of each function's last analysis.
+    pub findings: HashMap<String, std::collections::BTreeMap<String, Vec<super::analyze::TaintFinding>>>,
+    /// Rules (bit per rule of the models) not selected: their sinks are not
+    /// checked, so they cost nothing.
+    pub rules_off: u64,
+    /// Files the project pass left out because no module imports them;
+    /// their review analyses them on their own.
+    pub alone: std::collections::HashSet<String>,
+    /// What makes a function of a module analysed on its own worth
+    /// analysing (computed once the summaries are final).
+    pub triggers: Option<super::analyze::Triggers>,
+    /// Each project class and its bases in lookup order.
+    pub mros: HashMap<String, Vec<String>>,
+    /// How many rounds the project pass ran, and whether it converged.
+    pub rounds: usize,
+    pub converged: bool,
+}
+
+impl ProjectFacts {
+    pub fn module_of(&self, path: &str) -> Option<&str> {
+        self.module_of_path.get(path).map(String::as_str)
+    }
+
+    /// Fills [`ProjectFacts::mros`] once the classes are known.
+    pub fn compute_mros(&mut self) {
+        let mros = self
+            .classes
+            .keys()
+            .map(|c| (c.clone(), super::analyze::class_order(c, |n| self.classes.get(n))))
+            .collect();
+        self.mros = mros;
+    }
+}

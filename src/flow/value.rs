@@ -1,0 +1,644 @@
+//! The abstract values the interpreter computes: what a Python expression
+//! may hold, as far as security goes.
+//!
+//! A [`Value`] carries its [`Taint`] (a small set of [`Flow`]s, each from a
+//! source or a parameter, with the rules it has been cleared for and the
+//! steps it took), a cheap constant ([`Const`]), known items of containers
+//! and known attributes of objects ([`Items`]), its type and the qualified
+//! name it refers to (a module, function or class), and object tags set by
+//! models (an XML parser with external entities enabled).
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use ruff_text_size::TextRange;
+
+pub type Name = Rc<str>;
+
+/// At most this many flows are kept per value: past it, flows with an
+/// origin already present are dropped first, then the newest.
+const MAX_FLOWS: usize = 8;
+/// A path keeps its first steps; later ones are dropped (the sink step is
+/// always added when a finding is made).
+pub const MAX_STEPS: u16 = 14;
+/// Access paths below a parameter (`self.request.form`) are cut at this depth.
+pub const MAX_PATH: usize = 1;
+/// Joining more string constants than this gives up on the constant.
+const MAX_STRS: usize = 4;
+/// Containers with more known items than this are summarised by their taint.
+pub const MAX_ITEMS: usize = 64;
+
+/// Where a step happened: in the file being analysed, or in another one
+/// (a callee's path, brought in by its summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loc {
+    Here(TextRange),
+    There {
+        file: Arc<str>,
+        line: u32,
+        range: TextRange,
+    },
+}
+
+#[derive(Debug)]
+pub struct StepNode {
+    pub at: Loc,
+    pub note: Rc<str>,
+    pub prev: Steps,
+    pub len: u16,
+}
+
+/// A persistent list of steps, newest first.
+pub type Steps = Option<Rc<StepNode>>;
+
+pub fn push_step(steps: &Steps, at: Loc, note: impl Into<Rc<str>>) -> Steps {
+    let len = steps.as_ref().map_or(0, |s| s.len);
+    if len >= MAX_STEPS {
+        return steps.clone();
+    }
+    Some(Rc::new(StepNode {
+        at,
+        note: note.into(),
+        prev: steps.clone(),
+        len: len + 1,
+    }))
+}
+
+/// The steps oldest first.
+pub fn steps_in_order(steps: &Steps) -> Vec<(Loc, Rc<str>)> {
+    let mut out = Vec::new();
+    let mut cur = steps.clone();
+    while let Some(node) = cur {
+        out.push((node.at.clone(), node.note.clone()));
+        cur = node.prev.clone();
+    }
+    out.reverse();
+    out
+}
+
+/// Where a flow starts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// A model source with this label.
+    Source(u8),
+    /// A parameter of an entry point (a web view's, an API controller's)
+    /// that a model says is a source with this label. It is a source inside
+    /// the function, but not part of what the function returns to callers:
+    /// those are the framework, or tests.
+    Entry(u8),
+    /// A parameter of the function being analysed, or a path below it.
+    Param(u8, Rc<[Name]>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub origin: Origin,
+    /// Rules (bit per rule) this flow has been sanitized or guarded for.
+    pub cleared: u64,
+    /// How the source is described in messages (`an HTTP query parameter`).
+    pub source_note: Rc<str>,
+    pub steps: Steps,
+    /// A parameter's flow that went through a call the models say nothing
+    /// about: labels that do not pass through calls (`secret`) are dropped
+    /// from what the caller passes.
+    pub cut: bool,
+}
+
+impl Flow {
+    fn same(&self, other: &Flow) -> bool {
+        self.origin == other.origin && self.cleared == other.cleared && self.cut == other.cut
+    }
+}
+
+/// A set of flows. Empty means the value is not attacker-controlled.
+#[derive(Debug, Clone, Default)]
+pub struct Taint(Option<Rc<Vec<Flow>>>);
+
+impl Taint {
+    pub fn one(flow: Flow) -> Taint {
+        Taint(Some(Rc::new(vec![flow])))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn flows(&self) -> &[Flow] {
+        self.0.as_deref().map_or(&[], |v| v.as_slice())
+    }
+
+    pub fn union(&self, other: &Taint) -> Taint {
+        match (&self.0, &other.0) {
+            (None, _) => other.clone(),
+            (_, None) => self.clone(),
+            (Some(a), Some(b)) if Rc::ptr_eq(a, b) => self.clone(),
+            (Some(a), Some(b)) => {
+                if b.iter().all(|f| a.iter().any(|g| g.same(f))) {
+                    return self.clone();
+                }
+                let mut out: Vec<Flow> = a.as_ref().clone();
+                for f in b.iter() {
+                    if !out.iter().any(|g| g.same(f)) {
+                        out.push(f.clone());
+                    }
+                }
+                Taint::from_vec(out)
+            }
+        }
+    }
+
+    fn from_vec(mut flows: Vec<Flow>) -> Taint {
+        if flows.is_empty() {
+            return Taint(None);
+        }
+        if flows.len() > MAX_FLOWS {
+            // Keep one flow per origin first, then whatever fits.
+            let mut kept: Vec<Flow> = Vec::new();
+            for f in &flows {
+                if !kept.iter().any(|k| k.origin == f.origin) {
+                    kept.push(f.clone());
+                }
+            }
+            for f in flows {
+                if kept.len() >= MAX_FLOWS {
+                    break;
+                }
+                if !kept.iter().any(|k| k.same(&f)) {
+                    kept.push(f);
+                }
+            }
+            kept.truncate(MAX_FLOWS);
+            flows = kept;
+        }
+        Taint(Some(Rc::new(flows)))
+    }
+
+    /// The flows, each with `rules` added to what it is cleared for.
+    pub fn clear(&self, rules: u64) -> Taint {
+        if rules == 0 || self.is_empty() {
+            return self.clone();
+        }
+        let mut out: Vec<Flow> = Vec::new();
+        for f in self.flows() {
+            let mut f = f.clone();
+            f.cleared |= rules;
+            if !out.iter().any(|g| g.same(&f)) {
+                out.push(f);
+            }
+        }
+        Taint::from_vec(out)
+    }
+
+    /// Every flow gains a step.
+    pub fn step(&self, at: Loc, note: &str) -> Taint {
+        if self.is_empty() {
+            return Taint(None);
+        }
+        let note: Rc<str> = note.into();
+        let flows = self
+            .flows()
+            .iter()
+            .map(|f| Flow {
+                steps: push_step(&f.steps, at.clone(), note.clone()),
+                ..f.clone()
+            })
+            .collect();
+        Taint::from_vec(flows)
+    }
+
+    pub fn map(&self, f: impl Fn(&Flow) -> Option<Flow>) -> Taint {
+        Taint::from_vec(self.flows().iter().filter_map(f).collect())
+    }
+
+    /// Same flows (origins and clearances), steps aside.
+    pub fn same_as(&self, other: &Taint) -> bool {
+        let (a, b) = (self.flows(), other.flows());
+        a.len() == b.len() && a.iter().all(|f| b.iter().any(|g| g.same(f)))
+    }
+}
+
+/// A constant the interpreter can follow.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    Unknown,
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    /// One of a few strings (after an `if` joined two constants).
+    Strs(Rc<[Rc<str>]>),
+}
+
+impl Const {
+    pub fn str(s: &str) -> Const {
+        Const::Str(s.into())
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Const::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Python truthiness, when known.
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Const::Unknown => None,
+            Const::None => Some(false),
+            Const::Bool(b) => Some(*b),
+            Const::Int(i) => Some(*i != 0),
+            Const::Float(f) => Some(*f != 0.0),
+            Const::Str(s) => Some(!s.is_empty()),
+            Const::Strs(all) => {
+                let first = !all[0].is_empty();
+                all.iter().all(|s| s.is_empty() != first).then_some(first)
+            }
+        }
+    }
+
+    /// Every string this constant may be.
+    pub fn strings(&self) -> Option<Vec<Rc<str>>> {
+        match self {
+            Const::Str(s) => Some(vec![s.clone()]),
+            Const::Strs(all) => Some(all.to_vec()),
+            _ => None,
+        }
+    }
+
+    pub fn join(&self, other: &Const) -> Const {
+        if self == other {
+            return self.clone();
+        }
+        match (self.strings(), other.strings()) {
+            (Some(mut a), Some(b)) => {
+                for s in b {
+                    if !a.contains(&s) {
+                        a.push(s);
+                    }
+                }
+                if a.len() > MAX_STRS {
+                    Const::Unknown
+                } else {
+                    Const::Strs(a.into())
+                }
+            }
+            _ => Const::Unknown,
+        }
+    }
+
+    /// The text Python's `str()` gives, when known.
+    pub fn to_text(&self) -> Option<String> {
+        Some(match self {
+            Const::None => "None".into(),
+            Const::Bool(b) => (if *b { "True" } else { "False" }).into(),
+            Const::Int(i) => i.to_string(),
+            Const::Str(s) => s.to_string(),
+            Const::Float(_) | Const::Unknown | Const::Strs(_) => return None,
+        })
+    }
+}
+
+/// The key of a constant-key dictionary item.
+pub type Key = Rc<str>;
+
+/// Known contents of a container or known attributes of an object.
+#[derive(Debug, Clone)]
+pub enum Items {
+    /// A list or tuple whose items are all known, in order.
+    Seq(Rc<Vec<Value>>),
+    /// A dictionary (or a model's keyed store) with constant keys.
+    Map(Rc<Vec<(Key, Value)>>),
+    /// Attributes of an object.
+    Fields(Rc<Vec<(Name, Value)>>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Value {
+    /// Taint of the value itself, beyond what its known items hold.
+    pub taint: Taint,
+    pub konst: Const,
+    pub items: Option<Items>,
+    /// The type of the object (`flask.Request`, a project class), if known.
+    pub ty: Option<Name>,
+    /// The qualified name this value is (a module, function, class, or a
+    /// model object such as `flask.request`).
+    pub refers: Option<Name>,
+    /// Object tags set by models (bit per tag).
+    pub tags: u32,
+    /// The local variable this value is a view of (`urlparse(url)`,
+    /// `str(path)`): a guard on the view guards the variable.
+    pub view_of: Option<Name>,
+    /// The value is an entry point's input object (the `req` of a
+    /// controller): sources read from it are [`Origin::Entry`] flows.
+    pub entry: bool,
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::unknown()
+    }
+}
+
+impl Value {
+    pub fn unknown() -> Value {
+        Value {
+            taint: Taint::default(),
+            konst: Const::Unknown,
+            items: None,
+            ty: None,
+            refers: None,
+            tags: 0,
+            view_of: None,
+            entry: false,
+        }
+    }
+
+    pub fn konst(c: Const) -> Value {
+        Value {
+            konst: c,
+            ..Value::unknown()
+        }
+    }
+
+    pub fn tainted(taint: Taint) -> Value {
+        Value {
+            taint,
+            ..Value::unknown()
+        }
+    }
+
+    pub fn refers(name: &str) -> Value {
+        Value {
+            refers: Some(name.into()),
+            ..Value::unknown()
+        }
+    }
+
+    pub fn typed(ty: &str) -> Value {
+        Value {
+            ty: Some(ty.into()),
+            ..Value::unknown()
+        }
+    }
+
+    pub fn seq(items: Vec<Value>, ty: &str) -> Value {
+        if items.len() > MAX_ITEMS {
+            let taint = items.iter().fold(Taint::default(), |t, v| t.union(&v.all_taint()));
+            return Value {
+                taint,
+                ty: Some(ty.into()),
+                ..Value::unknown()
+            };
+        }
+        Value {
+            items: Some(Items::Seq(Rc::new(items))),
+            ty: Some(ty.into()),
+            ..Value::unknown()
+        }
+    }
+
+    pub fn map(items: Vec<(Key, Value)>, ty: &str) -> Value {
+        Value {
+            items: Some(Items::Map(Rc::new(items))),
+            ty: Some(ty.into()),
+            ..Value::unknown()
+        }
+    }
+
+    /// The taint of the value and everything it holds.
+    pub fn all_taint(&self) -> Taint {
+        let mut t = self.taint.clone();
+        match &self.items {
+            None => {}
+            Some(Items::Seq(items)) => {
+                for v in items.iter() {
+                    t = t.union(&v.all_taint());
+                }
+            }
+            Some(Items::Map(items)) => {
+                for (_, v) in items.iter() {
+                    t = t.union(&v.all_taint());
+                }
+            }
+            Some(Items::Fields(fields)) => {
+                for (_, v) in fields.iter() {
+                    t = t.union(&v.all_taint());
+                }
+            }
+        }
+        t
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.all_taint().is_empty()
+    }
+
+    /// The same value with its whole taint cleared for `rules`.
+    pub fn cleared(&self, rules: u64) -> Value {
+        let mut v = self.clone();
+        v.taint = v.taint.clear(rules);
+        v.items = v.items.map(|items| map_items(&items, |i| i.cleared(rules)));
+        v
+    }
+
+    pub fn with_ty(mut self, ty: &str) -> Value {
+        self.ty = Some(ty.into());
+        self
+    }
+
+    pub fn with_taint(mut self, taint: Taint) -> Value {
+        self.taint = taint;
+        self
+    }
+
+    /// The item at a constant position of a known sequence.
+    pub fn seq_item(&self, index: i64) -> Option<&Value> {
+        match &self.items {
+            Some(Items::Seq(items)) => {
+                let i = if index < 0 { items.len() as i64 + index } else { index };
+                usize::try_from(i).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn map_item(&self, key: &str) -> Option<&Value> {
+        match &self.items {
+            Some(Items::Map(items)) => items.iter().rev().find(|(k, _)| &**k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        match &self.items {
+            Some(Items::Fields(fields)) => fields.iter().rev().find(|(k, _)| &**k == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value with attribute `name` set.
+    pub fn set_field(&mut self, name: &str, value: Value) {
+        let mut fields: Vec<(Name, Value)> = match &self.items {
+            Some(Items::Fields(f)) => f.as_ref().clone(),
+            Some(_) => {
+                // A container given an attribute: keep its contents as taint.
+                self.taint = self.all_taint();
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        fields.retain(|(k, _)| &**k != name);
+        if fields.len() < MAX_ITEMS {
+            fields.push((name.into(), value));
+        } else {
+            self.taint = self.taint.union(&value.all_taint());
+        }
+        self.items = Some(Items::Fields(Rc::new(fields)));
+    }
+
+    /// Join of two possible values (after an `if`, a loop, an exception).
+    pub fn join(&self, other: &Value) -> Value {
+        let items = match (&self.items, &other.items) {
+            (Some(Items::Seq(a)), Some(Items::Seq(b))) if a.len() == b.len() => Some(Items::Seq(Rc::new(
+                a.iter().zip(b.iter()).map(|(x, y)| x.join(y)).collect(),
+            ))),
+            (Some(Items::Map(a)), Some(Items::Map(b))) => Some(Items::Map(Rc::new(join_keyed(a, b)))),
+            (Some(Items::Fields(a)), Some(Items::Fields(b))) => Some(Items::Fields(Rc::new(join_keyed(a, b)))),
+            (None, None) => None,
+            _ => None,
+        };
+        let taint = if items.is_some() {
+            self.taint.union(&other.taint)
+        } else {
+            self.all_taint().union(&other.all_taint())
+        };
+        Value {
+            taint,
+            konst: self.konst.join(&other.konst),
+            items,
+            ty: if self.ty == other.ty { self.ty.clone() } else { None },
+            refers: if self.refers == other.refers {
+                self.refers.clone()
+            } else {
+                None
+            },
+            tags: self.tags | other.tags,
+            view_of: if self.view_of == other.view_of {
+                self.view_of.clone()
+            } else {
+                None
+            },
+            entry: self.entry && other.entry,
+        }
+    }
+
+    /// Whether two values are the same for the analysis (steps aside): the
+    /// loop fixpoint stops when nothing changes.
+    pub fn same_as(&self, other: &Value) -> bool {
+        self.taint.same_as(&other.taint)
+            && self.konst == other.konst
+            && self.ty == other.ty
+            && self.refers == other.refers
+            && self.tags == other.tags
+            && match (&self.items, &other.items) {
+                (None, None) => true,
+                (Some(Items::Seq(a)), Some(Items::Seq(b))) => {
+                    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same_as(y))
+                }
+                (Some(Items::Map(a)), Some(Items::Map(b))) | (Some(Items::Fields(a)), Some(Items::Fields(b))) => {
+                    a.len() == b.len() && a.iter().zip(b.iter()).all(|((k, x), (l, y))| k == l && x.same_as(y))
+                }
+                _ => false,
+            }
+    }
+
+    /// Forgets constants (used to make loops converge).
+    pub fn widen(&self) -> Value {
+        Value {
+            konst: Const::Unknown,
+            items: None,
+            taint: self.all_taint(),
+            ..self.clone()
+        }
+    }
+}
+
+fn join_keyed(a: &[(Rc<str>, Value)], b: &[(Rc<str>, Value)]) -> Vec<(Rc<str>, Value)> {
+    let mut out: Vec<(Rc<str>, Value)> = Vec::new();
+    for (k, v) in a {
+        match b.iter().find(|(l, _)| l == k) {
+            Some((_, w)) => out.push((k.clone(), v.join(w))),
+            // Absent on one path: the item may hold this value or be missing.
+            None => out.push((k.clone(), v.join(&Value::unknown()))),
+        }
+    }
+    for (k, w) in b {
+        if !a.iter().any(|(l, _)| l == k) {
+            out.push((k.clone(), w.join(&Value::unknown())));
+        }
+    }
+    out
+}
+
+fn map_items(items: &Items, f: impl Fn(&Value) -> Value) -> Items {
+    match items {
+        Items::Seq(v) => Items::Seq(Rc::new(v.iter().map(&f).collect())),
+        Items::Map(v) => Items::Map(Rc::new(v.iter().map(|(k, x)| (k.clone(), f(x))).collect())),
+        Items::Fields(v) => Items::Fields(Rc::new(v.iter().map(|(k, x)| (k.clone(), f(x))).collect())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(label: u8) -> Flow {
+        Flow {
+            origin: Origin::Source(label),
+            cleared: 0,
+            source_note: "x".into(),
+            steps: None,
+            cut: false,
+        }
+    }
+
+    #[test]
+    fn union_dedupes_and_clear_marks() {
+        let a = Taint::one(flow(0));
+        let b = Taint::one(flow(0)).union(&Taint::one(flow(1)));
+        let u = a.union(&b);
+        assert_eq!(u.flows().len(), 2);
+        let c = u.clear(0b10);
+        assert!(c.flows().iter().all(|f| f.cleared == 0b10));
+        // A cleared and an uncleared flow of the same origin both stay.
+        assert_eq!(c.union(&a).flows().len(), 3);
+    }
+
+    #[test]
+    fn joins() {
+        assert_eq!(Const::str("a").join(&Const::str("a")), Const::str("a"));
+        assert_eq!(Const::str("a").join(&Const::str("b")).strings().unwrap().len(), 2);
+        assert_eq!(Const::Int(1).join(&Const::str("b")), Const::Unknown);
+        let l = Value::seq(
+            vec![Value::konst(Const::str("sh")), Value::tainted(Taint::one(flow(0)))],
+            "list",
+        );
+        let m = Value::seq(vec![Value::konst(Const::str("cmd")), Value::unknown()], "list");
+        let j = l.join(&m);
+        assert!(j.seq_item(0).unwrap().is_clean());
+        assert!(!j.seq_item(1).unwrap().is_clean());
+    }
+
+    #[test]
+    fn steps_are_capped() {
+        let mut s: Steps = None;
+        for i in 0..100 {
+            s = push_step(&s, Loc::Here(TextRange::default()), format!("{i}"));
+        }
+        let v = steps_in_order(&s);
+        assert_eq!(v.len(), MAX_STEPS as usize);
+        assert_eq!(&*v[0].1, "0");
+    }
+}

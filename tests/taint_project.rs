@@ -1,0 +1,203 @@
+//! The dataflow rules across the files of a project: the `vigil` binary on
+//! a tree made in the test, with the exact findings and their paths.
+//!
+//! Single-file behaviour (each propagation form, sanitizer and guard) is in
+//! the `T*.py` rule fixtures; here are the flows a file cannot show alone:
+//! a call into another module, `from pkg import mod`, relative imports,
+//! methods inherited from a class in another module, and mutual recursion
+//! across modules.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vigil(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("vigil runs")
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A finding's file, line and rule.
+type Where = (String, u64, String);
+
+/// Every finding, and the notes of every finding's path.
+fn findings(out: &Output) -> (Vec<Where>, Vec<Vec<String>>) {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let list = doc["findings"].as_array().unwrap();
+    let found = list
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let steps = list
+        .iter()
+        .map(|f| {
+            f["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| format!("{}: {}", s["line"], s["note"].as_str().unwrap()))
+                .collect()
+        })
+        .collect();
+    (found, steps)
+}
+
+const API: &str = "\
+from flask import Flask, request
+
+from pkg.virt import images
+from pkg import storage
+
+app = Flask(__name__)
+
+
+@app.route('/fetch')
+def fetch():
+    path = request.args['path']
+    images.fetch_image(path)
+    images.fetch_image('/var/lib/images/base')
+    storage.LocalStore().remove(path)
+    return ''
+";
+
+const IMAGES: &str = "\
+from oslo_concurrency import processutils
+
+from . import convert
+
+
+def fetch_image(target):
+    _do_copy(target)
+
+
+def _do_copy(dest):
+    convert.to_raw(dest, 3)
+";
+
+const CONVERT: &str = "\
+import subprocess
+
+from pkg.virt import images
+
+
+def to_raw(path, depth):
+    if depth > 0:
+        return images_again(path, depth - 1)
+    subprocess.run('qemu-img convert -f qcow2 -O raw ' + path + ' out', shell=True)
+
+
+def images_again(path, depth):
+    return to_raw(path, depth)
+";
+
+const STORAGE: &str = "\
+import os
+
+from pkg.base import Store
+
+
+class LocalStore(Store):
+    root = '/var/lib/store'
+";
+
+const BASE: &str = "\
+import shutil
+
+
+class Store(object):
+    def remove(self, name):
+        self._remove(name)
+
+    def _remove(self, name):
+        shutil.rmtree('/var/lib/store/' + name)
+";
+
+#[test]
+fn flows_cross_modules_and_classes() {
+    let dir = tree(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/api.py", API),
+        ("pkg/storage.py", STORAGE),
+        ("pkg/base.py", BASE),
+        ("pkg/virt/__init__.py", ""),
+        ("pkg/virt/images.py", IMAGES),
+        ("pkg/virt/convert.py", CONVERT),
+    ]);
+    let out = vigil(dir.path(), &["review", "--select", "T", "--format", "json", "pkg"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let (found, steps) = findings(&out);
+    assert_eq!(
+        found,
+        vec![
+            ("pkg/api.py".to_string(), 12, "T078".to_string()),
+            ("pkg/api.py".to_string(), 14, "T022".to_string()),
+        ]
+    );
+    assert_eq!(
+        steps[0],
+        vec![
+            "11: `request.args` is an HTTP query parameter",
+            "12: passed to `images.fetch_image()` as `target`",
+            "12: passed to `_do_copy()` as `dest` (pkg/virt/images.py, line 7)",
+            "12: passed to `convert.to_raw()` as `path` (pkg/virt/images.py, line 11)",
+            "12: `subprocess.run()` runs it in a shell (pkg/virt/convert.py, line 9)",
+        ]
+    );
+    assert_eq!(
+        steps[1],
+        vec![
+            "11: `request.args` is an HTTP query parameter",
+            "14: passed to `storage.LocalStore().remove()` as `name`",
+            "14: passed to `self._remove()` as `name` (pkg/base.py, line 6)",
+            "14: `shutil.rmtree()` uses it as a path (pkg/base.py, line 9)",
+        ]
+    );
+}
+
+#[test]
+fn a_file_alone_does_not_see_its_callees() {
+    let dir = tree(&[("pkg/__init__.py", ""), ("pkg/api.py", API)]);
+    let out = vigil(dir.path(), &["review", "--select", "T", "--format", "json", "pkg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn clean_arguments_are_not_reported() {
+    let api = "\
+from pkg.virt import images
+
+
+def fetch():
+    images.fetch_image('/var/lib/images/base')
+";
+    let dir = tree(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/api.py", api),
+        ("pkg/virt/__init__.py", ""),
+        ("pkg/virt/images.py", IMAGES),
+        ("pkg/virt/convert.py", CONVERT),
+    ]);
+    let out = vigil(dir.path(), &["review", "--select", "T", "pkg"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "No security defects are detected in the code\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
