@@ -14,6 +14,7 @@ mod banned_imports;
 mod crypto;
 mod denial_of_service;
 mod exposure;
+mod file_modes;
 mod frameworks;
 mod general;
 mod injection;

@@ -6,8 +6,8 @@
 //! Each rule has its own file. Logic shared by several of them lives in
 //! [`string_constants`] (the string constants Bandit's `Str` checks see) and
 //! [`swallowed_exceptions`] (`except` handlers whose only statement is
-//! `pass` or `continue`). Name lists are data tables: [`execute_functions`]
-//! and [`stat_modes`].
+//! `pass` or `continue`). [`execute_functions`] is a data table; `stat`
+//! modes are read with `rules::file_modes`, shared with `permissions`.
 
 mod assert_used;
 mod exec_used;
@@ -17,7 +17,6 @@ mod hardcoded_bind_all_interfaces;
 mod hardcoded_tmp_directory;
 mod request_without_timeout;
 mod set_bad_file_permissions;
-mod stat_modes;
 mod string_constants;
 mod swallowed_exceptions;
 mod try_except_continue;

@@ -1,9 +1,9 @@
 //! S103 set-bad-file-permissions (Bandit B103).
 
-use ruff_python_ast::{Expr, Number, Operator};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::stat_modes::stat_mode;
+use crate::rules::file_modes::mode_value;
 use crate::rules::{CallSite, Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -116,31 +116,6 @@ fn mode_and_target<'a>(site: &'a CallSite, name: &str) -> Option<(&'a Expr, Opti
     match args.len() {
         2 => Some((&args[1], Some(&args[0]))),
         1 if is_method && matches!(name, "chmod" | "lchmod") => Some((&args[0], None)),
-        _ => None,
-    }
-}
-
-/// The value of a constant mode: an integer literal, a `stat.S_*` constant,
-/// or `|`/`+` of those. Bandit only reads integer literals: it sees
-/// `stat.S_IXOTH` as the string `"S_IXOTH"` and misses it.
-fn mode_value(cx: &Context, expr: &Expr) -> Option<u32> {
-    match expr {
-        Expr::NumberLiteral(n) => match &n.value {
-            Number::Int(i) => i.as_u64().and_then(|v| u32::try_from(v).ok()),
-            _ => None,
-        },
-        Expr::Name(_) | Expr::Attribute(_) => {
-            let qualname = cx.qualified_name(expr)?;
-            stat_mode(qualname.strip_prefix("stat.")?)
-        }
-        Expr::BinOp(op) => {
-            let (left, right) = (mode_value(cx, &op.left)?, mode_value(cx, &op.right)?);
-            match op.op {
-                Operator::BitOr => Some(left | right),
-                Operator::Add => left.checked_add(right),
-                _ => None,
-            }
-        }
         _ => None,
     }
 }

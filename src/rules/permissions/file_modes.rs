@@ -7,38 +7,14 @@
 //! whether by `os.chmod` or by running `chmod` (through `processutils`,
 //! `utils.execute`, a driver's `_execute`, or `subprocess` with a list).
 
-use ruff_python_ast::{Expr, ExprCall, Number, Operator};
+use ruff_python_ast::{Expr, ExprCall};
 
-use super::stat_modes::stat_mode;
 use crate::python::literal::str_value;
 use crate::rules::Context;
+pub use crate::rules::file_modes::mode_value;
 
 pub const WORLD_WRITE: u32 = 0o002;
 pub const WORLD_READ: u32 = 0o004;
-
-/// The value of a constant mode: an integer, a `stat.S_*` constant, or `|`
-/// and `+` of those.
-pub fn mode_value(cx: &Context, expr: &Expr) -> Option<u32> {
-    match expr {
-        Expr::NumberLiteral(n) => match &n.value {
-            Number::Int(i) => i.as_u64().and_then(|v| u32::try_from(v).ok()),
-            _ => None,
-        },
-        Expr::Name(_) | Expr::Attribute(_) => {
-            let qualname = cx.qualified_name(expr)?;
-            stat_mode(qualname.strip_prefix("stat.")?)
-        }
-        Expr::BinOp(op) => {
-            let (left, right) = (mode_value(cx, &op.left)?, mode_value(cx, &op.right)?);
-            match op.op {
-                Operator::BitOr => Some(left | right),
-                Operator::Add => left.checked_add(right),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
 
 /// What a mode given to `chmod` does to the permissions of others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,8 @@
 //! [`file_modes`] reads modes (integers, `stat` constants, `chmod` strings)
 //! and mode changes; [`function_calls`] lists a function's calls and the
 //! creations among them; paths are matched with the races family's
-//! `same_path`. [`sensitive_names`] and [`stat_modes`] are data tables.
+//! `same_path`. [`sensitive_names`] is a data table; the `stat` constants
+//! are in `rules::file_modes`, shared with S103.
 
 mod chmod_after_create;
 mod file_modes;
@@ -19,7 +20,6 @@ mod permissive_umask;
 mod predictable_temp_path;
 mod sensitive_file_world_readable;
 mod sensitive_names;
-mod stat_modes;
 mod world_writable_chmod_command;
 
 use ruff_python_ast::Stmt;
