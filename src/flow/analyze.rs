@@ -209,6 +209,7 @@ fn run_top_level<'a>(cx: &ModuleCx<'a>, body: &'a [Stmt]) -> Vec<RawFinding> {
         def: None,
         class: None,
         return_sinks: Vec::new(),
+        context: None,
     };
     let mut interp = Interp::new(cx, info, Env::new());
     interp.run(body);
@@ -845,11 +846,20 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
             _ => false,
         })
         .collect();
+    let context = models
+        .contexts
+        .iter()
+        .map(|&i| &models.rows[i])
+        .find(|row| match &row.matcher {
+            Match::Body(scope) => in_scope(cx, scope, site, &decorators),
+            _ => false,
+        });
     let info = FuncInfo {
         qualname: site.qualname.clone(),
         def: Some(site.def),
         class: site.class.clone(),
         return_sinks,
+        context,
     };
     let mut interp = Interp::new(cx, info, env);
     interp.run(&site.def.body);

@@ -249,22 +249,42 @@ impl<'a> Interp<'a, '_> {
 
     /// Sources matched by the shape of a name (`*password*`): attribute
     /// names and constant keys.
-    fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
+    pub fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
         let models = self.cx.models;
         for &i in &models.name_reads {
             let row = &models.rows[i];
             let super::super::models::Match::Read(p) = &row.matcher else {
                 continue;
             };
-            if !contains_ignoring_case(name, p.hint()) {
+            if !contains_ignoring_case(name, p.hint()) || !p.matches(&name.to_ascii_lowercase()) {
                 continue;
             }
-            if p.matches(&name.to_ascii_lowercase())
-                && !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None)
-            {
-                let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
-                out.taint = out.taint.union(&t);
-                return;
+            match row.kind {
+                Kind::Sanitizer => {
+                    let applies = |f: &Flow| match f.origin {
+                        Origin::Source(l) | Origin::Entry(l) => row.labels == 0 || row.labels & (1 << l) != 0,
+                        Origin::Param(..) => row.labels == 0,
+                    };
+                    out.taint = out.taint.map(|f| {
+                        if !applies(f) {
+                            Some(f.clone())
+                        } else if row.clears_all {
+                            None
+                        } else {
+                            Some(Flow {
+                                cleared: f.cleared | row.clears,
+                                ..f.clone()
+                            })
+                        }
+                    });
+                    return;
+                }
+                Kind::Source if !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None) => {
+                    let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
+                    out.taint = out.taint.union(&t);
+                    return;
+                }
+                _ => {}
             }
         }
     }
