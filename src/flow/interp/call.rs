@@ -1071,6 +1071,15 @@ impl<'a> Interp<'a, '_> {
     fn builtin_function(&mut self, name: &str, args: &Args) -> Option<Value> {
         let a0 = args.pos.first()?;
         match name {
+            // `getattr(os, "system")` is `os.system`.
+            "getattr" if args.pos.len() >= 2 => {
+                let attr = args.pos[1].konst.as_str()?.to_string();
+                let mut v = self.method_value(a0, &attr);
+                if v.refers.is_none() {
+                    v = self.read_attr(a0, &attr, TextRange::default(), Text::Is(&attr));
+                }
+                Some(v)
+            }
             "str" if args.pos.len() == 1 => {
                 let mut v = Value::tainted(a0.all_taint()).with_ty("str");
                 v.konst = a0.konst.to_text().map_or(Const::Unknown, |t| Const::Str(t.into()));
@@ -1182,6 +1191,8 @@ fn argv_of(row: &ModelRow, args: &Args) -> Option<Vec<Value>> {
                         .map(|w| Value::konst(Const::Str(w.into())))
                         .collect(),
                 ),
+                // A string without a shell is the program's name.
+                (None, _) if v.ty.as_deref() == Some("str") => Some(vec![v]),
                 _ => None,
             }
         }
