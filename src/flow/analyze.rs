@@ -925,7 +925,19 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
         tags: v.tags,
         ..SumValue::default()
     };
-    for f in v.all_taint().flows() {
+    // An object returned holds a secret in an attribute (a client built with
+    // a password): the object is not the secret.
+    let taint = match &v.items {
+        Some(Items::Fields(_)) => {
+            let opaque = cx.models.opaque;
+            v.taint.union(&v.all_taint().map(|f| match f.origin {
+                Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                _ => Some(f.clone()),
+            }))
+        }
+        _ => v.all_taint(),
+    };
+    for f in taint.flows() {
         match &f.origin {
             Origin::Param(i, path) => {
                 if out.from_params.len() < 8 {

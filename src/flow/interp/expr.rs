@@ -188,7 +188,17 @@ impl<'a> Interp<'a, '_> {
         }
         // Attributes of attacker-controlled objects are attacker-controlled;
         // a parameter's path grows.
-        let inherited = base.all_taint().map(|f| match &f.origin {
+        // An object with known attributes: another attribute is not made of
+        // them. Labels that do not pass through calls (a secret) do not
+        // pass to attributes either (`CONF.keystone_authtoken.auth_url`).
+        let whole = if matches!(base.items, Some(Items::Fields(_))) {
+            base.taint.clone()
+        } else {
+            base.all_taint()
+        };
+        let opaque = self.cx.models.opaque;
+        let inherited = whole.map(|f| match &f.origin {
+            Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
             Origin::Param(i, path) if path.len() < MAX_PATH && base.items.is_none() => {
                 let mut p: Vec<Name> = path.to_vec();
                 p.push(attr.into());
