@@ -544,7 +544,9 @@ impl Triggers {
     fn fired<'w, 'a>(&self, words: &'w FxHashSet<Word<'a>>) -> Option<&'w Word<'a>> {
         let mentions = |w: &str| words.contains(&Word::Name(w)) || words.contains(&Word::Attr(w));
         words.iter().find(|word| match word {
-            Word::Name(w) => self.words.contains(*w) || self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+            // Name shapes (a secret's) are sources when read as an
+            // attribute or a key; a local variable got its value elsewhere.
+            Word::Name(w) => self.words.contains(*w),
             Word::Attr(w) => {
                 self.words.contains(*w)
                     || self
