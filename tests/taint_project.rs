@@ -201,3 +201,43 @@ def fetch():
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Glance's controllers get what the request deserializer parsed; they are
+/// known by their module and class name, so this needs a project tree.
+#[test]
+fn glance_controller_parameters_are_user_input() {
+    let images = "\
+from oslo_concurrency import processutils
+
+
+class ImagesController(object):
+    def create(self, req, image, extra_properties, tags):
+        hook = extra_properties.get('os_hook')
+        processutils.execute('sh', '-c', 'run-hook ' + hook)
+        processutils.execute('sh', '-c', 'run-hook default')
+
+
+class Helper(object):
+    def create(self, req, image, extra_properties, tags):
+        processutils.execute('sh', '-c', 'run-hook ' + extra_properties['x'])
+";
+    let dir = tree(&[
+        ("glance/__init__.py", ""),
+        ("glance/api/__init__.py", ""),
+        ("glance/api/v2/__init__.py", ""),
+        ("glance/api/v2/images.py", images),
+    ]);
+    let out = vigil(dir.path(), &["review", "--select", "T", "--format", "json", "glance"]);
+    let (found, steps) = findings(&out);
+    assert_eq!(
+        found,
+        vec![("glance/api/v2/images.py".to_string(), 7, "T078".to_string())]
+    );
+    assert_eq!(
+        steps[0],
+        vec![
+            "5: `extra_properties` is image properties from the API request",
+            "7: `processutils.execute()` runs it",
+        ]
+    );
+}

@@ -209,6 +209,7 @@ fn run_top_level<'a>(cx: &ModuleCx<'a>, body: &'a [Stmt]) -> Vec<RawFinding> {
         def: None,
         class: None,
         return_sinks: Vec::new(),
+        context: None,
     };
     let mut interp = Interp::new(cx, info, Env::new());
     interp.run(body);
@@ -543,7 +544,9 @@ impl Triggers {
     fn fired<'w, 'a>(&self, words: &'w FxHashSet<Word<'a>>) -> Option<&'w Word<'a>> {
         let mentions = |w: &str| words.contains(&Word::Name(w)) || words.contains(&Word::Attr(w));
         words.iter().find(|word| match word {
-            Word::Name(w) => self.words.contains(*w) || self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+            // Name shapes (a secret's) are sources when read as an
+            // attribute or a key; a local variable got its value elsewhere.
+            Word::Name(w) => self.words.contains(*w),
             Word::Attr(w) => {
                 self.words.contains(*w)
                     || self
@@ -845,11 +848,20 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
             _ => false,
         })
         .collect();
+    let context = models
+        .contexts
+        .iter()
+        .map(|&i| &models.rows[i])
+        .find(|row| match &row.matcher {
+            Match::Body(scope) => in_scope(cx, scope, site, &decorators),
+            _ => false,
+        });
     let info = FuncInfo {
         qualname: site.qualname.clone(),
         def: Some(site.def),
         class: site.class.clone(),
         return_sinks,
+        context,
     };
     let mut interp = Interp::new(cx, info, env);
     interp.run(&site.def.body);
@@ -915,7 +927,19 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
         tags: v.tags,
         ..SumValue::default()
     };
-    for f in v.all_taint().flows() {
+    // An object returned holds a secret in an attribute (a client built with
+    // a password): the object is not the secret.
+    let taint = match &v.items {
+        Some(Items::Fields(_)) => {
+            let opaque = cx.models.opaque;
+            v.taint.union(&v.all_taint().map(|f| match f.origin {
+                Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                _ => Some(f.clone()),
+            }))
+        }
+        _ => v.all_taint(),
+    };
+    for f in taint.flows() {
         match &f.origin {
             Origin::Param(i, path) => {
                 if out.from_params.len() < 8 {

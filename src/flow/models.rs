@@ -58,6 +58,8 @@ pub enum Kind {
     Type,
     /// A property of a label, not of a name.
     Label,
+    /// What holds inside the functions in scope (they run as root).
+    Context,
 }
 
 impl Kind {
@@ -70,6 +72,7 @@ impl Kind {
             "guard" => Kind::Guard,
             "type" => Kind::Type,
             "label" => Kind::Label,
+            "context" => Kind::Context,
             _ => return None,
         })
     }
@@ -105,6 +108,8 @@ pub enum Match {
     Contains(String),
     /// A `label` row matches no code.
     Label,
+    /// The body of a function in scope (`context` rows).
+    Body(Scope),
 }
 
 /// Where a row's input or output sits in a call.
@@ -190,6 +195,7 @@ pub struct ModelRow {
     /// Source: its label's index.
     pub label: u8,
     /// Sink: accepted labels (bit per label); 0 for a shape sink.
+    /// Sanitizer: the labels it applies to (0: all).
     pub labels: u64,
     /// Sink: the rule it reports, and that rule's bit in `clears` masks.
     pub rule: Option<String>,
@@ -215,6 +221,10 @@ pub struct ModelRow {
     /// ...and none of these.
     pub argv_lacks: Vec<String>,
     pub severity: Option<String>,
+    /// Sink: a condition under which the finding is more severe (`high`),
+    /// and what the sink's step then adds (`as root`).
+    pub escalate: Vec<Cond>,
+    pub escalate_note: String,
     /// Sink: whether a parameter reaching it is recorded in the function's
     /// summary (so that callers passing tainted data are reported). `false`
     /// for sinks reached by almost every parameter (logging), where the
@@ -261,6 +271,8 @@ impl ModelRow {
             argv_lacks: Vec::new(),
             severity: None,
             from_params: true,
+            escalate: Vec::new(),
+            escalate_note: String::new(),
             view: false,
             view_clears: 0,
             store_key: Vec::new(),
@@ -281,6 +293,11 @@ impl ModelRow {
                 .map_or("", |p| p.as_str()),
             Match::Contains(c) => c,
             Match::Label => "",
+            Match::Body(s) => s
+                .decorator
+                .as_ref()
+                .or(s.class_base.as_ref())
+                .map_or("", |p| p.as_str()),
         }
     }
 }
@@ -298,12 +315,15 @@ pub struct Models {
     pub params: Vec<usize>,
     pub returns: Vec<usize>,
     pub contains: Vec<usize>,
-    /// Read rows whose pattern is only a name shape (`*password*`): matched
-    /// against attribute and key names.
+    /// Read rows whose pattern is only a name shape (`*password*`,
+    /// `disk_format`): matched against attribute and constant key names.
+    /// Sources make the value a source; sanitizers make it clean (a field
+    /// the server sets or validates against a fixed set).
     pub name_reads: Vec<usize>,
     /// Labels (bit per label) that do not pass from an argument to the
     /// result of a call the models say nothing about.
     pub opaque: u64,
+    pub contexts: Vec<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -354,7 +374,7 @@ impl Models {
         match &row.matcher {
             Match::Call(p) => self.calls.add(p, id),
             Match::Read(p) => {
-                if !p.as_str().contains('.') && row.kind == Kind::Source {
+                if !p.as_str().contains('.') && matches!(row.kind, Kind::Source | Kind::Sanitizer) {
                     self.name_reads.push(id);
                 } else {
                     self.reads.add(p, id);
@@ -369,6 +389,7 @@ impl Models {
                     self.opaque |= 1 << row.label;
                 }
             }
+            Match::Body(_) => self.contexts.push(id),
         }
         self.rows.push(row);
     }
@@ -509,6 +530,10 @@ impl Models {
             m.severity = Some(sev);
         }
         m.from_params = bool_key(row, "from_params")?.unwrap_or(true);
+        if let Some(cond) = string(row, "escalate")? {
+            m.escalate = parse_when(&cond)?;
+        }
+        m.escalate_note = string(row, "escalate_note")?.unwrap_or_default();
         m.view = bool_key(row, "view")?.unwrap_or(false);
         for rule in strings(row, "view_clears")? {
             if !is_rule_id(&rule) {
@@ -564,14 +589,14 @@ impl Models {
             })
         };
         let mut found = Vec::new();
-        for key in ["call", "read", "store", "param", "returns", "contains"] {
+        for key in ["call", "read", "store", "param", "returns", "contains", "body"] {
             if row.get(key).is_some() {
                 found.push(key);
             }
         }
         if found.len() != 1 {
             return Err(format!(
-                "a row matches exactly one of `call`, `read`, `store`, `param`, `returns`, `contains` (found {})",
+                "a row matches exactly one of `call`, `read`, `store`, `param`, `returns`, `contains`, `body` (found {})",
                 if found.is_empty() {
                     "none".to_string()
                 } else {
@@ -590,6 +615,12 @@ impl Models {
                     return Err("`returns` takes `true`".into());
                 }
                 Match::Return(scope()?)
+            }
+            "body" => {
+                if bool_key(row, "body")? != Some(true) || kind != Kind::Context {
+                    return Err("`body = true` is for context rows".into());
+                }
+                Match::Body(scope()?)
             }
             _ => {
                 if kind != Kind::Guard {
@@ -674,8 +705,12 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "argv_lacks",
             "severity",
             "from_params",
+            "escalate",
+            "escalate_note",
         ],
-        Kind::Sanitizer => &["kind", "call", "read", "args", "clears", "when", "note", "type"],
+        Kind::Sanitizer => &[
+            "kind", "call", "read", "args", "clears", "when", "note", "type", "labels",
+        ],
         Kind::Propagator => &[
             "kind",
             "call",
@@ -695,6 +730,17 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "kind", "call", "contains", "args", "clears", "branch", "requires", "note",
         ],
         Kind::Label => &["kind", "label", "through_calls", "note"],
+        Kind::Context => &[
+            "kind",
+            "body",
+            "decorator",
+            "class_base",
+            "module",
+            "function",
+            "unless_decorator",
+            "severity",
+            "note",
+        ],
         Kind::Type => &[
             "kind",
             "call",
@@ -715,7 +761,7 @@ fn string(row: &Row, key: &str) -> Result<Option<String>, String> {
     match row.get(key) {
         None => Ok(None),
         Some(RowValue::Str(s)) => Ok(Some(s.clone())),
-        Some(RowValue::Bool(_)) if key == "returns" => Ok(Some(String::new())),
+        Some(RowValue::Bool(_)) if key == "returns" || key == "body" => Ok(Some(String::new())),
         Some(other) => Err(format!("`{key}` must be a string, not {other}")),
     }
 }
@@ -898,7 +944,7 @@ mod tests {
             let keys: Vec<((usize, String), u32)> = rows
                 .iter()
                 .map(|r| {
-                    let key = ["call", "read", "store", "param", "returns", "contains"]
+                    let key = ["call", "read", "store", "param", "returns", "contains", "body"]
                         .iter()
                         .enumerate()
                         .find_map(|(i, k)| match r.get(k) {

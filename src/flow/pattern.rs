@@ -1,6 +1,7 @@
 //! Name patterns in model rows: a dotted qualified name where `*` stands for
 //! any run of characters. A leading `*.` also matches no prefix at all, so
 //! `*.utils.execute` matches `utils.execute` and `nova.utils.execute`.
+//! Alternatives are separated by `|` (`create|update`).
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -38,6 +39,9 @@ impl Pattern {
     }
 
     pub fn matches(&self, name: &str) -> bool {
+        if self.text.contains('|') {
+            return self.text.split('|').any(|alt| Pattern::new(alt).matches(name));
+        }
         if let Some(rest) = self.text.strip_prefix("*.")
             && glob(rest.as_bytes(), name.as_bytes())
         {
@@ -85,6 +89,8 @@ mod tests {
         assert!(!Pattern::new("*.utils.execute").matches("nova.myutils.execute"));
         assert!(Pattern::new("*password*").matches("admin_password"));
         assert!(Pattern::new("hashlib.sha*").matches("hashlib.sha1"));
+        assert!(Pattern::new("create|update").matches("update"));
+        assert!(!Pattern::new("create|update").matches("_update"));
         assert_eq!(Pattern::new("*.execute").literal_last_segment(), Some("execute"));
         assert_eq!(Pattern::new("*password*").literal_last_segment(), None);
         assert_eq!(Pattern::new("*.exception.*").hint(), ".exception.");

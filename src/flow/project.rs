@@ -298,13 +298,6 @@ fn merge(
                 .is_some_and(|old| old.same_as(&func.summary));
             if !same {
                 changed += 1;
-                if let Some(w) = std::env::var_os("VIGIL_FLOW_DEBUG_CHANGES") {
-                    if func.qualname.contains(w.to_str().unwrap_or("")) {
-                        eprintln!("changed in batch {batch}: {} {:?}", func.qualname, func.summary);
-                    } else {
-                        eprintln!("changed in batch {batch}: {}", func.qualname);
-                    }
-                }
                 epochs.keys.insert(func.qualname.clone(), batch);
                 facts.summaries.insert(func.qualname.clone(), Arc::new(func.summary));
             }
@@ -509,17 +502,6 @@ pub fn findings_of<'f>(facts: &'f ProjectFacts, path: &str) -> Vec<&'f analyze::
     out.dedup_by(|a, b| a.range == b.range && a.rule == b.rule);
     out
 }
-
-/// Used by tests and `VIGIL_FLOW_DEBUG` runs: every summary, sorted.
-pub fn dump(facts: &ProjectFacts) -> String {
-    let mut names: Vec<&String> = facts.summaries.keys().collect();
-    names.sort();
-    names
-        .iter()
-        .map(|n| format!("{n}: {:?}\n", facts.summaries[*n]))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

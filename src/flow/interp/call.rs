@@ -411,7 +411,9 @@ impl<'a> Interp<'a, '_> {
                     }
                 }
             }
-            (Some(ArgvPart::Arguments), None) => {}
+            // The command line's shape is unknown (built elsewhere): the
+            // program is most often fixed, so taint counts as an argument.
+            (Some(ArgvPart::Program), None) => {}
             _ => {
                 for a in &row.args {
                     for (v, e) in args.get(a) {
@@ -430,10 +432,19 @@ impl<'a> Interp<'a, '_> {
         let call_text = self.cx.snippet(&*call.func);
         let arg_text = arg_text.map_or_else(|| "it".to_string(), |a| format!("`{a}`"));
         let message = row.message.replace("{call}", &call_text).replace("{arg}", &arg_text);
-        let note = if row.note.is_empty() {
+        let mut note = if row.note.is_empty() {
             format!("`{call_text}()` uses it")
         } else {
             format!("`{call_text}()` {}", row.note)
+        };
+        let escalated = !row.escalate.is_empty() && self.when_holds(&row.escalate, args, false);
+        if escalated && !row.escalate_note.is_empty() {
+            note = format!("{note} {}", row.escalate_note);
+        }
+        let severity = if escalated {
+            Some("high")
+        } else {
+            row.severity.as_deref()
         };
         self.hit_sink(
             &taint,
@@ -442,7 +453,7 @@ impl<'a> Interp<'a, '_> {
                 labels: row.labels,
                 range: call.range(),
                 message: &message,
-                severity: row.severity.as_deref(),
+                severity,
                 note: Some(&note),
                 from_params: row.from_params,
             },
@@ -501,7 +512,7 @@ impl<'a> Interp<'a, '_> {
                 });
             }
             Kind::Propagator => self.apply_propagator(row, args, call, result, inputs(args)),
-            Kind::Sink | Kind::Guard | Kind::Label => {}
+            Kind::Sink | Kind::Guard | Kind::Label | Kind::Context => {}
         }
     }
 
@@ -823,10 +834,24 @@ impl<'a> Interp<'a, '_> {
         let mut cur = v.clone();
         for seg in path {
             cur = if let Some(key) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-                match cur.map_item(key) {
+                let mut item = match cur.map_item(key) {
                     Some(item) => item.clone(),
-                    None => Value::tainted(cur.all_taint()),
-                }
+                    // A parameter of the caller: the path grows (so that the
+                    // caller's own callers can still tell which key).
+                    None => Value::tainted(cur.all_taint().map(|f| match &f.origin {
+                        Origin::Param(i, path) if path.len() < super::super::value::MAX_PATH => {
+                            let mut p: Vec<Name> = path.to_vec();
+                            p.push(seg.as_str().into());
+                            Some(Flow {
+                                origin: Origin::Param(*i, p.into()),
+                                ..f.clone()
+                            })
+                        }
+                        _ => Some(f.clone()),
+                    })),
+                };
+                self.name_sources(key, &mut item, range, Text::Is(key));
+                item
             } else {
                 self.read_attr(&cur, seg, range, Text::Is(seg))
             };
@@ -1046,6 +1071,15 @@ impl<'a> Interp<'a, '_> {
     fn builtin_function(&mut self, name: &str, args: &Args) -> Option<Value> {
         let a0 = args.pos.first()?;
         match name {
+            // `getattr(os, "system")` is `os.system`.
+            "getattr" if args.pos.len() >= 2 => {
+                let attr = args.pos[1].konst.as_str()?.to_string();
+                let mut v = self.method_value(a0, &attr);
+                if v.refers.is_none() {
+                    v = self.read_attr(a0, &attr, TextRange::default(), Text::Is(&attr));
+                }
+                Some(v)
+            }
             "str" if args.pos.len() == 1 => {
                 let mut v = Value::tainted(a0.all_taint()).with_ty("str");
                 v.konst = a0.konst.to_text().map_or(Const::Unknown, |t| Const::Str(t.into()));
@@ -1157,6 +1191,8 @@ fn argv_of(row: &ModelRow, args: &Args) -> Option<Vec<Value>> {
                         .map(|w| Value::konst(Const::Str(w.into())))
                         .collect(),
                 ),
+                // A string without a shell is the program's name.
+                (None, _) if v.ty.as_deref() == Some("str") => Some(vec![v]),
                 _ => None,
             }
         }

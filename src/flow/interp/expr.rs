@@ -188,7 +188,17 @@ impl<'a> Interp<'a, '_> {
         }
         // Attributes of attacker-controlled objects are attacker-controlled;
         // a parameter's path grows.
-        let inherited = base.all_taint().map(|f| match &f.origin {
+        // An object with known attributes: another attribute is not made of
+        // them. Labels that do not pass through calls (a secret) do not
+        // pass to attributes either (`CONF.keystone_authtoken.auth_url`).
+        let whole = if matches!(base.items, Some(Items::Fields(_))) {
+            base.taint.clone()
+        } else {
+            base.all_taint()
+        };
+        let opaque = self.cx.models.opaque;
+        let inherited = whole.map(|f| match &f.origin {
+            Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
             Origin::Param(i, path) if path.len() < MAX_PATH && base.items.is_none() => {
                 let mut p: Vec<Name> = path.to_vec();
                 p.push(attr.into());
@@ -249,22 +259,42 @@ impl<'a> Interp<'a, '_> {
 
     /// Sources matched by the shape of a name (`*password*`): attribute
     /// names and constant keys.
-    fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
+    pub fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
         let models = self.cx.models;
         for &i in &models.name_reads {
             let row = &models.rows[i];
             let super::super::models::Match::Read(p) = &row.matcher else {
                 continue;
             };
-            if !contains_ignoring_case(name, p.hint()) {
+            if !contains_ignoring_case(name, p.hint()) || !p.matches(&name.to_ascii_lowercase()) {
                 continue;
             }
-            if p.matches(&name.to_ascii_lowercase())
-                && !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None)
-            {
-                let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
-                out.taint = out.taint.union(&t);
-                return;
+            match row.kind {
+                Kind::Sanitizer => {
+                    let applies = |f: &Flow| match f.origin {
+                        Origin::Source(l) | Origin::Entry(l) => row.labels == 0 || row.labels & (1 << l) != 0,
+                        Origin::Param(..) => row.labels == 0,
+                    };
+                    out.taint = out.taint.map(|f| {
+                        if !applies(f) {
+                            Some(f.clone())
+                        } else if row.clears_all {
+                            None
+                        } else {
+                            Some(Flow {
+                                cleared: f.cleared | row.clears,
+                                ..f.clone()
+                            })
+                        }
+                    });
+                    return;
+                }
+                Kind::Source if !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None) => {
+                    let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
+                    out.taint = out.taint.union(&t);
+                    return;
+                }
+                _ => {}
             }
         }
     }

@@ -281,6 +281,9 @@ pub struct FuncInfo<'a> {
     pub class: Option<String>,
     /// Return sinks that apply to this function (e.g. a web view's body).
     pub return_sinks: Vec<&'a ModelRow>,
+    /// A context row covering the function (it runs as root): its sinks
+    /// take the row's severity and say so in their step.
+    pub context: Option<&'a ModelRow>,
 }
 
 #[derive(Default)]
@@ -374,6 +377,17 @@ impl<'a, 'b> Interp<'a, 'b> {
             return;
         }
         let bit = 1u64 << sink.rule_bit;
+        let in_context;
+        let mut sink = sink;
+        if let Some(row) = self.func.context {
+            if row.severity.is_some() {
+                sink.severity = row.severity.as_deref();
+            }
+            if let Some(note) = sink.note {
+                in_context = format!("{note} ({})", row.note);
+                sink.note = Some(&in_context);
+            }
+        }
         for flow in taint.flows() {
             if flow.cleared & bit != 0 {
                 continue;

@@ -11,10 +11,10 @@ pub static RULE: Rule = Rule {
     cwe: 843,
     severity: Level::High,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
-        what: "Finds `qemu-img` runs on an image without an explicit input format (`-f`).",
+        what: "Finds `qemu-img` runs on an image without an explicit input format (`-f`). Off by default: on neutron 29, cinder 29 and glance 33 (non-test code) 2 of 5 findings were true (glance runs `qemu-img info` on uploaded images without `-f`); the false ones were cinder's own snapshot files.",
         why: "Without `-f`, qemu-img guesses the format from the file's content: a raw image the user uploaded can claim to be qcow2 with a backing file or data file pointing at a host file, which qemu-img then reads or writes (OSSA-2024-001).",
         example: "processutils.execute('qemu-img', 'info', path)",
         use_instead: "processutils.execute('qemu-img', 'info', '-f', fmt, '--output=json', path)",
