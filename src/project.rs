@@ -32,7 +32,7 @@ pub fn facts(files: &[PathBuf], roots: &[PathBuf], selected: &dyn Fn(&str) -> bo
     flow::project::build(
         &entries,
         |i| input::load(&files[i], &entries[i].path).ok().map(|f| f.text),
-        Models::builtin(),
+        Models::active(),
         selected,
     )
 }

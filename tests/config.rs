@@ -197,7 +197,7 @@ severity = \"medium\"  # flag --severity
 confidence = \"low\"  # default
 exclude = [\"*.egg\", \"__pypackages__\", \"_build\", \"buck-out\", \"dist\", \"node_modules\", \"site-packages\", \"venv\"]  # default
 extend-exclude = [\"nova/locale\"]  # {file}:7
-models = [\"models/nova.yaml\"]  # {file}:8 (reserved for the dataflow engine: recorded, not read)
+models = [\"models/nova.yaml\"]  # {file}:8 (dataflow model files, added to the built-in ones)
 "
         )
     );
@@ -218,7 +218,7 @@ severity = \"low\"  # default
 confidence = \"low\"  # default
 exclude = [\"*.egg\", \"__pypackages__\", \"_build\", \"buck-out\", \"dist\", \"node_modules\", \"site-packages\", \"venv\"]  # default
 extend-exclude = []  # default
-models = []  # default (reserved for the dataflow engine: recorded, not read)
+models = []  # default (dataflow model files, added to the built-in ones)
 "
     );
     let out = vigil(dir.path(), &["config"]);
@@ -408,14 +408,16 @@ fn model_paths_may_not_escape_through_symlinks() {
 }
 
 #[test]
-fn model_files_are_recorded_not_read() {
-    // Not TOML, not UTF-8: reading it would fail; it is only checked to exist.
+fn a_model_file_that_is_not_text_is_an_error() {
     let dir = tree(&[(".vigil.toml", "models = [\"models/own.bin\"]\n"), ("a.py", "x = 1\n")]);
     std::fs::create_dir_all(dir.path().join("models")).unwrap();
     std::fs::write(dir.path().join("models/own.bin"), b"\xff\x00\xfe").unwrap();
     let out = vigil(dir.path(), &["review", "a.py"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "No security defects are detected in the code\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "vigil: error: model file `models/own.bin`: stream did not contain valid UTF-8\n"
+    );
 }
 
 #[cfg(unix)]
@@ -651,4 +653,58 @@ fn progress_is_silent_when_stderr_is_not_a_terminal() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr(&out), "");
     assert_eq!(stdout(&out), "No security defects are detected in the code\n");
+}
+
+/// The configuration's `models` extend the dataflow models: a project's own
+/// command runner becomes a sink, and a bad row names its file and line.
+#[test]
+fn user_model_files_extend_the_dataflow_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("models")).unwrap();
+    std::fs::write(
+        root.join("models/mylib.toml"),
+        "rows = [\n{ kind = \"sink\", call = \"mylib.run_shell\", args = [0], labels = [\"user\"], rule = \"T078\", message = \"`{call}()` runs a shell command built from {source}\", note = \"runs it in a shell\" },\n]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app.py"),
+        "from flask import request\nimport mylib\n\n\ndef handler():\n    cmd = request.args.get('cmd')\n    mylib.run_shell(cmd)\n",
+    )
+    .unwrap();
+    let review = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vigil"))
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let rules_of = |out: &std::process::Output| -> Vec<(String, u64)> {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["rule_id"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+            .collect()
+    };
+    let before = review(&["review", "--select", "T078", "--format", "json", "app.py"]);
+    assert_eq!(rules_of(&before), vec![], "no model names mylib yet");
+
+    std::fs::write(root.join(".vigil.toml"), "models = [\"models/mylib.toml\"]\n").unwrap();
+    let after = review(&["review", "--select", "T078", "--format", "json", "app.py"]);
+    assert_eq!(rules_of(&after), vec![("T078".to_string(), 7)]);
+
+    std::fs::write(
+        root.join("models/mylib.toml"),
+        "rows = [\n{ kind = \"sink\", call = \"mylib.run_shell\" },\n]\n",
+    )
+    .unwrap();
+    let bad = review(&["review", "--select", "T078", "app.py"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8(bad.stderr).unwrap();
+    assert!(
+        err.starts_with("vigil: error: model file models/mylib.toml:2: "),
+        "{err}"
+    );
 }

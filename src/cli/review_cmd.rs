@@ -39,6 +39,17 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The user's model files join the built-in ones before any file is read.
+    let installed = config.model_files().and_then(|files| {
+        if files.is_empty() {
+            return Ok(());
+        }
+        crate::flow::models::Models::install_user_files(files).map_err(|e| format!("model file {e}"))
+    });
+    if let Err(e) = installed {
+        eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
+        return ExitCode::from(2);
+    }
     let selection = match config.selection() {
         Ok(s) => s,
         Err(e) => {

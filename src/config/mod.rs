@@ -142,7 +142,7 @@ pub struct Config {
     pub confidence: Sourced<Level>,
     pub exclude: Sourced<Vec<String>>,
     pub extend_exclude: Sourced<Vec<String>>,
-    /// Recorded for the dataflow engine; never read.
+    /// The user's own dataflow model files, read by [`Config::model_files`].
     pub models: Sourced<Vec<String>>,
     /// The folder globs are relative to: the file's, or the current folder.
     pub anchor: PathBuf,
@@ -203,6 +203,25 @@ pub fn load(target: &Path, overrides: &Overrides) -> Result<Config, ConfigError>
 }
 
 impl Config {
+    /// The user's model files (`models`) with their texts, for the dataflow
+    /// engine. Each path is checked again, at the moment it is read, to lie
+    /// inside the folder holding the configuration.
+    pub fn model_files(&self) -> Result<Vec<(String, String)>, String> {
+        if self.models.value.is_empty() {
+            return Ok(Vec::new());
+        }
+        let folder = std::fs::canonicalize(&self.anchor).map_err(|e| format!("{}: {e}", self.anchor.display()))?;
+        self.models
+            .value
+            .iter()
+            .map(|entry| {
+                let path = models::check_inside(&folder, entry).map_err(|e| format!("`models`: {e}"))?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("model file `{entry}`: {e}"))?;
+                Ok((entry.clone(), text))
+            })
+            .collect()
+    }
+
     /// The rules to run. Selectors from the file were checked when it was
     /// read; ones from flags are checked here.
     pub fn selection(&self) -> Result<Selection, String> {

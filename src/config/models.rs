@@ -1,6 +1,7 @@
 //! The `models` key: paths to the user's own source, sink and sanitizer model
-//! files, reserved for the dataflow engine (which does not exist yet). They
-//! are checked and recorded, never read.
+//! files for the dataflow engine (`flow::models`, same format as the built-in
+//! `src/flow/models/*.toml`). They are checked when the configuration is
+//! read, and read only after a second check (`Config::model_files`).
 //!
 //! A configuration comes with the repository under review, and a repository
 //! is not trusted: it must not be able to point vigil at `/etc/shadow` or at

@@ -67,7 +67,7 @@ pub fn render(config: &Config) -> String {
         "models",
         list(&config.models),
         &config.models.origin,
-        " (reserved for the dataflow engine: recorded, not read)",
+        " (dataflow model files, added to the built-in ones)",
     );
     out
 }

@@ -346,12 +346,39 @@ impl NameIndex {
     }
 }
 
+/// The models with the user's files added, when the configuration names any.
+static ACTIVE: OnceLock<Models> = OnceLock::new();
+
 impl Models {
     /// The models compiled into the binary. They are validated by this
     /// module's tests, so a failure here is a build defect.
     pub fn builtin() -> &'static Models {
         static MODELS: OnceLock<Models> = OnceLock::new();
         MODELS.get_or_init(|| Models::load(BUILTIN).expect("embedded model files are validated by flow::models tests"))
+    }
+
+    /// The models a review uses: the built-in ones, plus the user's own
+    /// files once [`Models::install_user_files`] has added them.
+    pub fn active() -> &'static Models {
+        ACTIVE.get().unwrap_or_else(|| Models::builtin())
+    }
+
+    /// Adds the user's model files (the configuration's `models`, already
+    /// checked to lie inside the repository) to the built-in ones, for the
+    /// rest of the process. Called once, by the CLI, before any review; a
+    /// bad row is an error naming its file and line.
+    pub fn install_user_files(files: Vec<(String, String)>) -> Result<(), RowError> {
+        let mut all: Vec<(&'static str, &str)> = BUILTIN.to_vec();
+        for (name, text) in &files {
+            // Row positions name their file for the process's lifetime; a
+            // configuration names a handful of files, read once.
+            let name: &'static str = Box::leak(name.clone().into_boxed_str());
+            all.push((name, text));
+        }
+        let models = Models::load(&all)?;
+        // A second call would be a CLI defect; the first models stay.
+        let _ = ACTIVE.set(models);
+        Ok(())
     }
 
     pub fn load(files: &[(&'static str, &str)]) -> Result<Models, RowError> {

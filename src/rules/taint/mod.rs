@@ -78,7 +78,7 @@ const LONE_PATH: &str = "<file>";
 /// found, or, for a module it left out (nothing imports it) or a file
 /// reviewed on its own, those of an analysis of this module alone.
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let models = Models::builtin();
+    let models = Models::active();
     let no_project;
     let (facts, module, path, is_package) = match cx.project {
         Some(view) => (view.facts, view.module, view.path, view.is_package),
@@ -137,7 +137,7 @@ mod tests {
     /// Every rule a model sink reports exists, with the CWE its id says.
     #[test]
     fn model_rules_exist() {
-        let models = Models::builtin();
+        let models = Models::active();
         for rule in &models.rules {
             let found = ALL.iter().find(|r| r.id == rule);
             let found = found.unwrap_or_else(|| panic!("the models report {rule}, which is not a taint rule"));
