@@ -2,7 +2,7 @@
 """Speed and memory on a whole OpenStack tree, side by side with Ruff's
 `--select S` and Bandit, on the same machine in one run.
 
-    python3 bench/speed.py [--project nova] [--vigil target/release/vigil] [--runs 3]
+    python3 bench/speed.py [--project nova] [--vigil target/release/vigil] [--runs 3] [--select S]
 
 Prints CPU time (user+sys, best of --runs) and peak RSS for each tool, and
 vigil's CPU time relative to Ruff's (the design target is at most 1.5x) and
@@ -35,6 +35,7 @@ def main():
     parser.add_argument("--project", default="nova", choices=sorted(corpora.OPENSTACK))
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "release", "vigil"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--select", default="", help="vigil --select value (default: the default rules)")
     parser.add_argument("--no-bandit", action="store_true", help="skip Bandit (slow)")
     args = parser.parse_args()
 
@@ -44,7 +45,10 @@ def main():
     lines = sum(sum(1 for _ in open(os.path.join(d, f), errors="replace"))
                 for d, _, fs in os.walk(package) for f in fs if f.endswith(".py"))
     print(f"{args.project}: {lines} lines of Python")
-    rows = [("vigil", [os.path.abspath(args.vigil), "review", "--exit-zero", "--format", "json", package]),
+    vigil_cmd = [os.path.abspath(args.vigil), "review", "--exit-zero", "--format", "json", package]
+    if args.select:
+        vigil_cmd[2:2] = ["--select", args.select]
+    rows = [("vigil", vigil_cmd),
             ("ruff --select S", [os.path.join(bin_dir, "ruff"), "check", "--no-cache", "--select", "S",
                                  "--exit-zero", "--quiet", package])]
     if not args.no_bandit:
