@@ -789,6 +789,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
             source_note: Rc::from(""),
             steps: None,
             cut: false,
+            dropped: 0,
         }));
         if i == 0 && bound {
             if site.is_classmethod {
@@ -823,6 +824,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
                                 format!("`{}` is {}", p.name, row.note),
                             ),
                             cut: false,
+                            dropped: 0,
                         };
                         v.taint = v.taint.union(&Taint::one(flow));
                         if let Some(ty) = &row.ty {
@@ -952,6 +954,7 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
                         },
                         cleared: f.cleared,
                         cut: f.cut,
+                        dropped: f.dropped,
                         steps: Vec::new(),
                     });
                 }

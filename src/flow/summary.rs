@@ -50,6 +50,8 @@ pub struct ParamSink {
 pub struct ReturnFlow {
     pub from: ParamPath,
     pub cleared: u64,
+    /// Labels the data loses on the way (see `Flow::dropped`).
+    pub dropped: u64,
     /// The parameter went through a call the models say nothing about.
     pub cut: bool,
     pub steps: Vec<SumStep>,
@@ -109,12 +111,12 @@ pub struct SumValue {
 
 impl SumValue {
     fn shape(&self) -> impl PartialEq + use<> {
-        let mut params: Vec<(ParamPath, u64, bool)> = self
+        let mut params: Vec<(ParamPath, u64, bool, u64)> = self
             .from_params
             .iter()
-            .map(|r| (r.from.clone(), r.cleared, r.cut))
+            .map(|r| (r.from.clone(), r.cleared, r.cut, r.dropped))
             .collect();
-        params.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2).cmp(&(b.0.param, &b.0.path, b.1, b.2)));
+        params.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2, a.3).cmp(&(b.0.param, &b.0.path, b.1, b.2, b.3)));
         let mut sources: Vec<(u8, u64)> = self.sources.iter().map(|s| (s.label, s.cleared)).collect();
         sources.sort();
         (

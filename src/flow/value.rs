@@ -102,11 +102,19 @@ pub struct Flow {
     /// about: labels that do not pass through calls (`secret`) are dropped
     /// from what the caller passes.
     pub cut: bool,
+    /// A parameter's flow that went through a sanitizer for some labels
+    /// only (`disk_format` of image metadata): labels (bit per label) the
+    /// caller's data loses here. Source flows of those labels are dropped
+    /// instead.
+    pub dropped: u64,
 }
 
 impl Flow {
     fn same(&self, other: &Flow) -> bool {
-        self.origin == other.origin && self.cleared == other.cleared && self.cut == other.cut
+        self.origin == other.origin
+            && self.cleared == other.cleared
+            && self.cut == other.cut
+            && self.dropped == other.dropped
     }
 }
 
@@ -208,6 +216,22 @@ impl Taint {
 
     pub fn map(&self, f: impl Fn(&Flow) -> Option<Flow>) -> Taint {
         Taint::from_vec(self.flows().iter().filter_map(f).collect())
+    }
+
+    /// The taint once data of `labels` (bit per label) is clean: their
+    /// source flows go, and parameters' flows remember it for the callers.
+    pub fn drop_labels(&self, labels: u64) -> Taint {
+        if labels == 0 || self.is_empty() {
+            return self.clone();
+        }
+        self.map(|f| match f.origin {
+            Origin::Source(l) | Origin::Entry(l) if labels & (1 << l) != 0 => None,
+            Origin::Source(_) | Origin::Entry(_) => Some(f.clone()),
+            Origin::Param(..) => Some(Flow {
+                dropped: f.dropped | labels,
+                ..f.clone()
+            }),
+        })
     }
 
     /// Same flows (origins and clearances), steps aside.
@@ -601,6 +625,7 @@ mod tests {
             source_note: "x".into(),
             steps: None,
             cut: false,
+            dropped: 0,
         }
     }
 

@@ -788,7 +788,7 @@ impl<'a> Interp<'a, '_> {
             if rf.from.path.is_empty() && sv.from_params.len() == 1 && sv.sources.is_empty() && sv.konst.is_none() {
                 // The function returns its argument (or stores it) as is:
                 // keep all that is known of it, its type and contents too.
-                if rf.cleared == 0 {
+                if rf.cleared == 0 && rf.dropped == 0 {
                     let mut whole = a.clone();
                     whole.ty = v.ty.clone().or(whole.ty);
                     if !whole.taint.is_empty() {
@@ -798,7 +798,7 @@ impl<'a> Interp<'a, '_> {
                 }
                 v.tags |= a.tags;
             }
-            let mut t = a.all_taint().clear(rf.cleared);
+            let mut t = a.all_taint().clear(rf.cleared).drop_labels(rf.dropped);
             if rf.cut {
                 let opaque = self.cx.models.opaque;
                 t = t.map(|f| match f.origin {
@@ -822,6 +822,7 @@ impl<'a> Interp<'a, '_> {
                 source_note: src.source_note.as_str().into(),
                 steps,
                 cut: false,
+                dropped: 0,
             }));
         }
         v

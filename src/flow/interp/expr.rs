@@ -271,6 +271,10 @@ impl<'a> Interp<'a, '_> {
             }
             match row.kind {
                 Kind::Sanitizer => {
+                    if row.labels != 0 && row.clears_all {
+                        out.taint = out.taint.drop_labels(row.labels);
+                        return;
+                    }
                     let applies = |f: &Flow| match f.origin {
                         Origin::Source(l) | Origin::Entry(l) => row.labels == 0 || row.labels & (1 << l) != 0,
                         Origin::Param(..) => row.labels == 0,

@@ -367,6 +367,7 @@ impl<'a, 'b> Interp<'a, 'b> {
             source_note: note.into(),
             steps,
             cut: false,
+            dropped: 0,
         })
     }
 
@@ -421,7 +422,8 @@ impl<'a, 'b> Interp<'a, 'b> {
                     }
                 }
                 Origin::Param(index, path) => {
-                    if !sink.from_params {
+                    let labels = sink.labels & !flow.dropped;
+                    if !sink.from_params || (sink.labels != 0 && labels == 0) {
                         continue;
                     }
                     let from = ParamPath {
@@ -434,7 +436,7 @@ impl<'a, 'b> Interp<'a, 'b> {
                     self.sinks.push(LocalParamSink {
                         from,
                         rule_bit: sink.rule_bit,
-                        labels: sink.labels,
+                        labels,
                         message: sink.message.to_string(),
                         severity: sink.severity.map(str::to_string),
                         steps,
