@@ -240,31 +240,15 @@ impl<'a> Interp<'a, '_> {
             self.exec_block(&s.orelse);
             return;
         }
-        self.loops.push(LoopFrame::default());
-        let mut head = self.env.clone();
-        for round in 0..LOOP_ROUNDS + 2 {
-            self.narrow_in_place(&s.test, true);
-            self.exec_block(&s.body);
-            let mut end = self.env.clone();
-            if let Some(frame) = self.loops.last_mut() {
-                for c in frame.continues.drain(..) {
-                    end = end.join(&c);
-                }
-            }
-            let next = head.join(&end);
-            if next.same_as(&head) {
-                break;
-            }
-            head = if round + 1 >= LOOP_ROUNDS {
-                widen(&head, &next)
-            } else {
-                next
-            };
-            self.env = head.clone();
-            self.eval_quiet(&s.test);
-        }
-        self.env = head;
-        let frame = self.loops.pop().unwrap_or_default();
+        let frame = self.loop_fixpoint(
+            &mut |this| {
+                this.narrow_in_place(&s.test, true);
+                this.exec_block(&s.body);
+            },
+            &mut |this| {
+                this.eval_quiet(&s.test);
+            },
+        );
         self.env = if always {
             Env::dead()
         } else {
@@ -281,12 +265,29 @@ impl<'a> Interp<'a, '_> {
     fn exec_for(&mut self, s: &'a ruff_python_ast::StmtFor) {
         let iter = self.eval(&s.iter);
         let element = self.element_of(&iter);
+        let frame = self.loop_fixpoint(
+            &mut |this| {
+                this.assign(&s.target, element.clone());
+                this.exec_block(&s.body);
+            },
+            &mut |_| {},
+        );
+        self.exec_block(&s.orelse);
+        for b in frame.breaks {
+            self.env = self.env.join(&b);
+        }
+    }
+
+    /// Runs a loop's body until the state at its head stops changing (joined
+    /// with what `continue` carries; widened after `LOOP_ROUNDS`). `round`
+    /// runs one pass from the head; `again` runs before the next pass (the
+    /// `while` test). Leaves the head's state in `self.env` and returns the
+    /// loop's frame (its `break` states).
+    fn loop_fixpoint(&mut self, round: &mut dyn FnMut(&mut Self), again: &mut dyn FnMut(&mut Self)) -> LoopFrame {
         self.loops.push(LoopFrame::default());
         let mut head = self.env.clone();
-        for round in 0..LOOP_ROUNDS + 2 {
-            self.env = head.clone();
-            self.assign(&s.target, element.clone());
-            self.exec_block(&s.body);
+        for pass in 0..LOOP_ROUNDS + 2 {
+            round(self);
             let mut end = self.env.clone();
             if let Some(frame) = self.loops.last_mut() {
                 for c in frame.continues.drain(..) {
@@ -297,18 +298,16 @@ impl<'a> Interp<'a, '_> {
             if next.same_as(&head) {
                 break;
             }
-            head = if round + 1 >= LOOP_ROUNDS {
+            head = if pass + 1 >= LOOP_ROUNDS {
                 widen(&head, &next)
             } else {
                 next
             };
+            self.env = head.clone();
+            again(self);
         }
         self.env = head;
-        let frame = self.loops.pop().unwrap_or_default();
-        self.exec_block(&s.orelse);
-        for b in frame.breaks {
-            self.env = self.env.join(&b);
-        }
+        self.loops.pop().unwrap_or_default()
     }
 
     /// The value of one element when iterating over `iter`.
