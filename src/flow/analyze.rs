@@ -6,7 +6,7 @@
 //! rules then report per file. `interp/` runs the functions.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use super::fxhash::FxHashMap as HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -978,7 +978,7 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
 /// The module-level values other modules may import: constants, types,
 /// names and constant containers.
 fn export_globals(vars: &super::fxhash::FxHashMap<Name, Value>) -> HashMap<String, GlobalFact> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (name, v) in vars {
         let items = match &v.items {
             Some(Items::Map(items)) if items.len() <= 32 => items

@@ -23,7 +23,7 @@
 //!
 //! Rows are validated when loaded; an error names the file and line.
 
-use std::collections::HashMap;
+use super::fxhash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::pattern::Pattern;

@@ -22,7 +22,7 @@
 //!
 //! This module does no I/O: the caller passes a loader for file texts.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -64,10 +64,10 @@ type Analysed = (String, Vec<(String, u32)>, u32);
 #[derive(Default)]
 struct Epochs {
     /// Summaries and module-level values, by qualified name.
-    keys: std::collections::HashMap<String, u32>,
+    keys: super::fxhash::FxHashMap<String, u32>,
     /// Modules whose own top-level values changed (they are read without
     /// being recorded as used).
-    modules: std::collections::HashMap<String, u32>,
+    modules: super::fxhash::FxHashMap<String, u32>,
 }
 
 impl Epochs {
@@ -192,7 +192,7 @@ where
     for round in 2..=MAX_ROUNDS + 1 {
         facts.rounds = round - 1;
         // Which functions each file must analyse again.
-        let work: Vec<Option<HashSet<String>>> = states
+        let work: Vec<Option<FxHashSet<String>>> = states
             .iter()
             .zip(files)
             .enumerate()
@@ -200,7 +200,7 @@ where
                 if leaf[i] {
                     return None;
                 }
-                let again: HashSet<String> = state
+                let again: FxHashSet<String> = state
                     .functions
                     .iter()
                     .filter(|(_, deps, at)| epochs.stale(&f.module, deps, *at))

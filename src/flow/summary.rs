@@ -8,7 +8,7 @@
 //! by qualified name; the interpreter reads it and never writes it. Summaries
 //! are owned and thread-safe: they outlive the parse of their file.
 
-use std::collections::{HashMap, HashSet};
+use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use ruff_text_size::TextRange;
@@ -223,7 +223,7 @@ pub struct ProjectFacts {
     pub rules_off: u64,
     /// Files the project pass left out because no module imports them;
     /// their review analyses them on their own.
-    pub alone: std::collections::HashSet<String>,
+    pub alone: HashSet<String>,
     /// What makes a function of a module analysed on its own worth
     /// analysing (computed once the summaries are final).
     pub triggers: Option<super::analyze::Triggers>,
