@@ -5,8 +5,8 @@
 //! [`analyze`] in rounds to compute summaries and findings, which the taint
 //! rules then report per file. `interp/` runs the functions.
 
-use std::cell::RefCell;
 use super::fxhash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 

@@ -222,8 +222,16 @@ impl<'a> Interp<'a, '_> {
         } else {
             self.project_callee(&candidates)
         };
+        // `?.method` rows speak of objects of unknown type (a `str` method
+        // such as `?.find` returns an index): not of a known class's method.
+        let known_type = args
+            .receiver
+            .as_ref()
+            .and_then(|r| r.ty.as_deref())
+            .is_some_and(|t| !matches!(t, "str" | "bytes"));
         if rows.is_empty()
             && project.is_none()
+            && !known_type
             && let Some(m) = method
         {
             let any = format!("?.{m}");
