@@ -333,3 +333,37 @@ fn the_users_git_configuration_does_not_change_what_vigil_reads() {
     assert_eq!(stdout(&out), review_text(&[s101("api.py", 8, 4, "ctx.admin")], 1));
     assert_eq!(stderr(&out), "");
 }
+
+#[test]
+fn the_dataflow_of_a_change_sees_the_unchanged_files_it_calls() {
+    let repo = Repo::new();
+    repo.write("app/__init__.py", "");
+    repo.write(
+        "app/shell.py",
+        "import subprocess\n\n\ndef run(command):\n    return subprocess.run(command, shell=True)\n",
+    );
+    repo.write(
+        "app/views.py",
+        "from flask import Flask, request\n\nfrom app import shell\n\napp = Flask(__name__)\n\n\n\
+         @app.route('/ping')\ndef ping():\n    return ''\n",
+    );
+    repo.commit("base");
+    repo.write(
+        "app/views.py",
+        "from flask import Flask, request\n\nfrom app import shell\n\napp = Flask(__name__)\n\n\n\
+         @app.route('/ping')\ndef ping():\n    shell.run('ping -c 1 ' + request.args['host'])\n    return ''\n",
+    );
+    let out = repo.vigil(&["review", "--select", "T078", "--format", "json", "--diff", "HEAD"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    // The sink is in the unchanged `app/shell.py`; the change passes it a
+    // query parameter.
+    assert_eq!(found, vec![("app/views.py".to_string(), 10)]);
+    assert_eq!(doc["summary"]["files_reviewed"], 1);
+    assert_eq!(out.status.code(), Some(1));
+}

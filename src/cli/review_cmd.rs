@@ -98,10 +98,16 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     };
     // The dataflow rules need summaries of the whole tree before any file is
-    // reviewed: one project pass, then the usual per-file reviews.
+    // reviewed: one project pass, then the usual per-file reviews. A change
+    // review reports on the changed files only, but what they call is
+    // anywhere under the named paths: the pass covers the whole tree.
     let project = if settings.selection.any_of_family(Family::Taint) {
         let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
-        Some(pool.install(|| project::facts(&discovered.files, &paths, &selected)))
+        let tree = scope
+            .is_some()
+            .then(|| input::discover_excluding(&paths, &config.excludes(), args.force_exclude));
+        let files = tree.as_ref().map_or(&discovered.files, |t| &t.files);
+        Some(pool.install(|| project::facts(files, &paths, &selected)))
     } else {
         None
     };
