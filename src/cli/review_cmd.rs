@@ -101,7 +101,8 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     // reviewed: one project pass, then the usual per-file reviews. A change
     // review reports on the changed files only, but what they call is
     // anywhere under the named paths: the pass covers the whole tree.
-    let project = if settings.selection.any_of_family(Family::Taint) {
+    let nothing_to_review = discovered.files.is_empty() && stdin.is_empty();
+    let project = if settings.selection.any_of_family(Family::Taint) && !nothing_to_review {
         let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
         let tree = scope
             .is_some()
