@@ -16,19 +16,12 @@ Prints, for each revision, the files and lines the change touches (`git diff
 import argparse
 import os
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from speed import measure  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def measure(cmd, cwd, runs):
-    best = None
-    for _ in range(runs):
-        out = subprocess.run(["/usr/bin/time", "-f", "%U %S %M"] + cmd, cwd=cwd,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        user, system, rss = out.stderr.strip().splitlines()[-1].split()
-        sample = (float(user) + float(system), int(rss) // 1024)
-        best = sample if best is None or sample[0] < best[0] else best
-    return best
 
 
 def main():
