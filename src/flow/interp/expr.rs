@@ -745,27 +745,9 @@ impl<'a> Interp<'a, '_> {
                 if let Some(k) = key {
                     taint = taint.union(&k.all_taint());
                 }
-                let message = row
-                    .message
-                    .replace("{call}", &name)
-                    .replace("{arg}", "the stored value");
-                let note = if row.note.is_empty() {
+                self.hit_row_sink(&taint, row, range, (&name, "the stored value"), || {
                     format!("stored into `{name}`")
-                } else {
-                    row.note.clone()
-                };
-                self.hit_sink(
-                    &taint,
-                    super::SinkHit {
-                        rule_bit: row.rule_bit,
-                        labels: row.labels,
-                        range,
-                        message: &message,
-                        severity: row.severity.as_deref(),
-                        note: Some(&note),
-                        from_params: row.from_params,
-                    },
-                );
+                });
             }
         }
     }

@@ -371,6 +371,37 @@ impl<'a, 'b> Interp<'a, 'b> {
         })
     }
 
+    /// Reports `taint` reaching the sink `row` that is not a call (a store,
+    /// a return): its message with `{call}` and `{arg}` filled in, and its
+    /// note, or `default_note` when it has none.
+    pub fn hit_row_sink(
+        &mut self,
+        taint: &Taint,
+        row: &ModelRow,
+        range: TextRange,
+        (call, arg): (&str, &str),
+        default_note: impl FnOnce() -> String,
+    ) {
+        let message = row.message.replace("{call}", call).replace("{arg}", arg);
+        let note = if row.note.is_empty() {
+            default_note()
+        } else {
+            row.note.clone()
+        };
+        self.hit_sink(
+            taint,
+            SinkHit {
+                rule_bit: row.rule_bit,
+                labels: row.labels,
+                range,
+                message: &message,
+                severity: row.severity.as_deref(),
+                note: Some(&note),
+                from_params: row.from_params,
+            },
+        );
+    }
+
     /// Reports `taint` reaching a sink: a finding for each source flow the
     /// sink accepts, a parameter sink for each flow from a parameter.
     pub fn hit_sink(&mut self, taint: &Taint, sink: SinkHit) {

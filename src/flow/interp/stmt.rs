@@ -470,28 +470,11 @@ impl<'a> Interp<'a, '_> {
         }
         let sinks = self.func.return_sinks.clone();
         let taint = value.all_taint();
+        let qualname = self.func.qualname.clone();
         for row in sinks {
-            let note = if row.note.is_empty() {
+            self.hit_row_sink(&taint, row, range, (&qualname, "the response"), || {
                 "returned to the client".to_string()
-            } else {
-                row.note.clone()
-            };
-            let message = row
-                .message
-                .replace("{call}", &self.func.qualname)
-                .replace("{arg}", "the response");
-            self.hit_sink(
-                &taint,
-                super::SinkHit {
-                    rule_bit: row.rule_bit,
-                    labels: row.labels,
-                    range,
-                    message: &message,
-                    severity: row.severity.as_deref(),
-                    note: Some(&note),
-                    from_params: row.from_params,
-                },
-            );
+            });
         }
     }
 
