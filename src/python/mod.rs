@@ -1,10 +1,12 @@
 //! `python`: parsing and the facts about a module that rules query.
 //!
 //! Neighbours: `input` hands over the text; `rules` asks this layer for
-//! qualified names ([`names`]), literal values ([`literal`]) and suppression
+//! qualified names ([`names`]), arguments by position or keyword ([`arguments`]),
+//! literal values ([`literal`]) and suppression
 //! comments ([`suppression`]). Nothing here knows about rules or findings, and
 //! parsing never fails: it returns a tree plus errors.
 
+pub mod arguments;
 pub mod literal;
 pub mod names;
 pub mod parse;

@@ -141,12 +141,7 @@ impl CallSite<'_> {
 
     /// The keyword argument `name`, if passed.
     pub fn keyword(&self, name: &str) -> Option<&Expr> {
-        self.call
-            .arguments
-            .keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
-            .map(|k| &k.value)
+        crate::python::arguments::keyword(self.call, name)
     }
 
     /// The positional argument at `index`, if passed.
@@ -156,7 +151,7 @@ impl CallSite<'_> {
 
     /// The argument at `index` or, failing that, the keyword `name`.
     pub fn arg_or_keyword(&self, index: usize, name: &str) -> Option<&Expr> {
-        self.arg(index).or_else(|| self.keyword(name))
+        crate::python::arguments::arg_or_keyword(self.call, index, &[name])
     }
 }
 

@@ -5,6 +5,7 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::secret_values::find_secret;
+use crate::python::arguments::arg_or_keyword;
 use crate::python::literal::str_value;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -103,13 +104,7 @@ fn is_open_for_writing(cx: &Context, call: &ruff_python_ast::ExprCall) -> bool {
     if !matches!(name.as_str(), "open" | "io.open" | "codecs.open") {
         return false;
     }
-    let mode = call.arguments.args.get(1).or_else(|| {
-        call.arguments
-            .keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "mode"))
-            .map(|k| &k.value)
-    });
+    let mode = arg_or_keyword(call, 1, &["mode"]);
     mode.and_then(str_value).is_some_and(|m| m.contains(['w', 'a', 'x']))
 }
 

@@ -9,6 +9,7 @@
 
 use ruff_python_ast::{Expr, ExprCall};
 
+use crate::python::arguments::keyword;
 use crate::python::literal::str_value;
 use crate::rules::Context;
 pub use crate::rules::file_modes::mode_value;
@@ -147,14 +148,6 @@ pub fn runs_commands(qualname: &str) -> bool {
         || last == "trycmd"
         || (qualname.starts_with("subprocess.")
             && matches!(last, "call" | "check_call" | "check_output" | "run" | "Popen"))
-}
-
-pub fn keyword<'a>(call: &'a ExprCall, name: &str) -> Option<&'a Expr> {
-    call.arguments
-        .keywords
-        .iter()
-        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
-        .map(|k| &k.value)
 }
 
 /// A mode as `chmod` users write it.

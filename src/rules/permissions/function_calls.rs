@@ -6,7 +6,8 @@ use ruff_python_ast::{Expr, ExprCall, Stmt};
 
 pub use crate::rules::races::body_calls::calls_in;
 
-use super::file_modes::{Chmod, ChmodMode, WORLD_READ, callee_last, chmod_of, keyword, mode_value, runs_commands};
+use super::file_modes::{Chmod, ChmodMode, WORLD_READ, callee_last, chmod_of, mode_value, runs_commands};
+use crate::python::arguments::keyword;
 use crate::python::literal::str_value;
 use crate::rules::Context;
 use crate::rules::races::same_path::PathNames;

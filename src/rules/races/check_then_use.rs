@@ -21,6 +21,7 @@ use super::failure_handling::{Guard, Guards, suppressed};
 use super::file_operations::{NO_DEST, Op, file_operation, is_command_runner, is_path_check};
 use super::same_path::PathNames;
 use super::{check_then_modify_path, check_then_read_path, check_then_remove_path, check_then_run_command};
+use crate::python::arguments::{arg_or_keyword, keyword_in};
 use crate::python::literal::{is_truthy_constant, str_value};
 use crate::python::names::dotted;
 use crate::rules::{Context, Diagnostic, Level};
@@ -671,11 +672,7 @@ fn path_keyword(call: &ExprCall, index: usize) -> Option<&Expr> {
         1 => &["dst", "dest"],
         _ => &[],
     };
-    call.arguments
-        .keywords
-        .iter()
-        .find(|k| k.arg.as_ref().is_some_and(|a| names.contains(&a.as_str())))
-        .map(|k| &k.value)
+    keyword_in(call, names)
 }
 
 /// The arguments of a command runner: positional ones, and the items of a
@@ -703,17 +700,7 @@ fn is_safe_variant(call: &ExprCall, op: Op) -> bool {
         Op::MakeDir => keyword_true("exist_ok") || call.arguments.args.get(2).is_some_and(is_truthy_constant),
         Op::RemoveTree => keyword_true("ignore_errors") || call.arguments.args.get(1).is_some_and(is_truthy_constant),
         Op::Open => {
-            let mode = call.arguments.args.get(1).or_else(|| {
-                call.arguments
-                    .keywords
-                    .iter()
-                    .find(|k| {
-                        k.arg
-                            .as_ref()
-                            .is_some_and(|a| a.as_str() == "mode" || a.as_str() == "flags")
-                    })
-                    .map(|k| &k.value)
-            });
+            let mode = arg_or_keyword(call, 1, &["mode", "flags"]);
             mode.is_some_and(|m| str_value(m).is_some_and(|s| s.contains('x')) || mentions_name(m, "O_EXCL"))
         }
         Op::Command => {
@@ -736,13 +723,7 @@ fn opens_for_creation(call: &ExprCall, name: &str) -> bool {
     if name == "os.open" {
         return call.arguments.args.get(1).is_some_and(|f| mentions_name(f, "O_CREAT"));
     }
-    let mode = call.arguments.args.get(1).or_else(|| {
-        call.arguments
-            .keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "mode"))
-            .map(|k| &k.value)
-    });
+    let mode = arg_or_keyword(call, 1, &["mode"]);
     // Appending creates or reuses the file, whoever made it: no race.
     mode.and_then(str_value).is_some_and(|m| m.contains('w'))
 }

@@ -8,6 +8,7 @@ use ruff_text_size::Ranged;
 use super::body_calls::calls_in;
 use super::concurrency_apis::TEMP_NAME_ONLY;
 use super::file_operations::{Op, file_operation, is_command_runner};
+use crate::python::arguments::arg_or_keyword;
 use crate::python::literal::str_value;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -155,17 +156,7 @@ fn creates<'a>(cx: &Context, call: &'a ExprCall) -> Option<&'a Expr> {
     if let Some((op, _src, dest)) = file_operation(&qualname) {
         return match op {
             Op::Open => {
-                let mode = args.get(1).or_else(|| {
-                    call.arguments
-                        .keywords
-                        .iter()
-                        .find(|k| {
-                            k.arg
-                                .as_ref()
-                                .is_some_and(|a| a.as_str() == "mode" || a.as_str() == "flags")
-                        })
-                        .map(|k| &k.value)
-                });
+                let mode = arg_or_keyword(call, 1, &["mode", "flags"]);
                 let exclusive = mode.is_some_and(|m| {
                     str_value(m).is_some_and(|s| s.contains('x'))
                         || crate::rules::races::expr_search::any_expr(
