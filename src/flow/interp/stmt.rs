@@ -10,6 +10,10 @@ use super::{Env, Interp, LoopFrame};
 /// Loops run their body at most this many times before constants are
 /// widened away, and twice more after that.
 const LOOP_ROUNDS: usize = 3;
+/// Loops nested deeper than this run their body once (then widen): each
+/// pass of an outer loop reruns the inner ones, so passes multiply with
+/// depth (a fuzzed file of 14 nested loops took seconds).
+const PRECISE_LOOP_DEPTH: usize = 4;
 
 impl<'a> Interp<'a, '_> {
     pub fn exec_block(&mut self, body: &'a [Stmt]) {
@@ -285,8 +289,10 @@ impl<'a> Interp<'a, '_> {
     /// loop's frame (its `break` states).
     fn loop_fixpoint(&mut self, round: &mut dyn FnMut(&mut Self), again: &mut dyn FnMut(&mut Self)) -> LoopFrame {
         self.loops.push(LoopFrame::default());
+        let deep = self.loops.len() > PRECISE_LOOP_DEPTH;
+        let passes = if deep { 1 } else { LOOP_ROUNDS + 2 };
         let mut head = self.env.clone();
-        for pass in 0..LOOP_ROUNDS + 2 {
+        for pass in 0..passes {
             round(self);
             let mut end = self.env.clone();
             if let Some(frame) = self.loops.last_mut() {
@@ -298,7 +304,7 @@ impl<'a> Interp<'a, '_> {
             if next.same_as(&head) {
                 break;
             }
-            head = if pass + 1 >= LOOP_ROUNDS {
+            head = if deep || pass + 1 >= LOOP_ROUNDS {
                 widen(&head, &next)
             } else {
                 next
