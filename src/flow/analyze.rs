@@ -52,6 +52,9 @@ pub struct TaintFinding {
     /// From the source to the sink; a step in another file is anchored at
     /// the last step here and names its file and line.
     pub steps: Vec<(TextRange, String)>,
+    /// Not a defect: a proof that only constants reach this sink (message
+    /// and steps are empty). Pattern rules on the same call use it.
+    pub only_constants: bool,
 }
 
 /// What analysing one function gives.
@@ -214,7 +217,7 @@ fn run_top_level<'a>(cx: &ModuleCx<'a>, body: &'a [Stmt]) -> Vec<RawFinding> {
     let mut interp = Interp::new(cx, info, Env::new());
     interp.run(body);
     let vars = std::mem::take(&mut interp.env.vars);
-    let findings = std::mem::take(&mut interp.findings);
+    let findings = interp.take_findings();
     drop(interp);
     *cx.globals.borrow_mut() = vars;
     findings
@@ -735,6 +738,7 @@ fn finding(raw: RawFinding, models: &Models) -> TaintFinding {
         message: raw.message,
         severity: raw.severity,
         steps,
+        only_constants: raw.only_constants,
     }
 }
 
@@ -890,7 +894,7 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
     } else {
         Vec::new()
     };
-    let findings = std::mem::take(&mut interp.findings);
+    let findings = interp.take_findings();
     (
         Summary {
             params,

@@ -434,6 +434,8 @@ impl<'a> Interp<'a, '_> {
                 }
             }
         }
+        let constant = taint.is_empty() && sink_args_constant(row, args, argv.as_deref());
+        self.note_sink(row.rule_bit, call.range(), constant);
         if taint.is_empty() {
             return;
         }
@@ -1170,6 +1172,30 @@ fn map_params(s: &Summary, args: &Args, receiver: Option<Value>) -> Vec<Option<V
         }
     }
     actual
+}
+
+/// Whether every value the sink looks at is a constant the analysis knows
+/// (a string, a number, a list of them): then nothing from outside the code,
+/// attacker or operator, can reach the sink through these arguments. At
+/// least one value must be there: a call the analysis cannot read proves
+/// nothing.
+fn sink_args_constant(row: &ModelRow, args: &Args, argv: Option<&[Value]>) -> bool {
+    let values: Vec<Value> = match argv {
+        Some(items) => items.to_vec(),
+        None => row.args.iter().flat_map(|a| args.get(a)).map(|(v, _)| v).collect(),
+    };
+    !values.is_empty() && values.iter().all(is_constant)
+}
+
+fn is_constant(v: &Value) -> bool {
+    if !v.taint.is_empty() {
+        return false;
+    }
+    match (&v.konst, &v.items) {
+        (Const::Unknown, Some(Items::Seq(items))) => !items.is_empty() && items.iter().all(is_constant),
+        (Const::Unknown, _) => false,
+        _ => true,
+    }
 }
 
 /// The command line a sink's arguments form, when its shape is known.

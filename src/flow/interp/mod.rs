@@ -199,6 +199,9 @@ pub struct RawFinding {
     pub message: String,
     pub severity: Option<String>,
     pub steps: Vec<(Loc, Rc<str>)>,
+    /// Not a defect but a proof: every time the analysis reached this sink,
+    /// only constants reached it (see [`Interp::take_findings`]).
+    pub only_constants: bool,
 }
 
 /// A parameter path reaching a sink, with the steps in this module.
@@ -299,6 +302,9 @@ pub struct Interp<'a, 'b> {
     /// Join of every returned value, `None` while no `return` was seen.
     pub ret: Option<Value>,
     pub findings: Vec<RawFinding>,
+    /// Every sink of a selected rule the analysis reached, by rule and
+    /// place, with whether only constants reached it each time.
+    sink_verdicts: Vec<(u8, TextRange, bool)>,
     pub sinks: Vec<LocalParamSink>,
     /// Attributes of `self` set by the function.
     pub self_fields: Vec<(Name, Value)>,
@@ -318,12 +324,50 @@ impl<'a, 'b> Interp<'a, 'b> {
             env,
             ret: None,
             findings: Vec::new(),
+            sink_verdicts: Vec::new(),
             sinks: Vec::new(),
             self_fields: Vec::new(),
             loops: Vec::new(),
             quiet: false,
             depth: 0,
         }
+    }
+
+    /// Records that a sink was reached, and whether only constants reached
+    /// it this time: a sink is proven constant only if it was every time
+    /// (loops run their body more than once, widening what they know).
+    pub fn note_sink(&mut self, rule_bit: u8, range: TextRange, constant: bool) {
+        if self.quiet {
+            return;
+        }
+        match self
+            .sink_verdicts
+            .iter_mut()
+            .find(|(bit, r, _)| *bit == rule_bit && *r == range)
+        {
+            Some(verdict) => verdict.2 &= constant,
+            None => self.sink_verdicts.push((rule_bit, range, constant)),
+        }
+    }
+
+    /// The findings of the run, followed by a proof for every sink that only
+    /// constants reached: pattern rules on the same call (Bandit's B602 on a
+    /// `shell=True` whose command is a constant) use it to stand down.
+    pub fn take_findings(&mut self) -> Vec<RawFinding> {
+        let mut findings = std::mem::take(&mut self.findings);
+        for (rule_bit, range, constant) in std::mem::take(&mut self.sink_verdicts) {
+            if constant && !findings.iter().any(|f| f.rule_bit == rule_bit && f.range == range) {
+                findings.push(RawFinding {
+                    rule_bit,
+                    range,
+                    message: String::new(),
+                    severity: None,
+                    steps: Vec::new(),
+                    only_constants: true,
+                });
+            }
+        }
+        findings
     }
 
     pub fn run(&mut self, body: &'a [Stmt]) {
@@ -440,6 +484,7 @@ impl<'a, 'b> Interp<'a, 'b> {
                         message: sink.message.replace("{source}", &flow.source_note),
                         severity: sink.severity.map(str::to_string),
                         steps: steps_in_order(&steps),
+                        only_constants: false,
                     };
                     // One finding per rule and place, with the shortest path.
                     match self
@@ -488,6 +533,7 @@ impl<'a, 'b> Interp<'a, 'b> {
             message,
             severity: severity.map(str::to_string),
             steps: Vec::new(),
+            only_constants: false,
         });
     }
 
