@@ -53,8 +53,13 @@ pub struct Finding {
     pub confidence: Level,
     /// One fact about this code.
     pub message: String,
-    /// Why it is exploitable.
+    /// Why it is exploitable: what the check said of this code (`detail`)
+    /// followed by the rule's general explanation.
     pub description: String,
+    /// What the check said of this code alone, when it said more than the
+    /// message; the text review prints the rule's explanation once.
+    #[serde(skip)]
+    pub detail: Option<String>,
     /// What to change.
     pub solution: String,
     pub snippet: Vec<SnippetLine>,
@@ -64,6 +69,14 @@ pub struct Finding {
     pub edit: Option<FindingEdit>,
     /// Stable identity across line moves (see `fingerprint`); set by the review.
     pub fingerprint: String,
+    /// Other rules that reported this same defect here (see `fusion`),
+    /// each as it would have been reported alone.
+    #[serde(skip)]
+    pub also: Vec<Finding>,
+    /// The dataflow analysis proved that only constants reach this
+    /// finding's sink: nothing outside the code decides what it does.
+    #[serde(skip)]
+    pub only_constants: bool,
     /// 0-based byte columns, as Bandit reports them.
     #[serde(skip)]
     pub col_offset: u32,
@@ -128,20 +141,35 @@ impl Finding {
             confidence: diag.confidence,
             message: diag.message,
             description,
+            detail: diag.detail,
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
             steps,
             edit,
             fingerprint: String::new(),
+            also: Vec::new(),
+            only_constants: false,
             col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
             end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,
             suppression_lines: (statement.0.min(start_line), statement.1.max(end_line)),
         }
     }
 
-    /// The order of findings in every report: by path, line, column, rule.
+    /// The order of findings in every machine report: by path, line,
+    /// column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
         (&self.path, self.line, self.column, self.rule.id, &self.message)
+    }
+
+    /// The rule that reported the finding, then every rule fused into it.
+    pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        std::iter::once(self.rule).chain(self.also.iter().map(|f| f.rule))
+    }
+
+    /// Every name a suppression comment may use for this finding: the ids,
+    /// Bandit ids and names of each rule that reported it.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.rules().flat_map(|r| r.names()).collect()
     }
 }
 

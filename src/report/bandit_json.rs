@@ -26,6 +26,16 @@ struct BanditResult<'a> {
     test_name: &'static str,
 }
 
+/// Bandit lists one result per check: a finding that several rules
+/// reported (see `fusion`) is one result per rule, each as that rule
+/// reported it.
+fn results(report: &Report) -> impl Iterator<Item = &Finding> {
+    report
+        .findings
+        .iter()
+        .flat_map(|f| std::iter::once(f).chain(f.also.iter()))
+}
+
 fn result(f: &Finding) -> BanditResult<'_> {
     let code = f.snippet.iter().map(|l| format!("{} {}\n", l.line, l.text)).collect();
     BanditResult {
@@ -59,15 +69,16 @@ pub fn render(report: &Report) -> String {
     totals.insert("loc".into(), json!(report.lines_reviewed));
     totals.insert("nosec".into(), json!(report.suppressed));
     for level in [Level::Low, Level::Medium, Level::High] {
-        totals.insert(format!("SEVERITY.{}", level.as_str()), json!(report.count(level)));
-        let confident = report.findings.iter().filter(|f| f.confidence == level).count();
+        let severe = results(report).filter(|f| f.severity == level).count();
+        totals.insert(format!("SEVERITY.{}", level.as_str()), json!(severe));
+        let confident = results(report).filter(|f| f.confidence == level).count();
         totals.insert(format!("CONFIDENCE.{}", level.as_str()), json!(confident));
     }
     let doc = json!({
         "errors": report.errors.iter().map(|e| json!({"filename": e.path, "reason": e.reason})).collect::<Vec<_>>(),
         "generated_at": generated_at(),
         "metrics": {"_totals": totals},
-        "results": report.findings.iter().map(result).collect::<Vec<_>>(),
+        "results": results(report).map(result).collect::<Vec<_>>(),
     });
     // A tree of strings and numbers always serialises.
     let mut text = serde_json::to_string_pretty(&doc).expect("report serialises");

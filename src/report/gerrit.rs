@@ -165,6 +165,7 @@ mod tests {
             confidence: rule.confidence,
             message: String::new(),
             description: String::new(),
+            detail: None,
             solution: String::new(),
             snippet: vec![SnippetLine {
                 line: 3,
@@ -173,6 +174,8 @@ mod tests {
             steps: Vec::new(),
             edit: None,
             fingerprint: String::new(),
+            also: Vec::new(),
+            only_constants: false,
             col_offset: 0,
             end_col_offset: 0,
             suppression_lines: (3, 3),

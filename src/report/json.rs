@@ -58,6 +58,23 @@ struct JsonFinding<'a> {
     steps: &'a [FlowStep],
     edit: Option<&'a FindingEdit>,
     fingerprint: &'a str,
+    /// Other rules that reported this same defect here (fused into it).
+    also: Vec<JsonAlso<'a>>,
+    /// The dataflow analysis proved only constants reach this sink.
+    only_constants: bool,
+}
+
+#[derive(Serialize)]
+struct JsonAlso<'a> {
+    rule_id: &'static str,
+    rule_name: &'static str,
+    bandit_id: Option<&'static str>,
+    cwe: u32,
+    line: u32,
+    column: u32,
+    severity: Level,
+    confidence: Level,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -80,6 +97,13 @@ struct Summary {
     findings: usize,
     suppressed: usize,
     baselined: usize,
+    /// Pattern findings left out of the default review because only
+    /// constants reach their sink.
+    proven_constant: usize,
+    /// Test files the walk left out (`--include-tests` reviews them).
+    test_files_left_out: usize,
+    /// Files that could not be reviewed (each is in `errors`).
+    files_not_reviewed: usize,
     high: usize,
     medium: usize,
     low: usize,
@@ -111,6 +135,22 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         steps: &f.steps,
         edit: f.edit.as_ref(),
         fingerprint: &f.fingerprint,
+        also: f
+            .also
+            .iter()
+            .map(|a| JsonAlso {
+                rule_id: a.rule.id,
+                rule_name: a.rule.name,
+                bandit_id: a.rule.bandit,
+                cwe: a.rule.cwe,
+                line: a.line,
+                column: a.column,
+                severity: a.severity,
+                confidence: a.confidence,
+                message: &a.message,
+            })
+            .collect(),
+        only_constants: f.only_constants,
     }
 }
 
@@ -163,6 +203,9 @@ pub fn render(report: &Report) -> String {
             findings: report.findings.len(),
             suppressed: report.suppressed,
             baselined: report.baselined,
+            proven_constant: report.proven_constant,
+            test_files_left_out: report.test_files_left_out,
+            files_not_reviewed: report.errors.len(),
             high: report.count(Level::High),
             medium: report.count(Level::Medium),
             low: report.count(Level::Low),

@@ -40,6 +40,11 @@ pub struct Diagnostic {
     /// with the same behaviour for legitimate input. Only where that is
     /// certain (`yaml.load` → `yaml.safe_load`); otherwise the fix is prose.
     pub edit: Option<Edit>,
+    /// Not a defect but a proof from the dataflow analysis: only constants
+    /// reach this sink of `rule`. Never reported; the review uses it to
+    /// stand down pattern findings of the same defect on the same call
+    /// (see `rules::defects`).
+    pub only_constants: bool,
 }
 
 /// An exact replacement of source text.
@@ -69,6 +74,7 @@ impl Diagnostic {
             statement: None,
             steps: Vec::new(),
             edit: None,
+            only_constants: false,
         }
     }
 

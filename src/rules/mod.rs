@@ -6,6 +6,7 @@
 //! and never decide how a finding is shown: they return [`Diagnostic`]s.
 
 pub mod checker;
+pub mod defects;
 pub mod registry;
 pub mod rule;
 

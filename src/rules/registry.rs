@@ -73,6 +73,8 @@ pub fn matching(selector: &str) -> Vec<&'static Rule> {
 #[derive(Debug, Clone)]
 pub struct Selection {
     ids: BTreeSet<&'static str>,
+    /// No `select` was given: the rules on by default (less `ignore`).
+    default: bool,
 }
 
 impl Selection {
@@ -105,7 +107,16 @@ impl Selection {
                 ids.remove(r.id);
             }
         }
-        Ok(Selection { ids })
+        Ok(Selection {
+            ids,
+            default: select.is_empty(),
+        })
+    }
+
+    /// Whether the user chose no rules: the default review, which leaves out
+    /// what a security reviewer would not raise.
+    pub fn is_default(&self) -> bool {
+        self.default
     }
 
     pub fn contains(&self, rule: &Rule) -> bool {
@@ -118,7 +129,10 @@ impl Selection {
         for r in rules {
             ids.remove(r.id);
         }
-        Selection { ids }
+        Selection {
+            ids,
+            default: self.default,
+        }
     }
 
     /// Whether every rule on by default is selected: only then can a bare

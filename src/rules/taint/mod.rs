@@ -120,6 +120,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut diag = Diagnostic::new(rule, finding.range, finding.message.clone());
+        if finding.only_constants {
+            diag.only_constants = true;
+            out.push(diag);
+            continue;
+        }
         if let Some(level) = finding.severity.as_deref().and_then(Level::parse) {
             diag = diag.severity(level);
         }
