@@ -5,7 +5,11 @@
 //! - Bandit's `# nosec` (everything on the line) and `# nosec B602, B607` or
 //!   `# nosec: subprocess_popen_with_shell_equals_true` (those checks only);
 //! - vigil's `# vigil: ignore[S602] reason`, whose reason is required: an
-//!   exception a reviewer cannot read the reason for is not an exception.
+//!   exception a reviewer cannot read the reason for is not an exception;
+//! - Ruff's `# noqa: S311, E501`: vigil's S ids are the codes Ruff gives the
+//!   same checks, so a code that is exactly a vigil id hides that rule, as it
+//!   hides Ruff's. A bare `# noqa` speaks to every linter and hides nothing
+//!   here, and codes of other linters are left alone.
 //!
 //! A suppression on any line of a multi-line statement covers the statement,
 //! as in Bandit; the filter asks [`Suppressions::lookup`] for each line.
@@ -26,6 +30,8 @@ pub enum Suppression {
     Nosec(Vec<String>),
     /// `# vigil: ignore[..] reason`: exactly the rules listed.
     Only(Vec<String>),
+    /// `# noqa: CODE, ...`: the rules whose vigil id is one of the codes.
+    Noqa(Vec<String>),
 }
 
 impl Suppression {
@@ -37,6 +43,9 @@ impl Suppression {
             Suppression::All => true,
             Suppression::Nosec(ids) => !ids.iter().any(|id| is_rule(id)) || listed(ids),
             Suppression::Only(ids) => listed(ids),
+            // Ruff's codes are ids, written as they are: names and Bandit ids
+            // (B602 is flake8-bugbear's namespace there) do not count.
+            Suppression::Noqa(codes) => codes.iter().any(|c| names.iter().any(|n| is_vigil_id(n) && n == c)),
         }
     }
 
@@ -46,14 +55,21 @@ impl Suppression {
             Suppression::All => "# nosec".to_string(),
             Suppression::Nosec(ids) => format!("# nosec {}", ids.join(", ")),
             Suppression::Only(ids) => format!("# vigil: ignore[{}]", ids.join(", ")),
+            Suppression::Noqa(codes) => format!("# noqa: {}", codes.join(", ")),
         }
+    }
+
+    /// Whether the comment belongs to other tools as well (`# noqa`), so
+    /// that hiding nothing in vigil does not make it unused.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Suppression::Noqa(_))
     }
 
     /// The ids a comment lists, for checking that they name rules.
     pub fn listed_ids(&self) -> &[String] {
         match self {
             Suppression::All => &[],
-            Suppression::Nosec(ids) | Suppression::Only(ids) => ids,
+            Suppression::Nosec(ids) | Suppression::Only(ids) | Suppression::Noqa(ids) => ids,
         }
     }
 }
@@ -113,7 +129,38 @@ fn parse_comment(comment: &str) -> Option<Result<Suppression, String>> {
     if let Some(at) = comment.find("vigil:") {
         return Some(parse_vigil(comment[at + "vigil:".len()..].trim_start()));
     }
-    parse_nosec(comment).map(Ok)
+    parse_nosec(comment).or_else(|| parse_noqa(comment)).map(Ok)
+}
+
+/// Ruff's grammar: `# noqa: CODE[, CODE...]`, `noqa` in any case, codes of
+/// capital letters and digits separated by commas or spaces. A bare `# noqa`
+/// is none of vigil's business.
+fn parse_noqa(comment: &str) -> Option<Suppression> {
+    let lower = comment.to_ascii_lowercase();
+    let at = lower.find("noqa")?;
+    if !comment[..at].trim_end().ends_with('#') {
+        return None;
+    }
+    let rest = comment[at + "noqa".len()..].strip_prefix(':')?;
+    let codes: Vec<String> = rest
+        .trim_start()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .take_while(|w| {
+            w.is_empty()
+                || (w.starts_with(|c: char| c.is_ascii_uppercase())
+                    && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        })
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!codes.is_empty()).then_some(Suppression::Noqa(codes))
+}
+
+/// vigil's ids: `S`, `R` or `T` and three digits (`S311`, `T078`); Bandit's
+/// ids start with `B`.
+fn is_vigil_id(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() == 4 && matches!(b[0], b'S' | b'R' | b'T') && b[1..].iter().all(u8::is_ascii_digit)
 }
 
 /// Bandit's grammar: `#\s*nosec:?\s*(tests)?`, where the tests are words
@@ -205,6 +252,23 @@ mod tests {
         assert!(s.covers(&["B602", "S602"], |w| w == "B602"));
         let s = parse_comment("# nosec B607").unwrap().unwrap();
         assert!(!s.covers(&["B602", "S602"], |w| w == "B607"));
+    }
+
+    #[test]
+    fn noqa_codes_are_vigil_ids_only() {
+        let s = parse_comment("# noqa: S311, E501").unwrap().unwrap();
+        assert_eq!(s, Suppression::Noqa(vec!["S311".into(), "E501".into()]));
+        let s311 = ["S311", "non-cryptographic-random", "B311", "blacklist"];
+        assert!(s.covers(&s311, |_| true));
+        assert!(!s.covers(&["S105", "hardcoded-password-string", "B105"], |_| true));
+        // Bandit's ids and names are not Ruff codes.
+        let by_bandit = parse_comment("# noqa: B311").unwrap().unwrap();
+        assert!(!by_bandit.covers(&s311, |_| true));
+        assert_eq!(parse_comment("#NOQA:S311"), Some(Ok(Suppression::Noqa(vec!["S311".into()]))));
+        // A bare noqa speaks to every linter: not to vigil.
+        assert_eq!(parse_comment("# noqa"), None);
+        assert_eq!(parse_comment("# noqa # because"), None);
+        assert_eq!(parse_comment("# this is noqa: S311 in prose"), None);
     }
 
     #[test]
