@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use crate::filter::{Baseline, ChangedLines};
 use crate::finding::Finding;
 use crate::flow;
+use crate::fusion;
 use crate::input::SourceFile;
 use crate::python;
 use crate::python::suppression::Suppression;
@@ -61,6 +62,9 @@ pub struct FileReview {
     pub suppressed: usize,
     /// How many findings on reviewed lines the baseline hid.
     pub baselined: usize,
+    /// How many pattern findings stood down from the default review because
+    /// the dataflow analysis proved only constants reach their sink.
+    pub proven_constant: usize,
     /// With `report_unused_suppressions`: the comments that hid nothing.
     pub unused_suppressions: Vec<UnusedSuppression>,
 }
@@ -130,8 +134,16 @@ pub fn review_with(
     });
     let diagnostics = rules::check_module_in_project(&file.text, &module, &settings.hooks, view);
     let mut used = BTreeSet::new();
+    let mut found = Vec::new();
+    let mut proofs = Vec::new();
     for diag in diagnostics {
         if !selection.contains(diag.rule) {
+            continue;
+        }
+        let statement = diag.statement.unwrap_or(diag.range);
+        let lines = (module.line_of(statement.start()), module.line_of(statement.end()));
+        if diag.only_constants {
+            proofs.push(Finding::new(diag, file, &module, lines));
             continue;
         }
         // Before the thresholds: a comment hiding a finding that
@@ -139,12 +151,19 @@ pub fn review_with(
         if settings.report_unused_suppressions {
             note_use(&diag, &module, &mut used);
         }
-        if diag.severity < settings.min_severity || diag.confidence < settings.min_confidence {
+        found.push(Finding::new(diag, file, &module, lines));
+    }
+    for finding in fusion::fuse(found, &proofs) {
+        // A pattern finding on a sink that only constants reach is not
+        // what a security review raises: only a selection that names its
+        // rule shows it (with the proof in its text).
+        if finding.only_constants && selection.is_default() {
+            result.proven_constant += 1;
             continue;
         }
-        let statement = diag.statement.unwrap_or(diag.range);
-        let lines = (module.line_of(statement.start()), module.line_of(statement.end()));
-        let finding = Finding::new(diag, file, &module, lines);
+        if finding.severity < settings.min_severity || finding.confidence < settings.min_confidence {
+            continue;
+        }
         if !settings.ignore_suppressions && is_suppressed(&finding, &module.suppressions) {
             result.suppressed += 1;
             continue;
@@ -191,7 +210,9 @@ fn unused_suppressions(
 ) -> Vec<UnusedSuppression> {
     suppressions
         .iter()
-        .filter(|(line, _)| !used.contains(line))
+        // A `# noqa` may serve Ruff or flake8: hiding nothing here does not
+        // make it unused.
+        .filter(|(line, s)| !used.contains(line) && !s.is_shared())
         .map(|(line, s)| UnusedSuppression {
             path: file.path.clone(),
             line: file.display_line(line),
@@ -208,7 +229,7 @@ fn verdict(s: &Suppression, selection: &Selection) -> Verdict {
     let covers_all = match s {
         Suppression::All => true,
         Suppression::Nosec(_) => named.is_empty(),
-        Suppression::Only(_) => false,
+        Suppression::Only(_) | Suppression::Noqa(_) => false,
     };
     if covers_all {
         return if selection.has_every_default_rule() {
@@ -228,7 +249,8 @@ fn verdict(s: &Suppression, selection: &Selection) -> Verdict {
 
 fn is_suppressed(finding: &Finding, suppressions: &python::suppression::Suppressions) -> bool {
     let (first, last) = finding.suppression_lines;
-    let names = finding.rule.names();
+    // A fused finding is hidden by a comment naming any rule that saw it.
+    let names = finding.names();
     suppressions
         .lookup(first..=last)
         .is_some_and(|s: &Suppression| s.covers(&names, registry::is_rule_name))

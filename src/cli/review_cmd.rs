@@ -6,18 +6,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use rayon::prelude::*;
-
 use super::progress::Progress;
 use super::{ReviewArgs, baseline_cmd, diff_scope};
-use crate::config::{self, PerFileIgnores};
-use crate::flow::ProjectFacts;
-use crate::input::{self, InputError, SourceFile};
-use crate::project;
-use crate::report::{self, FileWarning, Report};
-use crate::review::{self, Settings, UnusedSuppression, Verdict};
-use crate::rules::Family;
-use crate::rules::registry::{self, Selection};
+use crate::config;
+use crate::input;
+use crate::pipeline;
+use crate::report;
+use crate::review::{Settings, UnusedSuppression, Verdict};
 
 /// Deeply nested code makes the parser and the walk recurse; analysis
 /// threads get a large stack (reserved, not committed, memory).
@@ -82,12 +77,23 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     };
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
+    let excludes = config.excludes();
+    let tests = config.tests();
+    let walk = input::Walk {
+        exclude: &excludes,
+        force_exclude: args.force_exclude,
+        tests: tests.as_ref(),
+    };
     let discovered = match &mut scope {
         Some(scope) => {
             settings.changed_lines = Some(std::mem::take(&mut scope.changed_lines));
-            std::mem::take(&mut scope.discovered)
+            let mut changed = std::mem::take(&mut scope.discovered);
+            if let Some(tests) = &tests {
+                leave_out_tests(&mut changed, &paths, tests);
+            }
+            changed
         }
-        None => input::discover_excluding(&paths, &config.excludes(), args.force_exclude),
+        None => input::discover_with(&paths, &walk),
     };
 
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(ANALYSIS_STACK_BYTES).build() {
@@ -102,71 +108,37 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     // review reports on the changed files only, but what they call is
     // anywhere under the named paths: the pass covers the whole tree.
     let nothing_to_review = discovered.files.is_empty() && stdin.is_empty();
-    let project = if settings.selection.any_of_family(Family::Taint) && !nothing_to_review {
-        let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
-        let tree = scope
-            .is_some()
-            .then(|| input::discover_excluding(&paths, &config.excludes(), args.force_exclude));
+    let project = if nothing_to_review {
+        None
+    } else {
+        let tree = scope.is_some().then(|| input::discover_with(&paths, &walk));
         let files = tree.as_ref().map_or(&discovered.files, |t| &t.files);
-        Some(pool.install(|| project::facts(files, &paths, &selected)))
-    } else {
-        None
+        pool.install(|| pipeline::project_facts(&settings, files, &paths))
     };
-    let stdin_file = if stdin.is_empty() {
-        None
-    } else {
-        Some(input::load_stdin())
-    };
+    let stdin_file = (!stdin.is_empty()).then(input::load_stdin);
     let progress = Progress::new(discovered.files.len() + stdin_file.is_some() as usize);
-    let outcomes: Vec<Result<Reviewed, InputError>> = pool.install(|| {
-        let from_stdin = stdin_file.into_iter().collect::<Vec<_>>();
-        let mut outcomes: Vec<_> = from_stdin
-            .into_par_iter()
-            .map(|loaded| {
-                let outcome = loaded.map(|file| review_one(file, &settings, None, project.as_ref()));
-                progress.tick();
-                outcome
-            })
-            .collect();
-        outcomes.par_extend(discovered.files.par_iter().map(|path| {
-            let shown = input::source::shown_path(path);
-            let own = file_selection(path, &per_file, &settings.selection);
-            let outcome = diff_scope::load(scope.as_ref(), path, &shown)
-                .map(|file| review_one(file, &settings, own.as_ref(), project.as_ref()));
-            progress.tick();
-            outcome
-        }));
-        outcomes
+    let load = |path: &Path| diff_scope::load(scope.as_ref(), path, &input::source::shown_path(path));
+    let outcomes = pool.install(|| {
+        pipeline::review_files(
+            &settings,
+            stdin_file,
+            &discovered.files,
+            &load,
+            &per_file,
+            project.as_ref(),
+            &|| progress.tick(),
+        )
     });
     progress.finish();
 
     let discovered_skipped = discovered.skipped;
-    let mut report = Report {
-        errors: discovered.errors,
-        unused_suppressions: args.report_unused_suppressions.then(Vec::new),
-        ..Report::default()
-    };
-    for outcome in outcomes {
-        match outcome {
-            Ok(Reviewed { path, lines, review }) => {
-                report.files_reviewed += 1;
-                report.lines_reviewed += lines;
-                report.suppressed += review.suppressed;
-                report.baselined += review.baselined;
-                if let Some(unused) = &mut report.unused_suppressions {
-                    unused.extend(review.unused_suppressions);
-                }
-                report.findings.extend(review.findings);
-                report.warnings.extend(review.warnings.into_iter().map(|w| FileWarning {
-                    path: path.clone(),
-                    line: w.line,
-                    message: w.message,
-                }));
-            }
-            Err(e) => report.errors.push(e),
-        }
-    }
-    report.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut report = pipeline::assemble(
+        outcomes,
+        discovered.errors,
+        discovered.tests_left_out,
+        args.report_unused_suppressions,
+    );
+    report.change = scope.is_some();
 
     for w in &report.warnings {
         eprintln!(
@@ -182,10 +154,15 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     for e in &report.errors {
         eprintln!("vigil: error: {}", report::terminal_safe::escape(&e.to_string()));
     }
-    if report.files_reviewed == 0 && report.errors.is_empty() && scope.is_some() {
-        eprintln!("vigil: note: the change touches no Python files under the given paths");
-    } else if report.files_reviewed == 0 && report.errors.is_empty() {
-        eprintln!("vigil: warning: no Python files found under the given paths");
+    if report.findings.is_empty() && report.files_reviewed > 0 && report.test_files_left_out > 0 {
+        // The clean answer stays exact on standard output; what it covers is
+        // said here.
+        let n = report.test_files_left_out;
+        eprintln!(
+            "vigil: note: {n} test file{} left out of the review (--include-tests reviews {})",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        );
     }
     if let Some(path) = &args.baseline {
         baseline_cmd::note(&report, path);
@@ -228,38 +205,19 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     }
 }
 
-/// What is kept of a reviewed file: its text is dropped as soon as it is
-/// reviewed, so memory follows the largest file, not the size of the tree.
-struct Reviewed {
-    path: String,
-    lines: usize,
-    review: review::FileReview,
-}
-
-fn review_one(
-    file: SourceFile,
-    settings: &Settings,
-    own_selection: Option<&Selection>,
-    project: Option<&ProjectFacts>,
-) -> Reviewed {
-    let review = review::review_with(&file, settings, own_selection.unwrap_or(&settings.selection), project);
-    Reviewed {
-        lines: file.text.lines().count(),
-        path: file.path,
-        review,
-    }
-}
-
-/// The run's selection less the per-file ignores matching `path`, when some do.
-fn file_selection(path: &Path, per_file: &PerFileIgnores, selection: &Selection) -> Option<Selection> {
-    if per_file.is_empty() {
-        return None;
-    }
-    // Globs are matched on the canonical path, as excludes are; a file that
-    // cannot be resolved will fail to load and be reported there.
-    let real = std::fs::canonicalize(path).ok()?;
-    let rules = per_file.rules_for(&real);
-    (!rules.is_empty()).then(|| selection.without(&rules))
+/// In a change review, the changed test files are left out as a walk
+/// leaves them out (below the paths named, by the same patterns).
+fn leave_out_tests(changed: &mut input::Discovered, roots: &[PathBuf], tests: &input::TestPaths) {
+    let before = changed.files.len();
+    changed.files.retain(|file| {
+        let below = roots
+            .iter()
+            .find_map(|root| file.strip_prefix(root).ok().filter(|_| root.as_os_str() != "."))
+            .unwrap_or(file);
+        let real = std::fs::canonicalize(file).ok();
+        !tests.is_test(below, real.as_deref())
+    });
+    changed.tests_left_out += before - changed.files.len();
 }
 
 /// The `--report-unused-suppressions` list, for standard error: unused

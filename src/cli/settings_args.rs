@@ -30,6 +30,10 @@ pub struct SettingsArgs {
     /// Report only findings of at least this confidence [default: low].
     #[arg(long, value_parser = super::parse_level)]
     confidence: Option<Level>,
+    /// Review test code too (folders named `tests`/`test`, `test_*.py`, `*_test.py`, `conftest.py`,
+    /// and the configuration's `test-paths`), which is left out by default.
+    #[arg(long)]
+    include_tests: bool,
 }
 
 impl SettingsArgs {
@@ -42,6 +46,7 @@ impl SettingsArgs {
             ignore: given(&self.ignore),
             severity: self.severity,
             confidence: self.confidence,
+            include_tests: self.include_tests,
         }
     }
 }

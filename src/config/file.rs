@@ -29,6 +29,8 @@ pub const KEYS: &[&str] = &[
     "confidence",
     "exclude",
     "extend-exclude",
+    "include-tests",
+    "test-paths",
     "models",
 ];
 
@@ -46,6 +48,8 @@ struct Loose {
     confidence: Option<Spanned<toml::Value>>,
     exclude: Option<Spanned<toml::Value>>,
     extend_exclude: Option<Spanned<toml::Value>>,
+    include_tests: Option<Spanned<toml::Value>>,
+    test_paths: Option<Spanned<toml::Value>>,
     models: Option<Spanned<toml::Value>>,
 }
 
@@ -62,6 +66,8 @@ struct Typed {
     confidence: Option<Spanned<String>>,
     exclude: Option<Strings>,
     extend_exclude: Option<Strings>,
+    include_tests: Option<Spanned<bool>>,
+    test_paths: Option<Strings>,
     models: Option<Strings>,
 }
 
@@ -86,6 +92,8 @@ pub struct FileValues {
     pub confidence: Option<Sourced<Level>>,
     pub exclude: Option<Sourced<Vec<String>>>,
     pub extend_exclude: Option<Sourced<Vec<String>>>,
+    pub include_tests: Option<Sourced<bool>>,
+    pub test_paths: Option<Sourced<Vec<String>>>,
     pub models: Option<Sourced<Vec<String>>>,
 }
 
@@ -138,6 +146,8 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
         ("confidence", &loose.confidence, Expect::String),
         ("exclude", &loose.exclude, Expect::Strings),
         ("extend-exclude", &loose.extend_exclude, Expect::Strings),
+        ("include-tests", &loose.include_tests, Expect::Bool),
+        ("test-paths", &loose.test_paths, Expect::Strings),
         ("models", &loose.models, Expect::Strings),
     ] {
         if let Some(value) = value {
@@ -167,6 +177,11 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
         ignore: sourced_strings(&typed.ignore),
         exclude: sourced_strings(&typed.exclude),
         extend_exclude: sourced_strings(&typed.extend_exclude),
+        include_tests: typed.include_tests.as_ref().map(|b| Sourced {
+            value: *b.get_ref(),
+            origin: origin(b.span()),
+        }),
+        test_paths: sourced_strings(&typed.test_paths),
         models: sourced_strings(&typed.models),
         ..FileValues::default()
     };
@@ -176,7 +191,11 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
             check_selectors(key, list.get_ref()).map_err(|(span, m)| at(span, m))?;
         }
     }
-    for (key, list) in [("exclude", &typed.exclude), ("extend-exclude", &typed.extend_exclude)] {
+    for (key, list) in [
+        ("exclude", &typed.exclude),
+        ("extend-exclude", &typed.extend_exclude),
+        ("test-paths", &typed.test_paths),
+    ] {
         if let Some(list) = list {
             check_globs(&file.folder, key, list.get_ref()).map_err(|(span, m)| at(span, m))?;
         }
@@ -229,6 +248,7 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
 
 #[derive(Clone, Copy)]
 enum Expect {
+    Bool,
     String,
     Strings,
     TableOfStrings,
@@ -237,6 +257,8 @@ enum Expect {
 impl Expect {
     fn check(self, key: &str, value: &toml::Value) -> Result<(), String> {
         match self {
+            Expect::Bool if value.is_bool() => Ok(()),
+            Expect::Bool => Err(format!("`{key}` must be true or false, not {}", a(value))),
             Expect::String if value.is_str() => Ok(()),
             Expect::String => Err(format!("`{key}` must be a string, not {}", a(value))),
             Expect::Strings => strings(key, value),

@@ -53,6 +53,8 @@ pub struct Overrides {
     pub ignore: Option<Vec<String>>,
     pub severity: Option<Level>,
     pub confidence: Option<Level>,
+    /// `--include-tests`.
+    pub include_tests: bool,
 }
 
 /// Where a value came from.
@@ -142,6 +144,12 @@ pub struct Config {
     pub confidence: Sourced<Level>,
     pub exclude: Sourced<Vec<String>>,
     pub extend_exclude: Sourced<Vec<String>>,
+    /// Review test code too (left out by default, as OpenStack's gate runs
+    /// Bandit with `-x tests`).
+    pub include_tests: Sourced<bool>,
+    /// Globs naming more test code than the built-in patterns
+    /// ([`crate::input::tests`]).
+    pub test_paths: Sourced<Vec<String>>,
     /// The user's own dataflow model files, read by [`Config::model_files`].
     pub models: Sourced<Vec<String>>,
     /// The folder globs are relative to: the file's, or the current folder.
@@ -196,6 +204,15 @@ pub fn load(target: &Path, overrides: &Overrides) -> Result<Config, ConfigError>
             .exclude
             .unwrap_or_else(|| Sourced::default(DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect())),
         extend_exclude: values.extend_exclude.unwrap_or_else(|| Sourced::default(Vec::new())),
+        include_tests: overrides
+            .include_tests
+            .then_some(Sourced {
+                value: true,
+                origin: Origin::Flag("--include-tests"),
+            })
+            .or(values.include_tests)
+            .unwrap_or_else(|| Sourced::default(false)),
+        test_paths: values.test_paths.unwrap_or_else(|| Sourced::default(Vec::new())),
         models: values.models.unwrap_or_else(|| Sourced::default(Vec::new())),
         file: located.map(|l| l.file),
         anchor,
@@ -237,6 +254,18 @@ impl Config {
             // a pattern that does not compile here is dropped, not fatal.
             .filter_map(|patterns| PathGlobs::new(&self.anchor, patterns).ok())
             .collect()
+    }
+
+    /// What the walk leaves out as test code: `None` with `include-tests`.
+    pub fn tests(&self) -> Option<crate::input::TestPaths> {
+        if self.include_tests.value {
+            return None;
+        }
+        // Checked when the file was read, as excludes are.
+        let extra = (!self.test_paths.value.is_empty())
+            .then(|| PathGlobs::new(&self.anchor, &self.test_paths.value).ok())
+            .flatten();
+        Some(crate::input::TestPaths::new(extra))
     }
 
     pub fn per_file_ignores(&self) -> PerFileIgnores {

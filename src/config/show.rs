@@ -64,6 +64,17 @@ pub fn render(config: &Config) -> String {
         "",
     );
     line(
+        "include-tests",
+        config.include_tests.value.to_string(),
+        &config.include_tests.origin,
+        if config.include_tests.value {
+            ""
+        } else {
+            " (test code is left out of the review)"
+        },
+    );
+    line("test-paths", list(&config.test_paths), &config.test_paths.origin, "");
+    line(
         "models",
         list(&config.models),
         &config.models.origin,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::globs::PathGlobs;
 use super::source::{InputError, shown_path};
+use super::tests::TestPaths;
 
 /// What the walk produced: the files to review (sorted, without duplicates),
 /// the paths it could not read, and the paths it chose to pass over.
@@ -17,6 +18,20 @@ pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
     pub skipped: Vec<InputError>,
+    /// Test files the walk left out (see [`Walk::tests`]).
+    pub tests_left_out: usize,
+}
+
+/// How to walk: what to pass over.
+#[derive(Debug, Default, Clone)]
+pub struct Walk<'a> {
+    /// Globs whose matches are not entered or listed.
+    pub exclude: &'a [PathGlobs],
+    /// Apply `exclude` to the paths named too (pre-commit names every file).
+    pub force_exclude: bool,
+    /// Leave test code found below a named folder out (and count it); a
+    /// test file named explicitly is still reviewed.
+    pub tests: Option<&'a TestPaths>,
 }
 
 pub fn discover(roots: &[PathBuf]) -> Discovered {
@@ -27,6 +42,19 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
 /// matched is not entered). A path named in `roots` is excluded only when
 /// `force_exclude` is set.
 pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathGlobs], force_exclude: bool) -> Discovered {
+    discover_with(
+        roots,
+        &Walk {
+            exclude,
+            force_exclude,
+            tests: None,
+        },
+    )
+}
+
+/// Lists the files to review under `roots`, as `walk` says.
+pub fn discover_with(roots: &[PathBuf], walk_options: &Walk) -> Discovered {
+    let (exclude, force_exclude) = (walk_options.exclude, walk_options.force_exclude);
     let mut found = Discovered::default();
     for root in roots {
         if force_exclude && !exclude.is_empty() && is_excluded_root(root, exclude) {
@@ -45,7 +73,7 @@ pub fn discover_excluding(roots: &[PathBuf], exclude: &[PathGlobs], force_exclud
                 },
             )),
             Ok(meta) if meta.is_file() => found.files.push(root.clone()),
-            Ok(_) => walk(root, exclude, &mut found),
+            Ok(_) => walk(root, exclude, walk_options.tests, &mut found),
         }
     }
     found.files.sort();
@@ -61,7 +89,8 @@ fn is_excluded_root(root: &Path, exclude: &[PathGlobs]) -> bool {
     }
 }
 
-fn walk(root: &Path, exclude: &[PathGlobs], found: &mut Discovered) {
+fn walk(root: &Path, exclude: &[PathGlobs], tests: Option<&TestPaths>, found: &mut Discovered) {
+    let real_root = std::fs::canonicalize(root).ok();
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .follow_links(false)
@@ -89,6 +118,14 @@ fn walk(root: &Path, exclude: &[PathGlobs], found: &mut Discovered) {
             Ok(entry) => {
                 let Some(kind) = entry.file_type() else { continue };
                 if kind.is_file() && is_python_file(entry.path()) {
+                    if let Some(tests) = tests {
+                        let below = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                        let real = real_root.as_ref().map(|r| r.join(below));
+                        if tests.is_test(below, real.as_deref()) {
+                            found.tests_left_out += 1;
+                            continue;
+                        }
+                    }
                     found.files.push(entry.into_path());
                 } else if kind.is_symlink() && has_python_name(entry.path()) {
                     symlink(root, entry.path(), found);

@@ -38,6 +38,13 @@ pub struct Report {
     pub suppressed: usize,
     /// How many findings the baseline (`--baseline`) hid.
     pub baselined: usize,
+    /// How many pattern findings stood down from the default review because
+    /// the dataflow analysis proved only constants reach their sink.
+    pub proven_constant: usize,
+    /// How many test files the walk left out of the review.
+    pub test_files_left_out: usize,
+    /// A change review (`--diff`): what "nothing to review" means differs.
+    pub change: bool,
     /// With `--report-unused-suppressions`: the comments that hid nothing,
     /// as the review judged them. `None` when not asked for.
     pub unused_suppressions: Option<Vec<crate::review::UnusedSuppression>>,

@@ -26,9 +26,22 @@ pub fn rule_line(f: &Finding) -> String {
         format!("line {}", f.line)
     };
     let bandit = rule.bandit.map(|b| format!(" (Bandit {b})")).unwrap_or_default();
+    let also = if f.also.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<String> = f
+            .also
+            .iter()
+            .map(|a| match a.rule.bandit {
+                Some(b) => format!("{} (Bandit {b})", a.rule.id),
+                None => a.rule.id.to_string(),
+            })
+            .collect();
+        format!(" · also {}", ids.join(", "))
+    };
     format!(
-        "{} · {}{} · CWE-{} · severity {} · confidence {} · {}",
-        rule.id, rule.name, bandit, rule.cwe, f.severity, f.confidence, lines
+        "{} · {}{}{} · CWE-{} · severity {} · confidence {} · {}",
+        rule.id, rule.name, bandit, also, rule.cwe, f.severity, f.confidence, lines
     )
 }
 
@@ -75,18 +88,28 @@ pub fn review(f: &Finding) -> String {
     )
 }
 
-/// `Found 3 security defects in 2 files (1 high, 1 medium, 1 low severity).`,
-/// or exactly [`NO_DEFECTS`] when there is none.
+/// The one-line summary: `Found 3 security defects in 2 files (1 high, 1
+/// medium, 1 low severity); 12 files reviewed, 4 test files left out
+/// (--include-tests reviews them).` With no defect it is exactly
+/// [`NO_DEFECTS`] only when every input was reviewed; otherwise it says what
+/// was not (see [`not_reviewed`]).
 pub fn summary(report: &Report) -> String {
     if report.findings.is_empty() {
-        return NO_DEFECTS.to_string();
+        return match not_reviewed(report) {
+            Some(honest) => honest,
+            None => NO_DEFECTS.to_string(),
+        };
     }
-    // Findings are sorted by path, so equal paths are adjacent.
+    // Findings are grouped by path in every report, so equal paths are
+    // adjacent once sorted.
     let mut paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
     paths.dedup();
     let (n, files) = (report.findings.len(), paths.len());
+    let mut scope = vec![count(report.files_reviewed, "file", "reviewed")];
+    scope.extend(left_out(report));
     format!(
-        "Found {} security defect{} in {} file{} ({} high, {} medium, {} low severity).",
+        "Found {} security defect{} in {} file{} ({} high, {} medium, {} low severity); {}.",
         n,
         if n == 1 { "" } else { "s" },
         files,
@@ -94,5 +117,72 @@ pub fn summary(report: &Report) -> String {
         report.count(Level::High),
         report.count(Level::Medium),
         report.count(Level::Low),
+        scope.join(", "),
     )
+}
+
+/// With no finding: what keeps the review from saying that the code has no
+/// defect, when something does (nothing was reviewed, or a file could not
+/// be). `None` when [`NO_DEFECTS`] is the honest answer.
+pub fn not_reviewed(report: &Report) -> Option<String> {
+    let errors = report.errors.len();
+    if report.files_reviewed == 0 {
+        let why = if errors > 0 {
+            format!(
+                "{} could not be read",
+                if errors == 1 {
+                    "the path given".to_string()
+                } else {
+                    format!("{errors} paths given")
+                }
+            )
+        } else if report.test_files_left_out > 0 {
+            format!(
+                "the {} under the given paths {} test code (--include-tests reviews {})",
+                count(report.test_files_left_out, "Python file", ""),
+                if report.test_files_left_out == 1 { "is" } else { "are" },
+                if report.test_files_left_out == 1 { "it" } else { "them" },
+            )
+        } else if report.change {
+            "the change touches no Python file under the given paths".to_string()
+        } else {
+            "there is no Python file under the given paths".to_string()
+        };
+        return Some(format!("Nothing was reviewed: {why}."));
+    }
+    (errors > 0).then(|| {
+        format!(
+            "No security defects were found in the {} reviewed, but {} could not be reviewed (listed below).",
+            count(report.files_reviewed, "file", ""),
+            count(errors, "file", "").trim_end(),
+        )
+    })
+}
+
+/// What the review left out, as phrases for the summary.
+fn left_out(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    if report.test_files_left_out > 0 {
+        out.push(format!(
+            "{} left out (--include-tests reviews them)",
+            count(report.test_files_left_out, "test file", "")
+        ));
+    }
+    if !report.errors.is_empty() {
+        out.push(format!(
+            "{} could not be reviewed (listed below)",
+            count(report.errors.len(), "file", "")
+        ));
+    }
+    out
+}
+
+/// `1 file reviewed`, `3 files reviewed`; `what` without `done` gives `3 files`.
+fn count(n: usize, what: &str, done: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    if done.is_empty() {
+        format!("{n} {what}{plural}")
+    } else {
+        format!("{n} {what}{plural} {done}")
+    }
 }

@@ -1,26 +1,48 @@
-//! The review, for people: each defect with its line, rule, description and
-//! solution, and the quoted source. With no defect, exactly [`NO_DEFECTS`].
+//! The review, for people: a one-line summary, then each defect, most
+//! serious first, with its line, rule, what is wrong here and the solution,
+//! and the quoted source; what could not be reviewed comes last. With no
+//! defect and everything reviewed, exactly [`NO_DEFECTS`].
+//!
+//! A rule's general explanation (its documentation's *why* and general
+//! fix) is printed once, with the first finding of that rule; every finding
+//! keeps what its check said about this code.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::terminal_safe::escape;
-use super::{NO_DEFECTS, Report, review_text};
+use super::{Report, review_text};
 use crate::finding::Finding;
 
 pub fn render(report: &Report) -> String {
-    if report.findings.is_empty() {
-        return format!("{NO_DEFECTS}\n");
-    }
     let mut out = String::new();
-    for finding in &report.findings {
-        render_finding(&mut out, finding);
-        out.push('\n');
-    }
     let _ = writeln!(out, "{}", review_text::summary(report));
+    let mut order: Vec<&Finding> = report.findings.iter().collect();
+    // Most serious first; ties in the machine formats' order.
+    order.sort_by(|a, b| {
+        (b.severity, b.confidence)
+            .cmp(&(a.severity, a.confidence))
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
+    let mut first_of_rule: HashMap<&str, &Finding> = HashMap::new();
+    for finding in order {
+        out.push('\n');
+        let first = first_of_rule.get(finding.rule.id).copied();
+        render_finding(&mut out, finding, first);
+        first_of_rule.entry(finding.rule.id).or_insert(finding);
+    }
+    if !report.errors.is_empty() {
+        let _ = writeln!(out, "\nNot reviewed:");
+        for e in &report.errors {
+            let _ = writeln!(out, "  {}: {}", escape(&e.path), escape(&e.reason));
+        }
+    }
     out
 }
 
-fn render_finding(out: &mut String, f: &Finding) {
+/// One finding; `earlier` is the first finding of the same rule already
+/// printed, whose general explanation this one does not repeat.
+fn render_finding(out: &mut String, f: &Finding, earlier: Option<&Finding>) {
     let _ = writeln!(
         out,
         "{}:{}:{}: {} {}",
@@ -37,12 +59,39 @@ fn render_finding(out: &mut String, f: &Finding) {
         let _ = writeln!(out, "  {:>width$} | {}", line.line, escape(&line.text));
     }
     let _ = writeln!(out, "  {:width$} |", "");
-    let _ = writeln!(out, "  Defect: {}", review_text::description(f));
+    match (&f.detail, earlier) {
+        (Some(detail), _) => {
+            let _ = writeln!(out, "  Defect: {}", escape(detail));
+        }
+        (None, None) => {
+            let _ = writeln!(out, "  Defect: {}", escape(f.rule.docs.why));
+        }
+        (None, Some(_)) => {}
+    }
+    if f.detail.is_some() && earlier.is_none() {
+        let _ = writeln!(out, "  Why it matters: {}", escape(f.rule.docs.why));
+    }
     if let Some(path) = review_text::path(f) {
         let _ = writeln!(out, "  Path:");
         for line in path.lines() {
             let _ = writeln!(out, "    {line}");
         }
     }
-    let _ = writeln!(out, "  Solution: {}", review_text::solution(f));
+    let specific = f.solution != f.rule.docs.fix;
+    match earlier {
+        Some(first) if !specific && first.path == f.path => {
+            let _ = writeln!(out, "  Solution: as for line {} above.", first.line);
+        }
+        Some(first) if !specific => {
+            let _ = writeln!(
+                out,
+                "  Solution: as for {}:{} above.",
+                escape(&first.path),
+                first.line
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "  Solution: {}", review_text::solution(f));
+        }
+    }
 }

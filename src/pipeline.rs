@@ -1,0 +1,138 @@
+//! A review as named stages, for the command line and any other front end:
+//!
+//! 1. **discover** (`input::discover_with`, or a change's files): what to
+//!    review, and what was left out and why;
+//! 2. **project facts** ([`project_facts`]): the dataflow summaries of the
+//!    whole tree, when a dataflow rule is selected;
+//! 3. **review files** ([`review_files`]): each file read, reviewed and
+//!    dropped, in parallel, collected in the discovered order;
+//! 4. **assemble** ([`assemble`]): one [`Report`], sorted as the formats
+//!    expect.
+//!
+//! Rendering is the caller's. Output never depends on the thread count:
+//! files are reviewed in parallel but collected in their sorted order.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::PerFileIgnores;
+use crate::flow::ProjectFacts;
+use crate::input::{InputError, SourceFile};
+use crate::project;
+use crate::report::{FileWarning, Report};
+use crate::review::{self, Settings};
+use crate::rules::Family;
+use crate::rules::registry::{self, Selection};
+
+/// What is kept of a reviewed file: its text is dropped as soon as it is
+/// reviewed, so memory follows the largest file, not the size of the tree.
+pub struct Reviewed {
+    pub path: String,
+    pub lines: usize,
+    pub review: review::FileReview,
+}
+
+/// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a
+/// dataflow rule is selected and there is something to review.
+pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<ProjectFacts> {
+    if !settings.selection.any_of_family(Family::Taint) {
+        return None;
+    }
+    let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
+    Some(project::facts(files, roots, &selected))
+}
+
+/// Stage 3: reads (with `load`), reviews and drops each file, in parallel on
+/// the current rayon pool; results come back in the order of `files`, after
+/// the file from standard input if there is one. `tick` is called once per
+/// file (progress).
+pub fn review_files(
+    settings: &Settings,
+    stdin: Option<Result<SourceFile, InputError>>,
+    files: &[PathBuf],
+    load: &(dyn Fn(&Path) -> Result<SourceFile, InputError> + Sync),
+    per_file: &PerFileIgnores,
+    project: Option<&ProjectFacts>,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Result<Reviewed, InputError>> {
+    let mut outcomes: Vec<Result<Reviewed, InputError>> = stdin
+        .into_iter()
+        .map(|loaded| {
+            let outcome = loaded.map(|file| review_one(file, settings, None, project));
+            tick();
+            outcome
+        })
+        .collect();
+    outcomes.par_extend(files.par_iter().map(|path| {
+        let own = file_selection(path, per_file, &settings.selection);
+        let outcome = load(path).map(|file| review_one(file, settings, own.as_ref(), project));
+        tick();
+        outcome
+    }));
+    outcomes
+}
+
+/// Stage 4: one report from the reviews and the problems met on the way.
+pub fn assemble(
+    outcomes: Vec<Result<Reviewed, InputError>>,
+    errors: Vec<InputError>,
+    tests_left_out: usize,
+    with_unused_suppressions: bool,
+) -> Report {
+    let mut report = Report {
+        errors,
+        test_files_left_out: tests_left_out,
+        unused_suppressions: with_unused_suppressions.then(Vec::new),
+        ..Report::default()
+    };
+    for outcome in outcomes {
+        match outcome {
+            Ok(Reviewed { path, lines, review }) => {
+                report.files_reviewed += 1;
+                report.lines_reviewed += lines;
+                report.suppressed += review.suppressed;
+                report.baselined += review.baselined;
+                report.proven_constant += review.proven_constant;
+                if let Some(unused) = &mut report.unused_suppressions {
+                    unused.extend(review.unused_suppressions);
+                }
+                report.findings.extend(review.findings);
+                report.warnings.extend(review.warnings.into_iter().map(|w| FileWarning {
+                    path: path.clone(),
+                    line: w.line,
+                    message: w.message,
+                }));
+            }
+            Err(e) => report.errors.push(e),
+        }
+    }
+    report.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+}
+
+fn review_one(
+    file: SourceFile,
+    settings: &Settings,
+    own_selection: Option<&Selection>,
+    project: Option<&ProjectFacts>,
+) -> Reviewed {
+    let review = review::review_with(&file, settings, own_selection.unwrap_or(&settings.selection), project);
+    Reviewed {
+        lines: file.text.lines().count(),
+        path: file.path,
+        review,
+    }
+}
+
+/// The run's selection less the per-file ignores matching `path`, when some do.
+fn file_selection(path: &Path, per_file: &PerFileIgnores, selection: &Selection) -> Option<Selection> {
+    if per_file.is_empty() {
+        return None;
+    }
+    // Globs are matched on the canonical path, as excludes are; a file that
+    // cannot be resolved will fail to load and be reported there.
+    let real = std::fs::canonicalize(path).ok()?;
+    let rules = per_file.rules_for(&real);
+    (!rules.is_empty()).then(|| selection.without(&rules))
+}
