@@ -71,7 +71,8 @@ def count_lines(tree, package):
         for f in files:
             path = os.path.join(d, f)
             if f.endswith(".py") and not is_test_path(os.path.relpath(path, tree)):
-                total += sum(1 for _ in open(path, errors="replace"))
+                with open(path, errors="replace") as source:
+                    total += sum(1 for _ in source)
     return total
 
 
@@ -86,7 +87,7 @@ def findings(args):
     for project, snap, tree, version in trees:
         lines[f"{project}@{snap}"] = count_lines(tree, project)
         out = subprocess.run([vigil, "review", "--select", select, "--format", "json", "--exit-zero", project],
-                             cwd=tree, capture_output=True, text=True)
+                             cwd=tree, capture_output=True, text=True, check=False)
         for f in json.loads(out.stdout)["findings"]:
             if is_test_path(f["path"]):
                 continue
@@ -109,7 +110,8 @@ def findings(args):
 
 
 def sample(args):
-    data = json.load(open(args.input))
+    with open(args.input) as f:
+        data = json.load(f)
     by_rule = collections.defaultdict(list)
     for f in data["findings"]:
         by_rule[f["rule"]].append(f)
@@ -122,13 +124,15 @@ def sample(args):
 
 
 def table(args):
-    counts = json.load(open(args.input))
+    with open(args.input) as f:
+        counts = json.load(f)
     found = collections.Counter(f["rule"] for f in counts["findings"])
     current = collections.Counter(f["rule"] for f in counts["findings"] if f["snapshot"] == "current")
     verdicts = collections.defaultdict(collections.Counter)
-    for line in open(args.verdicts):
-        v = json.loads(line)
-        verdicts[v["rule"]][v["verdict"]] += 1
+    with open(args.verdicts) as f:
+        for line in f:
+            v = json.loads(line)
+            verdicts[v["rule"]][v["verdict"]] += 1
     total_lines = sum(counts["lines"].values())
     print("| Rule | Findings (current + historic) | Triaged | TP | minor | FP | Precision |")
     print("|------|------------------------------:|--------:|---:|------:|---:|----------:|")
