@@ -9,8 +9,8 @@ OpenStack code (docs/precision-rt.md says how it was measured and what it found)
 `findings` runs the default R and T rules (the ids `vigil rules --json` marks
 default and starting with R or T) on the current sdists of neutron, cinder,
 glance and swift and on historic snapshots of the four (the last commit of
-master before each date, exported from the bare mirrors in /work/.mirror into
-bench/corpora/history-rt/, ignored), leaves out test code, and keeps one
+master before each date, pinned below, exported from the bare mirrors in
+/work/.mirror into bench/corpora/history-rt/, ignored), leaves out test code, and keeps one
 finding per (project, path, rule, quoted line): a line unchanged between trees
 is triaged once, the first tree that reports it (current first) names it.
 `sample` prints, per rule, every finding when there are at most 25, else 25
@@ -30,8 +30,26 @@ import corpora  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CURRENT = {"neutron": "29.0.0", "cinder": "29.0.0", "glance": "33.0.0", "swift": "2.38.3"}
-SNAPSHOTS = [(p, d) for d in ("2019-06-30", "2016-09-30", "2014-06-30") for p in ("cinder", "glance", "neutron", "swift")]
-SNAPSHOTS.insert(0, ("swift", "2022-06-30"))
+# The snapshot commits, pinned. `git rev-list --before=2016-09-30` (what
+# bench/history_findings.py runs) reads a date without a time as that date at
+# the current time of day, so it picks a different commit depending on when it
+# runs; these are the commits it picked for the triaged run. Newest first: a
+# line unchanged across snapshots is named by the newest one that reports it.
+SNAPSHOTS = [
+    ("swift", "2022-06-30", "6af4449268533af57063d5be6e83d7d17c6706b2"),
+    ("cinder", "2019-06-30", "9dd5232ea5ee36beda56946647fda9002fa0a608"),
+    ("glance", "2019-06-30", "f6a938660bc6e8108b0e7ec70a4c8b1879abf9d6"),
+    ("neutron", "2019-06-30", "54946b7a733467f8e00640c19ec8e356d006000f"),
+    ("swift", "2019-06-30", "9d1f6bb57faecb9ac62f8ab36830be6d47a8c1be"),
+    ("cinder", "2016-09-30", "0e75a1e3b584aacd895193d3b6b1402784cac194"),
+    ("glance", "2016-09-30", "f58b8593926c51aa4d05867760aef45ba6eefb51"),
+    ("neutron", "2016-09-30", "676257cea09b736328caacc61182e27d369e254b"),
+    ("swift", "2016-09-30", "026c5b9b7c31e80650592deeee39f763e40534b9"),
+    ("cinder", "2014-06-30", "5cf52914bd78fa553f853ad6ea2fba8a87d8075c"),
+    ("glance", "2014-06-30", "49787cd81f149760f72576be8338be81e64b5006"),
+    ("neutron", "2014-06-30", "b5cd4c7cef64491069ae7461f0e5ee89568ec495"),
+    ("swift", "2014-06-30", "0f0c0e5553adeccdf6d95ee61b64ea84ffa79758"),
+]
 SEED = 20250610
 PER_RULE = 25
 
@@ -50,12 +68,10 @@ def default_rt_rules(vigil):
     return [r["id"] for r in rules if r["default"] and r["id"][0] in "RT"]
 
 
-def snapshot(mirror_root, project, date):
-    """The tree of project at date, exported once; renamed into place whole so a reader never sees half."""
+def snapshot(mirror_root, project, date, commit):
+    """The tree of project at commit, exported once; renamed into place whole so a reader never sees half."""
     gd = os.path.join(mirror_root, f"openstack+{project}", "repo")
-    commit = subprocess.run(["git", "--git-dir", gd, "rev-list", "-1", f"--before={date}", "HEAD"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    folder = os.path.join(corpora.CORPORA, "history-rt", f"{project}-{date}")
+    folder = os.path.join(corpora.CORPORA, "history-rt", f"{project}-{date}-{commit[:10]}")
     if not os.path.isdir(folder):
         partial = f"{folder}.partial-{os.getpid()}"
         os.makedirs(partial)
@@ -80,7 +96,7 @@ def findings(args):
     vigil = os.path.abspath(args.vigil)
     select = ",".join(default_rt_rules(vigil))
     trees = [(p, "current", corpora.sdist(p, v), v) for p, v in CURRENT.items()]
-    trees += [(p, d, *snapshot(args.mirror_root, p, d)) for p, d in SNAPSHOTS]
+    trees += [(p, d, *snapshot(args.mirror_root, p, d, c)) for p, d, c in SNAPSHOTS]
     seen = set()
     rows = []
     lines = {}
