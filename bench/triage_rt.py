@@ -139,6 +139,13 @@ def sample(args):
     json.dump(chosen, sys.stdout, indent=1)
 
 
+def wilson(k, n, z=1.96):
+    """The 95% Wilson score interval of k successes in n trials, in percent."""
+    centre = (k + z * z / 2) / (n + z * z)
+    half = z * ((k * (n - k) / n + z * z / 4) ** 0.5) / (n + z * z)
+    return round(100 * (centre - half)), round(100 * (centre + half))
+
+
 def table(args):
     with open(args.input) as f:
         counts = json.load(f)
@@ -150,16 +157,17 @@ def table(args):
             v = json.loads(line)
             verdicts[v["rule"]][v["verdict"]] += 1
     total_lines = sum(counts["lines"].values())
-    print("| Rule | Findings (current + historic) | Triaged | TP | minor | FP | Precision |")
-    print("|------|------------------------------:|--------:|---:|------:|---:|----------:|")
+    print("| Rule | Findings (current + historic) | Triaged | TP | minor | FP | Precision | 95% interval |")
+    print("|------|------------------------------:|--------:|---:|------:|---:|----------:|-------------:|")
     for rule in counts["select"].split(","):
         c = verdicts[rule]
         n = sum(c.values())
         if not found[rule]:
-            print(f"| {rule} | 0 | 0 | | | | unmeasured (0 findings in {total_lines:,} lines) |")
+            print(f"| {rule} | 0 | 0 | | | | unmeasured (0 findings in {total_lines:,} lines) | |")
             continue
-        print(f"| {rule} | {found[rule]} ({current[rule]} + {found[rule] - current[rule]}) | {n} | {c['TP']} | {c['minor']} | {c['FP']} | "
-              f"{100 * c['TP'] / n:.0f}% |")
+        low, high = wilson(c["TP"], n)
+        print(f"| {rule} | {found[rule]} ({current[rule]} + {found[rule] - current[rule]}) | {n} | {c['TP']} | "
+              f"{c['minor']} | {c['FP']} | {100 * c['TP'] / n:.0f}% | {low}-{high}% |")
 
 
 def main():
