@@ -74,8 +74,13 @@ const SESSION_METHODS: &[&str] = &["delete", "get", "head", "options", "patch", 
 const SESSIONS: &[&str] = &["requests.Session", "requests.session", "requests.sessions.Session"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    if let Some((_, position)) = CLIENTS.iter().find(|(name, _)| *name == site.qualname) {
+    if let Some((name, position)) = CLIENTS.iter().find(|(name, _)| *name == site.qualname) {
         let positional = position.and_then(|p| site.arg(p));
+        // `socket.setdefaulttimeout(30)` earlier in the function bounds the
+        // sockets the standard library's clients open after it.
+        if !name.starts_with("requests.") && default_timeout_set_before(cx, site) {
+            return;
+        }
         report(cx, site, positional, None, out);
         return;
     }
@@ -135,6 +140,22 @@ fn report(
             );
     }
     out.push(diag);
+}
+
+/// Whether the enclosing function sets a default socket timeout (not
+/// `None`) before this call.
+fn default_timeout_set_before(cx: &Context, site: &CallSite) -> bool {
+    let Some(function) = cx.enclosing_function() else {
+        return false;
+    };
+    any_over_body(&function.body, |e| {
+        let Expr::Call(call) = e else { return false };
+        call.start() < site.call.start()
+            && cx
+                .qualified_name(&call.func)
+                .is_some_and(|n| n == "socket.setdefaulttimeout")
+            && call.arguments.args.first().is_some_and(|a| !a.is_none_literal_expr())
+    })
 }
 
 /// The statement binding the receiver of a call to a `requests.Session`:

@@ -31,8 +31,9 @@ pub static RULE: Rule = Rule {
               still believes someone else created the file (CWE-377).",
         example: "path = os.path.join(tempfile.gettempdir(), 'neutron-%s' % os.getppid())\nwith open(path, 'w') as f:\n    f.write(content)",
         use_instead: "fd, path = tempfile.mkstemp(prefix='neutron-')\nwith os.fdopen(fd, 'w') as f:\n    f.write(content)",
-        fix: "Let `tempfile.mkstemp()`/`mkdtemp()` choose the name, or keep the file in a directory only the \
-              service can write (its `state_path`).",
+        fix: "Keep the file in a directory only the service can write (its `state_path`, or oslo.concurrency's \
+              `lock_path`), under the same name when other processes must find it; otherwise let \
+              `tempfile.mkstemp()`/`mkdtemp()` choose a random name.",
         references: &["https://security.openstack.org/guidelines/dg_using-temporary-files-securely.html"],
     },
 };
@@ -61,7 +62,11 @@ pub fn check(cx: &Context, body: &Body, out: &mut Vec<Diagnostic>) {
             ),
         )
         .severity(severity)
-        .fix("Use `tempfile.mkstemp()` or `tempfile.mkdtemp()` to create it with a random name and a private mode.");
+        .fix(format!(
+            "Create `{path}` in a directory only the service can write (its `state_path`, or oslo.concurrency's \
+             `lock_path`) under the same name, so that every process that shares it still finds it; if no other \
+             process needs the name, let `tempfile.mkstemp()`/`mkdtemp()` choose a random one."
+        ));
         if !std::ptr::eq(built, creation.path) {
             diag = diag.step(built.range(), format!("`{path}` is built from `{}`", cx.snippet(root)));
         }

@@ -29,8 +29,9 @@ pub static RULE: Rule = Rule {
               service user) can rewrite it and have root or the service read it back as trusted (CWE-732).",
         example: "utils.execute('chmod', '666', CONF_PATH, run_as_root=True)",
         use_instead: "utils.execute('chmod', '640', CONF_PATH, run_as_root=True)",
-        fix: "Give the path the narrowest mode that works (`600`/`640` for files, `750` for directories), and \
-              change ownership instead of opening write access to everyone.",
+        fix: "Give write access only to the accounts that need it: the owner or group of the processes that \
+              must write the path and `660`/`640`, or, when the mode is widened so the service can rewrite a \
+              root-owned file, write it as root through privsep and keep it `600`/`640`.",
         references: &["https://security.openstack.org/guidelines/dg_apply-restrictive-file-permissions.html"],
     },
 };
@@ -52,7 +53,10 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         ),
     )
     .fix(format!(
-        "Use a mode without write access for others (for example `640` instead of {mode})."
+        "Give write access only to the accounts that need it: set the owner or group of `{path}` to the \
+         processes that must write it (the service, or qemu for a volume) and use `660`/`640` instead of \
+         {mode}; if the mode is widened so that the unprivileged service can rewrite a file root owns, write \
+         the file as root through privsep and keep it `600`/`640`."
     ));
     if as_root {
         diag = diag.detail(format!(

@@ -141,6 +141,10 @@ struct Fact<'a> {
     path: &'a Expr,
     /// True: the path exists here. False: it does not.
     exists: bool,
+    /// The test is also a guard: the branch for the other answer raises
+    /// (`if os.path.exists(p): raise Exists(...)`). Its fix must keep the
+    /// error, never make the operation tolerate the path.
+    guard_raises: bool,
 }
 
 struct Scan<'a, 'c, 'o> {
@@ -235,7 +239,9 @@ impl<'a> Scan<'a, '_, '_> {
         }
         // `if not os.path.exists(p): return` vouches for the rest of the block.
         if if_.elif_else_clauses.is_empty() && exits(&if_.body) {
-            for fact in self.facts_when(&if_.test, false) {
+            let raises = matches!(if_.body.last(), Some(Stmt::Raise(_)));
+            for mut fact in self.facts_when(&if_.test, false) {
+                fact.guard_raises = raises;
                 self.scan_region(fact, following, guards);
             }
         }
@@ -278,6 +284,7 @@ impl<'a> Scan<'a, '_, '_> {
                 check: call,
                 path,
                 exists: outcome,
+                guard_raises: false,
             })
         } else {
             // `os.access(p, os.W_OK)` failing says nothing about existence;
@@ -286,6 +293,7 @@ impl<'a> Scan<'a, '_, '_> {
                 check: call,
                 path,
                 exists: true,
+                guard_raises: false,
             })
         }
     }
@@ -310,6 +318,7 @@ impl<'a> Scan<'a, '_, '_> {
                 check: call,
                 path,
                 exists: true,
+                guard_raises: false,
             })
         })
         .flatten()
@@ -326,11 +335,12 @@ impl<'a> Scan<'a, '_, '_> {
             fact,
             guards: guards.clone(),
             done: false,
+            raise_line: None,
         };
         region.stmts(stmts);
     }
 
-    fn report(&mut self, fact: Fact<'a>, call: &'a ExprCall, op: Op, reads: bool) {
+    fn report(&mut self, fact: Fact<'a>, call: &'a ExprCall, op: Op, reads: bool, raise_line: Option<u32>) {
         if !self.reported.insert(call.range().start()) {
             return;
         }
@@ -377,7 +387,7 @@ impl<'a> Scan<'a, '_, '_> {
             .detail(format!(
                 "Line {check_line} tests `{path}`; line {use_line} {does}. {why}"
             ))
-            .fix(fix_for(op, &path, fact.exists))
+            .fix(fix_for(op, &path, fact, &use_, raise_line))
             .step(fact.check.range(), check_note)
             .step(call.range(), format!("`{use_}` {does}, trusting that answer")),
         );
@@ -445,7 +455,30 @@ fn describe(op: Op, exists: bool) -> (&'static str, &'static str) {
     }
 }
 
-fn fix_for(op: Op, path: &str, exists: bool) -> String {
+/// The solution for this code. A test that is also a guard keeps its
+/// error: when its other branch raises, the operation must fail atomically
+/// and raise the same error (never `exist_ok=True`, which removes the
+/// guard); when the trusted branch itself raises before the operation, the
+/// test decides that error and stays, and only the operation learns to
+/// tolerate a concurrent worker.
+fn fix_for(op: Op, path: &str, fact: Fact, use_: &str, raise_line: Option<u32>) -> String {
+    let exists = fact.exists;
+    if fact.guard_raises {
+        let error = if exists { "FileNotFoundError" } else { "FileExistsError" };
+        return format!(
+            "Keep the error the test raises, but let `{use_}` decide it: drop the test, call the operation \
+             so that it fails when the path is {} (no `exist_ok=True`{}), and raise the same error from \
+             `except {error}`.",
+            if exists { "missing" } else { "already there" },
+            if exists { "" } else { ", `os.open` with `O_CREAT | O_EXCL` for files" },
+        );
+    }
+    if let (Op::MakeDir, false, Some(line)) = (op, exists, raise_line) {
+        return format!(
+            "Keep the test (it decides the error raised on line {line}), and add `exist_ok=True` to `{use_}` so \
+             that a directory another worker creates in between is not an error."
+        );
+    }
     match (op, exists) {
         (Op::Remove, _) => format!(
             "Remove `{path}` without testing first and catch `FileNotFoundError` (or call \
@@ -483,6 +516,9 @@ struct Region<'s, 'a, 'c, 'o> {
     fact: Fact<'a>,
     guards: Guards<'a>,
     done: bool,
+    /// The line of a `raise` met in the region before the operation: the
+    /// test also decides whether that error is raised, so it must stay.
+    raise_line: Option<u32>,
 }
 
 impl<'a> Region<'_, 'a, '_, '_> {
@@ -567,7 +603,12 @@ impl<'a> Region<'_, 'a, '_, '_> {
                     self.expr(value);
                 }
             }
-            Stmt::Raise(_) | Stmt::Assert(_) | Stmt::Delete(_) => {}
+            Stmt::Raise(raise) => {
+                if self.raise_line.is_none() {
+                    self.raise_line = Some(self.scan.cx.line_of(raise));
+                }
+            }
+            Stmt::Assert(_) | Stmt::Delete(_) => {}
             _ => {}
         }
     }
@@ -650,7 +691,7 @@ impl<'a> Region<'_, 'a, '_, '_> {
         // Reading after `os.access(p, os.R_OK)` is the textbook TOCTOU and
         // stays with R101; other reads are R102's.
         let reads = op == Op::Open && !opens_for_creation(call, &name) && !self.permission_check(fact);
-        self.scan.report(fact, call, op, reads);
+        self.scan.report(fact, call, op, reads, self.raise_line);
     }
 }
 
