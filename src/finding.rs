@@ -51,6 +51,10 @@ pub struct Finding {
     pub rule: &'static Rule,
     pub severity: Level,
     pub confidence: Level,
+    /// The severity Bandit's report gives it (Bandit's grade, which the
+    /// review may refine).
+    #[serde(skip)]
+    pub bandit_severity: Level,
     /// One fact about this code.
     pub message: String,
     /// Why it is exploitable: what the check said of this code (`detail`)
@@ -138,6 +142,7 @@ impl Finding {
             end_column: end.column.get() as u32 + file.indent,
             rule: diag.rule,
             severity: diag.severity,
+            bandit_severity: diag.bandit_severity.unwrap_or(diag.severity),
             confidence: diag.confidence,
             message: diag.message,
             description,

@@ -45,7 +45,7 @@ fn result(f: &Finding) -> BanditResult<'_> {
         filename: &f.path,
         issue_confidence: f.confidence.as_str(),
         issue_cwe: json!({"id": f.rule.cwe, "link": f.rule.cwe_link()}),
-        issue_severity: f.severity.as_str(),
+        issue_severity: f.bandit_severity.as_str(),
         issue_text: &f.message,
         line_number: f.line,
         line_range: (f.line..=f.end_line).collect(),
@@ -69,7 +69,7 @@ pub fn render(report: &Report) -> String {
     totals.insert("loc".into(), json!(report.lines_reviewed));
     totals.insert("nosec".into(), json!(report.suppressed));
     for level in [Level::Low, Level::Medium, Level::High] {
-        let severe = results(report).filter(|f| f.severity == level).count();
+        let severe = results(report).filter(|f| f.bandit_severity == level).count();
         totals.insert(format!("SEVERITY.{}", level.as_str()), json!(severe));
         let confident = results(report).filter(|f| f.confidence == level).count();
         totals.insert(format!("CONFIDENCE.{}", level.as_str()), json!(confident));

@@ -162,6 +162,7 @@ mod tests {
             end_column: 1,
             rule,
             severity: rule.severity,
+            bandit_severity: rule.severity,
             confidence: rule.confidence,
             message: String::new(),
             description: String::new(),

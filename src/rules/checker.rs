@@ -29,6 +29,9 @@ pub struct Diagnostic {
     pub fix: Option<String>,
     pub severity: Level,
     pub confidence: Level,
+    /// The severity Bandit gives this finding, when the review grades it
+    /// otherwise (Bandit's JSON report keeps Bandit's grades).
+    pub bandit_severity: Option<Level>,
     /// The innermost simple statement around the defect, set by the walk: a
     /// suppression comment on any of its lines applies.
     pub statement: Option<TextRange>,
@@ -71,6 +74,7 @@ impl Diagnostic {
             fix: None,
             severity: rule.severity,
             confidence: rule.confidence,
+            bandit_severity: None,
             statement: None,
             steps: Vec::new(),
             edit: None,
@@ -108,6 +112,12 @@ impl Diagnostic {
 
     pub fn severity(mut self, level: Level) -> Self {
         self.severity = level;
+        self
+    }
+
+    /// Bandit's grade, where the review's differs (see [`Diagnostic::bandit_severity`]).
+    pub fn bandit_severity(mut self, level: Level) -> Self {
+        self.bandit_severity = Some(level);
         self
     }
 

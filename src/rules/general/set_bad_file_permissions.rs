@@ -19,12 +19,13 @@ pub static RULE: Rule = Rule {
     since: "0.1.0",
     docs: Docs {
         what: "Flags `chmod`-style calls (`os.chmod`, `os.fchmod`, `Path.chmod`, `sftp.chmod`...) whose mode is a \
-               constant granting group or world write or execute permission. World-writable modes are HIGH \
-               severity, the other bits MEDIUM.",
-        why: "A world-writable file can be replaced by any local user: a config, a rootwrap filter, a console \
-              log or an instance disk image that another account rewrites is read back by the service (or by \
-              root) as trusted. Group or world execute bits on data files, and group write on secrets, widen \
-              the same hole to every account sharing the group on a compute host.",
+               constant granting group or world write or execute permission. The review grades what the mode \
+               allows: world write HIGH, group write MEDIUM, execute (or, on a directory, traverse) bits LOW; \
+               Bandit's report keeps Bandit's grades (world write HIGH, the rest MEDIUM).",
+        why: "A file or directory others can write can be replaced by them: a config, a rootwrap filter, a \
+              console log or an instance disk image that another account rewrites is read back by the service \
+              (or by root) as trusted. Execute bits give no write access, but let others run a file or open \
+              the files of a directory whose names they know.",
         example: "os.chmod(console_log, 0o777)",
         use_instead: "os.chmod(console_log, 0o640)",
         fix: "Give the file the narrowest mode that works (`0o600` for secrets, `0o640` or `0o644` for data read \
@@ -67,29 +68,68 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if bits.is_empty() {
         return;
     }
-    let severity = if mode & S_IWOTH != 0 {
+    // Bandit grades by one bit (world write HIGH, the rest MEDIUM); the
+    // review says what this mode lets others do, and grades that.
+    let bandit_severity = if mode & S_IWOTH != 0 {
         Level::High
     } else {
         Level::Medium
     };
     let callee = cx.snippet(&*site.call.func);
-    let on = target.map(|t| format!(" on `{}`", cx.snippet(t))).unwrap_or_default();
+    let target_text = target.map(|t| cx.snippet(t));
+    let what = target_text.as_deref().map_or("the file".to_string(), |t| format!("`{t}`"));
+    let on = target_text.as_deref().map(|t| format!(" on `{t}`")).unwrap_or_default();
+    let (severity, effect) = if mode & S_IWOTH != 0 {
+        (
+            Level::High,
+            format!(
+                "Any local account can rewrite {what} (or, for a directory, replace the files in it), and the \
+                 service reads back what they wrote."
+            ),
+        )
+    } else if mode & S_IWGRP != 0 {
+        (
+            Level::Medium,
+            format!("Every account in the group of {what} can rewrite it (or replace the files in a directory)."),
+        )
+    } else {
+        let who = if mode & S_IXOTH != 0 { "every local account" } else { "the group" };
+        (
+            Level::Low,
+            format!(
+                "No other account gains write access: the execute bit lets {who} run {what}, or, for a \
+                 directory, open the files in it whose names they know (not list or change them)."
+            ),
+        )
+    };
     let mut diag = Diagnostic::new(
         &RULE,
         site.call.range(),
         format!("`{callee}` sets mode {}{on} ({})", octal(mode), bits.join(", ")),
     )
-    .severity(severity);
+    .severity(severity)
+    .bandit_severity(bandit_severity);
     let narrowed = mode & !(S_IWOTH | S_IXOTH | S_IWGRP | S_IXGRP);
-    if narrowed & 0o700 != 0 {
+    if mode & (S_IWOTH | S_IWGRP) == 0 && narrowed & 0o700 != 0 {
         diag = diag.fix(format!(
-            "Use `{}` or narrower, so that no other account can write to or execute the file.",
+            "If another service's account must reach {what} (qemu, libvirt), give it the group of that \
+             account and `{}`; otherwise use `{}`.",
+            octal(narrowed | S_IXGRP),
+            octal(narrowed)
+        ));
+    } else if narrowed & 0o700 != 0 {
+        diag = diag.fix(format!(
+            "Use `{}` or narrower, and give write access through the owner or group of the accounts that \
+             must write {what}, not through these bits.",
             octal(narrowed)
         ));
     }
-    if !matches!(mode_expr, Expr::NumberLiteral(_)) {
-        diag = diag.detail(format!("`{}` is {}.", cx.snippet(mode_expr), octal(mode)));
-    }
+    let value = if matches!(mode_expr, Expr::NumberLiteral(_)) {
+        String::new()
+    } else {
+        format!("`{}` is {}. ", cx.snippet(mode_expr), octal(mode))
+    };
+    diag = diag.detail(format!("{value}{effect}"));
     out.push(diag);
 }
 
