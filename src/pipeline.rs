@@ -22,7 +22,7 @@ use crate::input::{InputError, SourceFile};
 use crate::project;
 use crate::report::{FileWarning, Report};
 use crate::review::{self, Settings};
-use crate::rules::Family;
+use crate::rules::{Family, defects};
 use crate::rules::registry::{self, Selection};
 
 /// What is kept of a reviewed file: its text is dropped as soon as it is
@@ -40,7 +40,16 @@ pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) 
         return None;
     }
     let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
-    Some(project::facts(files, roots, &selected))
+    // A dataflow rule's sinks are worth proving constant where a selected
+    // pattern rule reports the same defect.
+    let prove = |id: &str| {
+        defects::defect_of(id).is_some_and(|d| {
+            registry::all().iter().any(|r| {
+                r.family != Family::Taint && defects::defect_of(r.id) == Some(d) && settings.selection.contains(r)
+            })
+        })
+    };
+    Some(project::facts(files, roots, &selected, &prove))
 }
 
 /// Stage 3: reads (with `load`), reviews and drops each file, in parallel on

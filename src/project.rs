@@ -18,8 +18,15 @@ use crate::flow::{self, FileEntry, Models, ProjectFacts};
 use crate::input;
 
 /// The facts of the project made of `files`, found under `roots`, for the
-/// rules `selected` says the review reports.
-pub fn facts(files: &[PathBuf], roots: &[PathBuf], selected: &dyn Fn(&str) -> bool) -> ProjectFacts {
+/// rules `selected` says the review reports. Sinks of the rules `prove` names
+/// are analysed even where no source reaches them, to prove that only
+/// constants do (see `fusion`).
+pub fn facts(
+    files: &[PathBuf],
+    roots: &[PathBuf],
+    selected: &dyn Fn(&str) -> bool,
+    prove: &dyn Fn(&str) -> bool,
+) -> ProjectFacts {
     let mut packages = PackageDirs::default();
     let entries: Vec<FileEntry> = files
         .iter()
@@ -34,6 +41,7 @@ pub fn facts(files: &[PathBuf], roots: &[PathBuf], selected: &dyn Fn(&str) -> bo
         |i| input::load(&files[i], &entries[i].path).ok().map(|f| f.text),
         Models::active(),
         selected,
+        prove,
     )
 }
 

@@ -485,7 +485,7 @@ impl Triggers {
         for row in &models.rows {
             let interesting = match row.kind {
                 Kind::Source => true,
-                Kind::Sink => row.labels == 0,
+                Kind::Sink => row.labels == 0 || facts.prove & (1u64 << row.rule_bit) != 0,
                 _ => false,
             };
             if !interesting {

@@ -82,7 +82,13 @@ impl Epochs {
 /// Computes the facts of a project. `load(i)` gives the text of
 /// `files[i]` (or `None` if it cannot be read; the file is then skipped);
 /// `selected` says which rules (by id) the review reports.
-pub fn build<L>(files: &[FileEntry], load: L, models: &Models, selected: &dyn Fn(&str) -> bool) -> ProjectFacts
+pub fn build<L>(
+    files: &[FileEntry],
+    load: L,
+    models: &Models,
+    selected: &dyn Fn(&str) -> bool,
+    prove: &dyn Fn(&str) -> bool,
+) -> ProjectFacts
 where
     L: Fn(usize) -> Option<String> + Sync,
 {
@@ -92,6 +98,8 @@ where
     for (bit, rule) in models.rules.iter().enumerate() {
         if !selected(rule) {
             facts.rules_off |= 1 << bit;
+        } else if prove(rule) {
+            facts.prove |= 1 << bit;
         }
     }
     for f in files {

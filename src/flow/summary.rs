@@ -221,6 +221,10 @@ pub struct ProjectFacts {
     /// Rules (bit per rule of the models) not selected: their sinks are not
     /// checked, so they cost nothing.
     pub rules_off: u64,
+    /// Rules (bit per rule) whose sinks are worth analysing for a proof
+    /// that only constants reach them, even in a function no source
+    /// reaches: a pattern rule reports the same defect there.
+    pub prove: u64,
     /// Files the project pass left out because no module imports them;
     /// their review analyses them on their own.
     pub alone: HashSet<String>,

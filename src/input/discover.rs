@@ -91,6 +91,8 @@ fn is_excluded_root(root: &Path, exclude: &[PathGlobs]) -> bool {
 
 fn walk(root: &Path, exclude: &[PathGlobs], tests: Option<&TestPaths>, found: &mut Discovered) {
     let real_root = std::fs::canonicalize(root).ok();
+    // Naming a test folder asks for its tests.
+    let tests = tests.filter(|t| !t.is_test_folder(root));
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .follow_links(false)

@@ -24,6 +24,24 @@ impl TestPaths {
         TestPaths { extra }
     }
 
+    /// Whether a folder the user named is itself test code (`nova/tests`,
+    /// or one the configuration's globs match): then everything below it was
+    /// asked for.
+    pub fn is_test_folder(&self, folder: &Path) -> bool {
+        let named = folder
+            .components()
+            .rev()
+            .find_map(|c| match c {
+                Component::Normal(name) => name.to_str(),
+                _ => None,
+            })
+            .is_some_and(|name| matches!(name, "tests" | "test"));
+        named
+            || self.extra.as_ref().is_some_and(|globs| {
+                std::fs::canonicalize(folder).is_ok_and(|real| globs.matches_with_ancestors(&real))
+            })
+    }
+
     /// Whether `below` (a file's path relative to the folder the user named)
     /// is test code. `real` is the file's canonical path, for the
     /// configuration's globs; `None` when it cannot be resolved.
