@@ -504,6 +504,8 @@ impl<'a> Interp<'a, '_> {
             (Operator::Mod, Const::Str(fmt), _) => {
                 percent_format(fmt, r).map_or(Const::Unknown, |s| Const::Str(s.into()))
             }
+            // One of a few strings joined to another: every combination.
+            (Operator::Add, a, b) => concat_choices(a, b),
             _ => Const::Unknown,
         };
         // `list + list` keeps known items.
@@ -786,6 +788,30 @@ fn slice_bounds(len: usize, lo: Option<i64>, hi: Option<i64>) -> (usize, usize) 
     let a = lo.map_or(0, norm);
     let b = hi.map_or(len, norm);
     (a, b.max(a))
+}
+
+/// `a + b` when either side is one of a few strings (`Const::Strs`): each
+/// combination, while they stay few.
+fn concat_choices(a: &Const, b: &Const) -> Const {
+    let (Some(left), Some(right)) = (a.strings(), b.strings()) else {
+        return Const::Unknown;
+    };
+    if left.len() * right.len() > 4 {
+        return Const::Unknown;
+    }
+    let mut all: Vec<std::rc::Rc<str>> = Vec::new();
+    for l in &left {
+        for r in &right {
+            let joined: std::rc::Rc<str> = format!("{l}{r}").into();
+            if !all.contains(&joined) {
+                all.push(joined);
+            }
+        }
+    }
+    match all.len() {
+        1 => Const::Str(all.remove(0)),
+        _ => Const::Strs(all.into()),
+    }
 }
 
 /// `'%s and %d' % args` with constant arguments.
