@@ -4,7 +4,7 @@ and historic OpenStack code, and the reproducible sample of them that
 bench/triage/default_s_rules.jsonl triages (docs/precision.md).
 
     python3 bench/default_s_sample.py [--vigil target/release/vigil] [--seed 1] [--per-rule 25]
-                                      [--show] [--nova]
+                                      [--show] [--nova] [--write-counts bench/triage/default_s_counts.jsonl]
 
 Corpora: the current sdists of neutron, cinder, glance and swift
 (corpora.OPENSTACK), then the snapshots history_findings.py exports (cinder,
@@ -19,12 +19,16 @@ that, --per-rule findings are drawn with random.Random(f"{rule}:{seed}") from
 the rule's findings in the order above, so the same command re-draws the same
 sample. --show prints each sampled finding with 15 lines of code around it.
 --nova prints the S counts on current nova as noise only (never triaged:
-nova is held out).
+nova is held out). --write-counts writes one JSON line per default-on S rule
+(`vigil rules`, zero-finding rules included) with its distinct findings and
+the lines reviewed: the population bench/precision.py divides by.
 """
 import argparse
 import collections
 import os
+import json
 import random
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -66,6 +70,23 @@ def sample(findings, per_rule, seed):
     return by_rule, drawn
 
 
+def default_s_rules(vigil):
+    """The S rules `vigil rules` lists as on by default."""
+    out = subprocess.run([os.path.abspath(vigil), "rules"], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0] for line in out.splitlines()
+            if line.startswith("S") and "(off by default)" not in line]
+
+
+def write_counts(path, vigil, by_rule, cur_lines, hist_lines, seed, per_rule):
+    with open(path, "w") as out:
+        for rule in default_s_rules(vigil):
+            rows = by_rule.get(rule, [])
+            current = sum(1 for f in rows if f["snapshot"] == "current")
+            out.write(json.dumps({"rule": rule, "findings": len(rows), "current": current,
+                                  "historic": len(rows) - current, "current_lines": cur_lines,
+                                  "historic_lines": hist_lines, "seed": seed, "per_rule": per_rule}) + "\n")
+
+
 def show(f, context=15):
     path = os.path.join(f["folder"], f["path"])
     lines = open(path, errors="replace").read().splitlines()
@@ -83,6 +104,7 @@ def main():
     parser.add_argument("--per-rule", type=int, default=25)
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--nova", action="store_true")
+    parser.add_argument("--write-counts", metavar="PATH")
     args = parser.parse_args()
 
     cur_lines, hist_lines, findings = distinct_findings(args.vigil)
@@ -92,6 +114,8 @@ def main():
     for rule in sorted(by_rule):
         cur = sum(1 for f in by_rule[rule] if f["snapshot"] == "current")
         print(f"{rule:6} {cur:8d} {len(by_rule[rule]) - cur:9d} {len(by_rule[rule]):9d} {len(drawn[rule]):8d}")
+    if args.write_counts:
+        write_counts(args.write_counts, args.vigil, by_rule, cur_lines, hist_lines, args.seed, args.per_rule)
     if args.nova:
         nova_lines, nova = current_findings(args.vigil, "", ["nova"])
         counts = collections.Counter(f["rule_id"] for f in nova if f["rule_id"].startswith("S"))
