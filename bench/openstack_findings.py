@@ -2,13 +2,15 @@
 """Findings per 1,000 lines of non-test code on real OpenStack trees, per rule,
 and a reproducible random sample of findings to triage.
 
-    python3 bench/openstack_findings.py [--projects neutron,cinder,glance] [--select R,T]
+    python3 bench/openstack_findings.py [--projects neutron,cinder,glance,swift] [--select R,T | --select DEFAULT]
                                         [--sample 40 --seed 1] [--vigil target/release/vigil]
 
 Downloads the sdists from PyPI into bench/corpora/ (see corpora.py). Test code
-(folders named tests/test, files test_*.py) is left out of both the line count
-and the findings. With --sample N, prints N findings drawn at random (fixed
---seed) with their message and the quoted line, for a person to triage.
+(folders named tests/test, files test_*.py, *_test.py, conftest.py) is left out
+of both the line count and the findings. Without --select, or with DEFAULT,
+the rules on by default run. With --sample N, prints N findings drawn at
+random (fixed --seed) with their message and the quoted line, for a person to
+triage.
 """
 import argparse
 import collections
@@ -20,41 +22,40 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpora  # noqa: E402
+from history_findings import count_lines, review_command  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def current_findings(vigil, select, projects):
+    """(lines, findings) on the current sdists of `projects`: the non-test
+    lines, and every non-test finding with `project`, `snapshot` ("current")
+    and `folder` added."""
+    total_lines = 0
+    findings = []
+    for name in projects:
+        tree = corpora.sdist(name, corpora.OPENSTACK[name])
+        total_lines += count_lines(tree, name)
+        out = subprocess.run(review_command(vigil, select, name), cwd=tree, capture_output=True, text=True)
+        for f in json.loads(out.stdout)["findings"]:
+            if corpora.is_test_path(f["path"]):
+                continue
+            f.update(project=name, snapshot="current", folder=tree)
+            findings.append(f)
+    return total_lines, findings
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", default="neutron,cinder,glance")
-    parser.add_argument("--select", default="", help="vigil --select value (default: the default rules)")
+    parser.add_argument("--select", default="", help="vigil --select value (default, or DEFAULT: the default rules)")
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "release", "vigil"))
     parser.add_argument("--sample", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    total_lines = 0
-    per_rule = collections.Counter()
-    findings = []
-    for name in filter(None, args.projects.split(",")):
-        tree = corpora.sdist(name, corpora.OPENSTACK[name])
-        package = os.path.join(tree, name)
-        for d, _, files in os.walk(package):
-            for f in files:
-                path = os.path.join(d, f)
-                if f.endswith(".py") and not corpora.is_test_path(os.path.relpath(path, tree)):
-                    total_lines += sum(1 for _ in open(path, errors="replace"))
-        cmd = [os.path.abspath(args.vigil), "review", "--format", "json", "--exit-zero", name]
-        if args.select:
-            cmd[2:2] = ["--select", args.select]
-        out = subprocess.run(cmd, cwd=tree, capture_output=True, text=True)
-        for f in json.loads(out.stdout)["findings"]:
-            if corpora.is_test_path(f["path"]):
-                continue
-            f["project"] = name
-            findings.append(f)
-            per_rule[f["rule_id"]] += 1
-
+    total_lines, findings = current_findings(args.vigil, args.select, list(filter(None, args.projects.split(","))))
+    per_rule = collections.Counter(f["rule_id"] for f in findings)
     kloc = total_lines / 1000
     print(f"{args.projects}: {total_lines} lines of non-test code, {len(findings)} findings, "
           f"{len(findings) / kloc:.2f} per 1,000 lines")
