@@ -22,8 +22,8 @@ use crate::input::{InputError, SourceFile};
 use crate::project;
 use crate::report::{FileWarning, Report};
 use crate::review::{self, Settings};
-use crate::rules::{Family, defects};
 use crate::rules::registry::{self, Selection};
+use crate::rules::{Family, defects};
 
 /// What is kept of a reviewed file: its text is dropped as soon as it is
 /// reviewed, so memory follows the largest file, not the size of the tree.

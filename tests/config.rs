@@ -56,9 +56,9 @@ fn found(items: &[(&str, u64)]) -> Vec<(String, u64)> {
     items.iter().map(|(p, l)| (p.to_string(), *l)).collect()
 }
 
-const ASSERT: &str = "assert x\n";
-/// S101 (low severity) on line 1, S102 `exec` (medium) on line 2.
-const TWO_RULES: &str = "assert x\nexec(code)\n";
+const ASSERT: &str = "eval(x)\n";
+/// S307 (low severity) on line 1, S506 `exec` (medium) on line 2.
+const TWO_RULES: &str = "eval(x)\nimport yaml; yaml.load(code)\n";
 
 /// Runs `vigil config` in `dir` and returns (exit code, stderr).
 fn config_error(dir: &Path) -> (Option<i32>, String) {
@@ -70,7 +70,7 @@ fn config_error(dir: &Path) -> (Option<i32>, String) {
 
 #[test]
 fn config_is_found_walking_up_from_the_first_path() {
-    let dir = tree(&[(".vigil.toml", "select = [\"S102\"]\n"), ("pkg/sub/a.py", TWO_RULES)]);
+    let dir = tree(&[(".vigil.toml", "select = [\"S506\"]\n"), ("pkg/sub/a.py", TWO_RULES)]);
     let out = vigil(&dir.path().join("pkg"), &["review", "--format", "json", "sub"]);
     assert_eq!(findings(&out), found(&[("sub/a.py", 2)]));
     assert_eq!(out.status.code(), Some(1));
@@ -79,8 +79,8 @@ fn config_is_found_walking_up_from_the_first_path() {
 #[test]
 fn vigil_toml_wins_over_pyproject_in_the_same_folder() {
     let dir = tree(&[
-        (".vigil.toml", "select = [\"S102\"]\n"),
-        ("pyproject.toml", "[tool.vigil]\nselect = [\"S101\"]\n"),
+        (".vigil.toml", "select = [\"S506\"]\n"),
+        ("pyproject.toml", "[tool.vigil]\nselect = [\"S307\"]\n"),
         ("a.py", TWO_RULES),
     ]);
     let out = vigil(dir.path(), &["review", "--format", "json", "a.py"]);
@@ -90,10 +90,10 @@ fn vigil_toml_wins_over_pyproject_in_the_same_folder() {
 #[test]
 fn the_nearest_file_wins_and_pyproject_without_tool_vigil_is_passed_over() {
     let dir = tree(&[
-        (".vigil.toml", "select = [\"S102\"]\n"),
+        (".vigil.toml", "select = [\"S506\"]\n"),
         ("inner/pyproject.toml", "[project]\nname = \"inner\"\n"),
         ("inner/a.py", TWO_RULES),
-        ("near/pyproject.toml", "[tool.vigil]\nselect = [\"S101\"]\n"),
+        ("near/pyproject.toml", "[tool.vigil]\nselect = [\"S307\"]\n"),
         ("near/a.py", TWO_RULES),
     ]);
     let out = vigil(dir.path(), &["review", "--format", "json", "inner"]);
@@ -109,11 +109,11 @@ fn the_nearest_file_wins_and_pyproject_without_tool_vigil_is_passed_over() {
 #[test]
 fn flags_override_the_file() {
     let dir = tree(&[
-        (".vigil.toml", "select = [\"S102\"]\nseverity = \"high\"\n"),
+        (".vigil.toml", "select = [\"S506\"]\nseverity = \"high\"\n"),
         ("a.py", TWO_RULES),
     ]);
     let out = vigil(dir.path(), &["review", "--format", "json", "a.py"]);
-    assert_eq!(findings(&out), found(&[]), "S102 is medium, under the file's threshold");
+    assert_eq!(findings(&out), found(&[]), "S506 is medium, under the file's threshold");
     let out = vigil(dir.path(), &["review", "--format", "json", "--severity", "low", "a.py"]);
     assert_eq!(findings(&out), found(&[("a.py", 2)]));
     let out = vigil(
@@ -125,7 +125,7 @@ fn flags_override_the_file() {
             "--severity",
             "low",
             "--select",
-            "S101",
+            "S307",
             "a.py",
         ],
     );
@@ -135,8 +135,8 @@ fn flags_override_the_file() {
 #[test]
 fn config_flag_names_the_file_and_isolated_ignores_all() {
     let dir = tree(&[
-        (".vigil.toml", "select = [\"S102\"]\n"),
-        ("other/strict.toml", "select = [\"S101\"]\n"),
+        (".vigil.toml", "select = [\"S506\"]\n"),
+        ("other/strict.toml", "select = [\"S307\"]\n"),
         ("a.py", TWO_RULES),
     ]);
     let out = vigil(
@@ -152,7 +152,7 @@ fn config_flag_names_the_file_and_isolated_ignores_all() {
 
 #[test]
 fn standard_input_uses_the_current_folders_config() {
-    let dir = tree(&[(".vigil.toml", "select = [\"S102\"]\n")]);
+    let dir = tree(&[(".vigil.toml", "select = [\"S506\"]\n")]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(["review", "--format", "json", "-"])
         .current_dir(dir.path())
@@ -174,8 +174,8 @@ fn vigil_config_shows_every_key_and_its_origin() {
     let dir = tree(&[
         (
             "pyproject.toml",
-            "[project]\nname = \"nova\"\n\n[tool.vigil]\nselect = [\"S1\", \"B102\"]\n\
-             per-file-ignores = { \"nova/tests/**\" = [\"S101\"] }\nextend-exclude = [\"nova/locale\"]\n\
+            "[project]\nname = \"nova\"\n\n[tool.vigil]\nselect = [\"S1\", \"B506\"]\n\
+             per-file-ignores = { \"nova/tests/**\" = [\"S307\"] }\nextend-exclude = [\"nova/locale\"]\n\
              models = [\"models/nova.yaml\"]\n",
         ),
         ("models/nova.yaml", "not: [read"),
@@ -190,13 +190,15 @@ fn vigil_config_shows_every_key_and_its_origin() {
         format!(
             "# vigil configuration
 # file: {file} [tool.vigil]
-select = [\"S1\", \"B102\"]  # {file}:5
+select = [\"S1\", \"B506\"]  # {file}:5
 ignore = []  # default
-per-file-ignores = {{ \"nova/tests/**\" = [\"S101\"] }}  # {file}:6
+per-file-ignores = {{ \"nova/tests/**\" = [\"S307\"] }}  # {file}:6
 severity = \"medium\"  # flag --severity
 confidence = \"low\"  # default
 exclude = [\"*.egg\", \"__pypackages__\", \"_build\", \"buck-out\", \"dist\", \"node_modules\", \"site-packages\", \"venv\"]  # default
 extend-exclude = [\"nova/locale\"]  # {file}:7
+include-tests = false  # default (test code is left out of the review)
+test-paths = []  # default
 models = [\"models/nova.yaml\"]  # {file}:8 (dataflow model files, added to the built-in ones)
 "
         )
@@ -205,7 +207,7 @@ models = [\"models/nova.yaml\"]  # {file}:8 (dataflow model files, added to the 
 
 #[test]
 fn vigil_config_without_a_file_and_isolated() {
-    let dir = tree(&[(".vigil.toml", "ignore = [\"S101\"]\n")]);
+    let dir = tree(&[(".vigil.toml", "ignore = [\"S307\"]\n")]);
     let out = vigil(dir.path(), &["config", "--isolated"]);
     assert_eq!(
         stdout(&out),
@@ -218,13 +220,15 @@ severity = \"low\"  # default
 confidence = \"low\"  # default
 exclude = [\"*.egg\", \"__pypackages__\", \"_build\", \"buck-out\", \"dist\", \"node_modules\", \"site-packages\", \"venv\"]  # default
 extend-exclude = []  # default
+include-tests = false  # default (test code is left out of the review)
+test-paths = []  # default
 models = []  # default (dataflow model files, added to the built-in ones)
 "
     );
     let out = vigil(dir.path(), &["config"]);
     let text = stdout(&out);
     assert!(text.contains("# file: .vigil.toml\n"), "{text}");
-    assert!(text.contains("ignore = [\"S101\"]  # .vigil.toml:1\n"), "{text}");
+    assert!(text.contains("ignore = [\"S307\"]  # .vigil.toml:1\n"), "{text}");
 }
 
 #[test]
@@ -245,26 +249,26 @@ const ERRORS: &[(&str, &str, &str)] = &[
     (
         ".vigil.toml",
         "select = [\"S1\"]\nselec = [\"S1\"]\n",
-        ".vigil.toml:2:1: unknown key `selec`: the keys are `select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `models`",
+        ".vigil.toml:2:1: unknown key `selec`: the keys are `select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `include-tests`, `test-paths`, `models`",
     ),
     (
         "pyproject.toml",
         "[project]\nname = \"x\"\n\n[tool.vigil]\nseverity = \"low\"\nbogus = 1\n\n[tool.other]\nbogus = 2\n",
-        "pyproject.toml:6:1: unknown key `bogus` in [tool.vigil]: the keys are `select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `models`",
+        "pyproject.toml:6:1: unknown key `bogus` in [tool.vigil]: the keys are `select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `include-tests`, `test-paths`, `models`",
     ),
     (
         ".vigil.toml",
-        "select = \"S101\"\n",
+        "select = \"S307\"\n",
         ".vigil.toml:1:10: `select` must be a list of strings, not a string",
     ),
     (
         ".vigil.toml",
-        "ignore = [\"S101\", 3]\n",
+        "ignore = [\"S307\", 3]\n",
         ".vigil.toml:1:10: `ignore` must be a list of strings, not a list holding an integer",
     ),
     (
         ".vigil.toml",
-        "select = [\n  \"S101\",\n  \"B999\",\n]\n",
+        "select = [\n  \"S307\",\n  \"B999\",\n]\n",
         ".vigil.toml:3:3: `select`: unknown rule `B999`: run `vigil rules` to list rule ids, Bandit ids and names",
     ),
     (
@@ -284,17 +288,17 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ),
     (
         ".vigil.toml",
-        "[per-file-ignores]\n\"tests/**\" = \"S101\"\n",
+        "[per-file-ignores]\n\"tests/**\" = \"S307\"\n",
         ".vigil.toml:1:1: `per-file-ignores.\"tests/**\"` must be a list of strings, not a string",
     ),
     (
         ".vigil.toml",
-        "[per-file-ignores]\n\"tests/**\" = [\"S101\"]\n\"a[\" = [\"S101\"]\n",
+        "[per-file-ignores]\n\"tests/**\" = [\"S307\"]\n\"a[\" = [\"S307\"]\n",
         ".vigil.toml:3:1: `per-file-ignores`: `a[` is not a valid glob: unclosed character class; missing ']'",
     ),
     (
         ".vigil.toml",
-        "[per-file-ignores]\n\"tests/**\" = [\"S101\", \"S9\"]\n",
+        "[per-file-ignores]\n\"tests/**\" = [\"S307\", \"S9\"]\n",
         ".vigil.toml:2:23: `per-file-ignores.\"tests/**\"`: unknown rule `S9`: run `vigil rules` to list rule ids, Bandit ids and names",
     ),
     (
@@ -309,7 +313,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ),
     (
         ".vigil.toml",
-        "select = [\"S101\"\n",
+        "select = [\"S307\"\n",
         ".vigil.toml:1:17: invalid TOML: unclosed array, expected `]`",
     ),
     (
@@ -445,8 +449,8 @@ fn per_file_ignores_match_relative_to_the_config_folder() {
     let dir = tree(&[
         (
             ".vigil.toml",
-            "[per-file-ignores]\n\"nova/tests\" = [\"S101\"]\n\"conftest.py\" = [\"assert-used\"]\n\
-             \"nova/*.py\" = [\"B102\"]\n",
+            "[per-file-ignores]\n\"nova/tests\" = [\"S307\"]\n\"conftest.py\" = [\"eval-call\"]\n\
+             \"nova/*.py\" = [\"B506\"]\n",
         ),
         ("nova/a.py", TWO_RULES),
         ("nova/sub/b.py", TWO_RULES),
@@ -454,7 +458,10 @@ fn per_file_ignores_match_relative_to_the_config_folder() {
         ("other/conftest.py", TWO_RULES),
     ]);
     // Run from a subfolder: globs stay relative to the configuration's folder.
-    let out = vigil(&dir.path().join("nova"), &["review", "--format", "json", "."]);
+    let out = vigil(
+        &dir.path().join("nova"),
+        &["review", "--format", "json", "--include-tests", "."],
+    );
     assert_eq!(
         findings(&out),
         found(&[
@@ -464,7 +471,7 @@ fn per_file_ignores_match_relative_to_the_config_folder() {
             ("tests/unit/test_a.py", 2)
         ])
     );
-    let out = vigil(dir.path(), &["review", "--format", "json", "other"]);
+    let out = vigil(dir.path(), &["review", "--format", "json", "--include-tests", "other"]);
     assert_eq!(findings(&out), found(&[("other/conftest.py", 2)]));
 }
 
@@ -482,7 +489,7 @@ fn excludes_apply_while_walking() {
     let paths = |out: &Output| findings(out).into_iter().map(|(p, _)| p).collect::<Vec<_>>();
 
     // Defaults: `venv` at any depth.
-    let out = vigil(dir.path(), &["review", "--format", "json", "--select", "S101", "."]);
+    let out = vigil(dir.path(), &["review", "--format", "json", "--select", "S307", "."]);
     assert_eq!(
         paths(&out),
         ["build/b.py", "locale/top.py", "pkg/a.py", "pkg/locale/l.py"]
@@ -494,12 +501,12 @@ fn excludes_apply_while_walking() {
         ".vigil.toml",
         "extend-exclude = [\"pkg/locale\", \"build\"]\n",
     );
-    let out = vigil(dir.path(), &["review", "--format", "json", "--select", "S101", "."]);
+    let out = vigil(dir.path(), &["review", "--format", "json", "--select", "S307", "."]);
     assert_eq!(paths(&out), ["locale/top.py", "pkg/a.py"]);
 
     // exclude replaces the defaults.
     write(dir.path(), ".vigil.toml", "exclude = [\"build/\"]\n");
-    let out = vigil(dir.path(), &["review", "--format", "json", "--select", "S101", "."]);
+    let out = vigil(dir.path(), &["review", "--format", "json", "--select", "S307", "."]);
     assert_eq!(
         paths(&out),
         [
@@ -517,7 +524,7 @@ fn named_files_are_reviewed_unless_force_exclude() {
     let dir = tree(&[(".vigil.toml", "extend-exclude = [\"gen\"]\n"), ("gen/g.py", ASSERT)]);
     let out = vigil(
         dir.path(),
-        &["review", "--format", "json", "--select", "S101", "gen/g.py"],
+        &["review", "--format", "json", "--select", "S307", "gen/g.py"],
     );
     assert_eq!(findings(&out), found(&[("gen/g.py", 1)]));
     let out = vigil(
@@ -527,7 +534,7 @@ fn named_files_are_reviewed_unless_force_exclude() {
             "--format",
             "json",
             "--select",
-            "S101",
+            "S307",
             "--force-exclude",
             "gen/g.py",
         ],
@@ -539,12 +546,12 @@ fn named_files_are_reviewed_unless_force_exclude() {
 // --- unused suppressions -------------------------------------------------------
 
 const SUPPRESSED: &str = "\
-assert a  # nosec
-assert b  # nosec B101
+eval(a)  # nosec
+eval(b)  # nosec B307
 x = 1  # nosec
-y = 2  # nosec B102
-exec(c)  # vigil: ignore[S102] the code is a constant
-z = 3  # vigil: ignore[S101] left over
+y = 2  # nosec B506
+import yaml; yaml.load(c)  # vigil: ignore[S506] the code is a constant
+z = 3  # vigil: ignore[S307] left over
 ";
 
 #[test]
@@ -557,8 +564,8 @@ fn unused_suppressions_are_listed_on_stderr() {
         stderr(&out),
         "vigil: 3 unused suppressions (hid no finding in this run; remove them):
   a.py:3: # nosec
-  a.py:4: # nosec B102
-  a.py:6: # vigil: ignore[S101]
+  a.py:4: # nosec B506
+  a.py:6: # vigil: ignore[S307]
 "
     );
     let out = vigil(dir.path(), &["review", "a.py"]);
@@ -570,16 +577,16 @@ fn suppressions_for_rules_that_did_not_run_are_not_called_unused() {
     let dir = tree(&[("a.py", SUPPRESSED)]);
     let out = vigil(
         dir.path(),
-        &["review", "--report-unused-suppressions", "--select", "S101", "a.py"],
+        &["review", "--report-unused-suppressions", "--select", "S307", "a.py"],
     );
     assert_eq!(
         stderr(&out),
         "vigil: 1 unused suppression (hid no finding in this run; remove it):
-  a.py:6: # vigil: ignore[S101]
+  a.py:6: # vigil: ignore[S307]
 vigil: 3 suppressions not checked (a rule they cover did not run, so this run cannot tell whether they are needed):
   a.py:3: # nosec (it covers every rule, and not every default rule ran)
-  a.py:4: # nosec B102 (S102 did not run)
-  a.py:5: # vigil: ignore[S102] (S102 did not run)
+  a.py:4: # nosec B506 (S506 did not run)
+  a.py:5: # vigil: ignore[S506] (S506 did not run)
 "
     );
 }
@@ -587,22 +594,22 @@ vigil: 3 suppressions not checked (a rule they cover did not run, so this run ca
 #[test]
 fn per_file_ignored_rules_count_as_not_run() {
     let dir = tree(&[
-        (".vigil.toml", "[per-file-ignores]\n\"a.py\" = [\"S102\"]\n"),
-        ("a.py", "exec(c)  # nosec B102\n"),
+        (".vigil.toml", "[per-file-ignores]\n\"a.py\" = [\"S506\"]\n"),
+        ("a.py", "import yaml; yaml.load(c)  # nosec B506\n"),
     ]);
     let out = vigil(dir.path(), &["review", "--report-unused-suppressions", "a.py"]);
     assert_eq!(
         stderr(&out),
         "vigil: no unused suppressions
 vigil: 1 suppression not checked (a rule it covers did not run, so this run cannot tell whether it is needed):
-  a.py:1: # nosec B102 (S102 did not run)
+  a.py:1: # nosec B506 (S506 did not run)
 "
     );
 }
 
 #[test]
 fn a_suppression_hiding_a_finding_under_the_threshold_is_still_used() {
-    let dir = tree(&[("a.py", "assert a  # nosec B101\n")]);
+    let dir = tree(&[("a.py", "eval(a)  # nosec B307\n")]);
     let out = vigil(
         dir.path(),
         &["review", "--report-unused-suppressions", "--severity", "high", "a.py"],
@@ -620,7 +627,7 @@ fn unused_suppressions_in_json_only_when_asked() {
             "--format",
             "json",
             "--select",
-            "S101",
+            "S307",
             "--report-unused-suppressions",
             "a.py",
         ],
@@ -633,7 +640,7 @@ fn unused_suppressions_in_json_only_when_asked() {
     );
     assert_eq!(
         doc["unused_suppressions"][3],
-        serde_json::json!({"path": "a.py", "line": 6, "comment": "# vigil: ignore[S101]", "status": "unused"})
+        serde_json::json!({"path": "a.py", "line": 6, "comment": "# vigil: ignore[S307]", "status": "unused"})
     );
     let out = vigil(dir.path(), &["review", "--format", "json", "a.py"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -124,16 +124,17 @@ fn deleted_files_are_skipped_and_new_files_reviewed_whole() {
 }
 
 #[test]
-fn a_change_without_python_files_is_clean() {
+fn a_change_without_python_files_reviews_nothing() {
     let repo = repo_with_base();
     repo.write("doc/index.rst", "Docs\n");
     repo.commit("docs");
     let out = repo.vigil(&["review", "--diff", "HEAD~1"]);
-    assert_eq!(stdout(&out), NO_DEFECTS);
+    // Not "no defects": nothing was reviewed.
     assert_eq!(
-        stderr(&out),
-        "vigil: note: the change touches no Python files under the given paths\n"
+        stdout(&out),
+        "Nothing was reviewed: the change touches no Python file under the given paths.\n"
     );
+    assert_eq!(stderr(&out), "");
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -204,11 +205,13 @@ fn paths_limit_a_change_review_and_are_shown_as_a_review_shows_them() {
     // repository, and `.` limits the review to the subdirectory.
     let diff = repo.git(&["diff", "HEAD~2"]);
     let inside = repo.vigil_in("nova", &["review", "--select", "S101", "--diff-file", "-"], Some(&diff));
+    // There, `tests/t.py` is test code below the folder named: left out.
     assert_eq!(
         stdout(&inside),
-        review_text(
-            &[s101("api.py", 8, 4, "ctx.admin"), s101("tests/t.py", 1, 0, "test")],
-            2
+        review_text(&[s101("api.py", 8, 4, "ctx.admin")], 1).replacen(
+            "1 file reviewed.",
+            "1 file reviewed, 1 test file left out (--include-tests reviews them).",
+            1
         )
     );
 }
@@ -222,7 +225,11 @@ fn a_diff_that_does_not_match_the_files_is_an_error() {
     repo.write("other.py", "assert untouched\n");
     let out = repo.vigil_in(".", &["review", "--select", "S101", "--diff-file", "-"], Some(&diff));
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout(&out), NO_DEFECTS);
+    assert!(
+        stdout(&out).starts_with("Nothing was reviewed: the input below could not be reviewed.\n\nNot reviewed:\n"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         stderr(&out),
         "vigil: error: nova/api.py: the diff does not match the file on disk: hunk `@@ -5,3 +5,4 @@ def f(ctx):` \

@@ -66,7 +66,15 @@ fn shell_view(comment: &str) -> String {
     )
 }
 
-const SELECT: &[&str] = &["review", "--isolated", "--select", "S602,T078", "--format", "json", "app.py"];
+const SELECT: &[&str] = &[
+    "review",
+    "--isolated",
+    "--select",
+    "S602,T078",
+    "--format",
+    "json",
+    "app.py",
+];
 
 #[test]
 fn one_defect_seen_by_two_rules_is_one_finding_with_both_ids() {
@@ -132,7 +140,15 @@ fn bandit_json_lists_one_result_per_check() {
     let dir = tree(&[("app.py", &shell_view(""))]);
     let out = vigil(
         dir.path(),
-        &["review", "--isolated", "--select", "S602,T078", "--format", "bandit-json", "app.py"],
+        &[
+            "review",
+            "--isolated",
+            "--select",
+            "S602,T078",
+            "--format",
+            "bandit-json",
+            "app.py",
+        ],
     );
     let report = json(&out);
     let mut tests: Vec<&str> = report["results"]
@@ -145,17 +161,13 @@ fn bandit_json_lists_one_result_per_check() {
     assert_eq!(tests, ["B602", "T078"]);
 }
 
-const CONSTANT_SHELL: &str = "import subprocess\n\ndef uptime():\n    cmd = '/usr/bin/uptime'\n    \
-                              return subprocess.check_output(cmd, shell=True)\n";
+const CONSTANT_EVAL: &str = "def total():\n    expression = '1 + 2'\n    return eval(expression)\n";
 
 #[test]
 fn a_pattern_finding_on_a_sink_only_constants_reach_leaves_the_default_review() {
-    let dir = tree(&[("tool.py", CONSTANT_SHELL)]);
-    // `--ignore` keeps the default selection (the import itself is S404's).
-    let out = vigil(
-        dir.path(),
-        &["review", "--isolated", "--ignore", "S404", "--format", "json", "tool.py"],
-    );
+    // S307 (Bandit's B307) is on by default; T094 follows data into `eval`.
+    let dir = tree(&[("calc.py", CONSTANT_EVAL)]);
+    let out = vigil(dir.path(), &["review", "--isolated", "--format", "json", "calc.py"]);
     let report = json(&out);
     assert_eq!(ids(&report), Vec::<Vec<String>>::new(), "{}", stdout(&out));
     assert_eq!(report["summary"]["proven_constant"], 1);
@@ -164,16 +176,44 @@ fn a_pattern_finding_on_a_sink_only_constants_reach_leaves_the_default_review() 
     // Named, the rule still reports it, saying why it matters little here.
     let out = vigil(
         dir.path(),
-        &["review", "--isolated", "--select", "S602,T078", "--format", "json", "tool.py"],
+        &[
+            "review",
+            "--isolated",
+            "--select",
+            "S307,T094",
+            "--format",
+            "json",
+            "calc.py",
+        ],
     );
     let report = json(&out);
-    assert_eq!(ids(&report), vec![vec!["S602".to_string()]]);
+    assert_eq!(ids(&report), vec![vec!["S307".to_string()]]);
     let finding = &report["findings"][0];
     assert_eq!(finding["confidence"], "LOW");
     assert_eq!(finding["only_constants"], true);
     let description = finding["description"].as_str().unwrap();
     assert!(description.contains("only constants reach it"), "{description}");
-    assert!(description.contains("the command it runs"), "{description}");
+    assert!(description.contains("the code it runs"), "{description}");
+
+    // A shell command held in a constant: the same for B602 when selected.
+    let shell = "import subprocess\n\ndef uptime():\n    cmd = '/usr/bin/uptime'\n    \
+                 return subprocess.check_output(cmd, shell=True)\n";
+    let dir = tree(&[("tool.py", shell)]);
+    let out = vigil(
+        dir.path(),
+        &[
+            "review",
+            "--isolated",
+            "--select",
+            "S602,T078",
+            "--format",
+            "json",
+            "tool.py",
+        ],
+    );
+    let finding = &json(&out)["findings"][0];
+    assert_eq!(finding["rule_id"], "S602");
+    assert_eq!(finding["only_constants"], true);
 }
 
 #[test]
@@ -182,7 +222,15 @@ fn a_variable_command_is_not_proven_constant() {
     let dir = tree(&[("tool.py", text)]);
     let out = vigil(
         dir.path(),
-        &["review", "--isolated", "--select", "S602,T078", "--format", "json", "tool.py"],
+        &[
+            "review",
+            "--isolated",
+            "--select",
+            "S602,T078",
+            "--format",
+            "json",
+            "tool.py",
+        ],
     );
     let finding = &json(&out)["findings"][0];
     assert_eq!(finding["rule_id"], "S602");
@@ -194,8 +242,14 @@ fn a_variable_command_is_not_proven_constant() {
 fn the_text_review_opens_with_a_summary_and_lists_the_serious_first() {
     let code = "import os\n\ndef setup(path, cmd):\n    os.chmod(path, 0o711)\n    os.chmod(path, 0o777)\n    \
                 os.chmod(path, 0o751)\n";
-    let dir = tree(&[("a.py", code), ("b.py", "import os\n\ndef f(p):\n    os.chmod(p, 0o666)\n")]);
-    let out = vigil(dir.path(), &["review", "--isolated", "--select", "S103", "a.py", "b.py"]);
+    let dir = tree(&[
+        ("a.py", code),
+        ("b.py", "import os\n\ndef f(p):\n    os.chmod(p, 0o666)\n"),
+    ]);
+    let out = vigil(
+        dir.path(),
+        &["review", "--isolated", "--select", "S103", "a.py", "b.py"],
+    );
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
@@ -215,7 +269,10 @@ const TEST_TREE: &[(&str, &str)] = &[
     ("pkg/__init__.py", ""),
     ("pkg/api.py", "def f(x):\n    return x\n"),
     ("pkg/tests/__init__.py", ""),
-    ("pkg/tests/test_api.py", "import os\n\ndef test_it(p):\n    os.chmod(p, 0o777)\n"),
+    (
+        "pkg/tests/test_api.py",
+        "import os\n\ndef test_it(p):\n    os.chmod(p, 0o777)\n",
+    ),
     ("pkg/fixtures_test.py", "import os\nos.chmod('x', 0o777)\n"),
     ("conftest.py", "import os\nos.chmod('y', 0o777)\n"),
     ("pkg/functional/helpers.py", "import os\nos.chmod('z', 0o777)\n"),
@@ -245,7 +302,16 @@ fn include_tests_and_test_paths_bring_them_back_or_add_more() {
     let dir = tree(TEST_TREE);
     let out = vigil(
         dir.path(),
-        &["review", "--isolated", "--select", "S103", "--include-tests", "--format", "json", "."],
+        &[
+            "review",
+            "--isolated",
+            "--select",
+            "S103",
+            "--include-tests",
+            "--format",
+            "json",
+            ".",
+        ],
     );
     assert_eq!(json(&out)["findings"].as_array().unwrap().len(), 4);
 
@@ -300,7 +366,7 @@ fn nothing_reviewed_is_never_called_clean() {
     let missing = vigil(dir.path(), &["review", "--isolated", "nosuchdir"]);
     assert_eq!(
         stdout(&missing),
-        "Nothing was reviewed: the path given could not be read.\n\nNot reviewed:\n  nosuchdir: no such file or directory\n"
+        "Nothing was reviewed: the input below could not be reviewed.\n\nNot reviewed:\n  nosuchdir: no such file or directory\n"
     );
     assert_eq!(missing.status.code(), Some(2));
 
@@ -312,7 +378,10 @@ fn nothing_reviewed_is_never_called_clean() {
     );
     assert_eq!(partly.status.code(), Some(2));
 
-    let as_json = json(&vigil(dir.path(), &["review", "--isolated", "--format", "json", "ok.py", "bin.py"]));
+    let as_json = json(&vigil(
+        dir.path(),
+        &["review", "--isolated", "--format", "json", "ok.py", "bin.py"],
+    ));
     assert_eq!(as_json["summary"]["files_not_reviewed"], 1);
     assert_eq!(as_json["errors"][0]["path"], "bin.py");
 

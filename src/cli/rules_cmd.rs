@@ -95,7 +95,10 @@ pub fn render_doc(rule: &Rule) -> String {
         } else {
             ""
         },
-        what = d.what,
+        what = match crate::rules::measured::of(rule.id) {
+            Some(m) => format!("{}\n\n{}", d.what, m.sentence()),
+            None => d.what.to_string(),
+        },
         why = d.why,
         ex = d.example.trim_end(),
         use_ = d.use_instead.trim_end(),

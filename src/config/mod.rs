@@ -148,7 +148,7 @@ pub struct Config {
     /// Bandit with `-x tests`).
     pub include_tests: Sourced<bool>,
     /// Globs naming more test code than the built-in patterns
-    /// ([`crate::input::tests`]).
+    /// ([`crate::input::test_code`]).
     pub test_paths: Sourced<Vec<String>>,
     /// The user's own dataflow model files, read by [`Config::model_files`].
     pub models: Sourced<Vec<String>>,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::globs::PathGlobs;
 use super::source::{InputError, shown_path};
-use super::tests::TestPaths;
+use super::test_code::TestPaths;
 
 /// What the walk produced: the files to review (sorted, without duplicates),
 /// the paths it could not read, and the paths it chose to pass over.

@@ -12,9 +12,9 @@ pub mod discover;
 pub mod globs;
 pub mod listing;
 pub mod source;
-pub mod tests;
+pub mod test_code;
 
 pub use discover::{Discovered, Walk, discover, discover_excluding, discover_with};
 pub use globs::PathGlobs;
 pub use source::{InputError, SourceFile, load, load_python, load_stdin};
-pub use tests::TestPaths;
+pub use test_code::TestPaths;

@@ -264,7 +264,10 @@ mod tests {
         // Bandit's ids and names are not Ruff codes.
         let by_bandit = parse_comment("# noqa: B311").unwrap().unwrap();
         assert!(!by_bandit.covers(&s311, |_| true));
-        assert_eq!(parse_comment("#NOQA:S311"), Some(Ok(Suppression::Noqa(vec!["S311".into()]))));
+        assert_eq!(
+            parse_comment("#NOQA:S311"),
+            Some(Ok(Suppression::Noqa(vec!["S311".into()])))
+        );
         // A bare noqa speaks to every linter: not to vigil.
         assert_eq!(parse_comment("# noqa"), None);
         assert_eq!(parse_comment("# noqa # because"), None);

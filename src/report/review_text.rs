@@ -128,14 +128,11 @@ pub fn not_reviewed(report: &Report) -> Option<String> {
     let errors = report.errors.len();
     if report.files_reviewed == 0 {
         let why = if errors > 0 {
-            format!(
-                "{} could not be read",
-                if errors == 1 {
-                    "the path given".to_string()
-                } else {
-                    format!("{errors} paths given")
-                }
-            )
+            if errors == 1 {
+                "the input below could not be reviewed".to_string()
+            } else {
+                format!("the {errors} inputs below could not be reviewed")
+            }
         } else if report.test_files_left_out > 0 {
             format!(
                 "the {} under the given paths {} test code (--include-tests reviews {})",

@@ -13,6 +13,14 @@ fn references(rule: &Rule) -> Vec<String> {
     refs
 }
 
+/// What the rule does, with how its findings measured on OpenStack code.
+fn what(rule: &Rule) -> String {
+    match crate::rules::measured::of(rule.id) {
+        Some(m) => format!("{} {}", rule.docs.what, m.sentence()),
+        None => rule.docs.what.to_string(),
+    }
+}
+
 fn indent(code: &str) -> String {
     code.trim_end()
         .lines()
@@ -32,7 +40,7 @@ pub fn text(rule: &Rule) -> String {
     let d = &rule.docs;
     let mut out = format!(
         "What it does\n{}\n\nWhy is this bad?\n{}\n\nExample\n{}\n\nUse instead\n{}\n\nSolution\n{}\n\nReferences",
-        d.what,
+        what(rule),
         d.why,
         indent(d.example),
         indent(d.use_instead),
@@ -50,7 +58,7 @@ pub fn markdown(rule: &Rule) -> String {
     let mut out = format!(
         "## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```python\n{}\n```\n\n\
          ## Use instead\n```python\n{}\n```\n\n## Solution\n{}\n\n## References",
-        d.what,
+        what(rule),
         d.why,
         d.example.trim_end(),
         d.use_instead.trim_end(),

@@ -83,12 +83,7 @@ fn render_finding(out: &mut String, f: &Finding, earlier: Option<&Finding>) {
             let _ = writeln!(out, "  Solution: as for line {} above.", first.line);
         }
         Some(first) if !specific => {
-            let _ = writeln!(
-                out,
-                "  Solution: as for {}:{} above.",
-                escape(&first.path),
-                first.line
-            );
+            let _ = writeln!(out, "  Solution: as for {}:{} above.", escape(&first.path), first.line);
         }
         _ => {
             let _ = writeln!(out, "  Solution: {}", review_text::solution(f));

@@ -7,6 +7,8 @@
 
 pub mod checker;
 pub mod defects;
+pub mod measured;
+mod measured_data;
 pub mod registry;
 pub mod rule;
 

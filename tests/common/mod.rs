@@ -126,21 +126,43 @@ pub fn s101(path: &str, line: u32, indent: usize, cond: &str) -> String {
   {pad} |
   Defect: `assert` statements are removed when Python runs with `-O` or `PYTHONOPTIMIZE`, so a check written as an assertion (a permission, a size limit, a state precondition) silently stops protecting anything in an optimised deployment.
   Solution: Use `if not ({cond}): raise ...` if this check must hold in production.
-
 ",
         col = indent + 1,
         spaces = " ".repeat(indent),
     )
 }
 
-/// A whole text review: the findings, then the summary line.
+/// A whole text review of `files` files with findings, each of them
+/// reviewed: the summary line, then the findings (S101's general
+/// explanation, its `Defect:` line, only with the first).
 pub fn review_text(findings: &[String], files: usize) -> String {
+    review_text_of(findings, files, files)
+}
+
+/// [`review_text`] when `reviewed` files were reviewed in all.
+pub fn review_text_of(findings: &[String], files: usize, reviewed: usize) -> String {
     let n = findings.len();
+    let body: Vec<String> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if i == 0 {
+                f.clone()
+            } else {
+                f.lines()
+                    .filter(|l| !l.starts_with("  Defect: "))
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }
+        })
+        .collect();
     format!(
-        "{}Found {n} security defect{} in {files} file{} (0 high, 0 medium, {n} low severity).\n",
-        findings.concat(),
+        "Found {n} security defect{} in {files} file{} (0 high, 0 medium, {n} low severity); {reviewed} file{} \
+         reviewed.\n\n{}",
         if n == 1 { "" } else { "s" },
         if files == 1 { "" } else { "s" },
+        if reviewed == 1 { "" } else { "s" },
+        body.join("\n"),
     )
 }
 

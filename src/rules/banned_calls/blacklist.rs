@@ -69,6 +69,7 @@ macro_rules! banned {
             family: $family:ident,
             cwe: $cwe:literal,
             severity: $severity:ident,
+            $(status: $status:ident,)?
             what: $what:literal,
             names: [
                 $first:literal $(=> $first_instead:literal)?
@@ -94,7 +95,7 @@ macro_rules! banned {
                     cwe: $cwe,
                     severity: $crate::rules::Level::$severity,
                     confidence: $crate::rules::Level::High,
-                    status: $crate::rules::Status::Stable,
+                    status: $crate::rules::banned_calls::blacklist::banned!(@status $($status)?),
                     since: "0.1.0",
                     docs: $crate::rules::Docs {
                         what: concat!($what, " `", $first, "`", $(", `", $more, "`",)* "."),
@@ -118,6 +119,8 @@ macro_rules! banned {
                 message: $message,
             };
     };
+    (@status) => { $crate::rules::Status::Stable };
+    (@status $status:ident) => { $crate::rules::Status::$status };
     (@instead) => { None };
     (@instead $instead:literal) => { Some($instead) };
 }

@@ -27,6 +27,7 @@ banned! {
         family: BannedCalls,
         cwe: 502,
         severity: Medium,
+        status: Opt,
         what: "Flags calls that unpickle data:",
         names: [
             "dill.Unpickler",
@@ -261,6 +262,7 @@ banned! {
         family: BannedCalls,
         cwe: 22,
         severity: Medium,
+        status: Opt,
         what: "Flags the `urllib` openers, which accept `file:` and other schemes besides HTTP:",
         names: [
             "six.moves.urllib.request.FancyURLopener",
@@ -292,6 +294,7 @@ banned! {
         family: BannedCalls,
         cwe: 330,
         severity: Low,
+        status: Opt,
         what: "Flags the pseudo-random functions of the `random` module:",
         names: [
             "random.Random" => "random.SystemRandom",
@@ -352,6 +355,7 @@ banned! {
         family: BannedCalls,
         cwe: 20,
         severity: Medium,
+        status: Opt,
         what: "Flags XML parsing with the standard library's `cElementTree`:",
         names: [
             "xml.etree.cElementTree.XMLParser" => "defusedxml.ElementTree.XMLParser",
@@ -377,6 +381,7 @@ banned! {
         family: BannedCalls,
         cwe: 20,
         severity: Medium,
+        status: Opt,
         what: "Flags XML parsing with the standard library's `ElementTree`:",
         names: [
             "xml.etree.ElementTree.XMLParser" => "defusedxml.ElementTree.XMLParser",
@@ -471,6 +476,7 @@ banned! {
         family: BannedCalls,
         cwe: 20,
         severity: Medium,
+        status: Opt,
         what: "Flags XML parsing with the standard library's `minidom`:",
         names: [
             "xml.dom.minidom.parse" => "defusedxml.minidom.parse",

@@ -82,6 +82,7 @@ banned! {
         family: BannedImports,
         cwe: 502,
         severity: Low,
+        status: Opt,
         what: "Flags imports of the modules that deserialize pickles:",
         names: [
             "cPickle",
@@ -110,6 +111,7 @@ banned! {
         family: BannedImports,
         cwe: 78,
         severity: Low,
+        status: Opt,
         what: "Flags imports of the module that runs external commands:",
         names: [
             "subprocess",
@@ -135,6 +137,7 @@ banned! {
         family: BannedImports,
         cwe: 20,
         severity: Low,
+        status: Opt,
         what: "Flags imports of the standard library's ElementTree modules:",
         names: [
             "xml.etree.ElementTree",
@@ -158,6 +161,7 @@ banned! {
         family: BannedImports,
         cwe: 20,
         severity: Low,
+        status: Opt,
         what: "Flags imports of the standard library's SAX parser package:",
         names: [
             "xml.sax",
@@ -202,6 +206,7 @@ banned! {
         family: BannedImports,
         cwe: 20,
         severity: Low,
+        status: Opt,
         what: "Flags imports of the standard library's `minidom`:",
         names: [
             "xml.dom.minidom",

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     cwe: 327,
     severity: Level::High,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags MD4, MD5 and SHA-1 hashes made with `hashlib` (`hashlib.md5`, `hashlib.new('sha1')`) \

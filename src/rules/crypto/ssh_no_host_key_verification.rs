@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 295,
     severity: Level::High,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `set_missing_host_key_policy(AutoAddPolicy)` and `set_missing_host_key_policy(WarningPolicy)` \

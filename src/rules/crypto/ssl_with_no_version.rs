@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 327,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `ssl.wrap_socket` calls that do not choose a protocol version (`ssl_version`).",

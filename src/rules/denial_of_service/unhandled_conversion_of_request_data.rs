@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     cwe: 1287,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags, in API handlers, conversions that raise on malformed text (`int()`, `float()`, \

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     cwe: 209,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `raise SomeError(...)` whose arguments read a value through a secret name (`password`, \

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     cwe: 94,
     severity: Level::High,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `jinja2.Environment(...)` unless it passes `autoescape=True` or \

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     cwe: 250,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags command runners (`nova.utils.execute`, `processutils.execute`, `cinder.utils.execute`, \

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 605,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags the string `'0.0.0.0'` anywhere in code, the address that binds a socket to every network \

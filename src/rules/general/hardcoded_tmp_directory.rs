@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 377,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags strings that start with a shared temporary directory (`/tmp`, `/var/tmp`, `/dev/shm`): \

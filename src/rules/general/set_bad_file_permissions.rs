@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     cwe: 732,
     severity: Level::High,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `chmod`-style calls (`os.chmod`, `os.fchmod`, `Path.chmod`, `sftp.chmod`...) whose mode is a \
@@ -77,7 +77,9 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     };
     let callee = cx.snippet(&*site.call.func);
     let target_text = target.map(|t| cx.snippet(t));
-    let what = target_text.as_deref().map_or("the file".to_string(), |t| format!("`{t}`"));
+    let what = target_text
+        .as_deref()
+        .map_or("the file".to_string(), |t| format!("`{t}`"));
     let on = target_text.as_deref().map(|t| format!(" on `{t}`")).unwrap_or_default();
     let (severity, effect) = if mode & S_IWOTH != 0 {
         (
@@ -93,7 +95,11 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
             format!("Every account in the group of {what} can rewrite it (or replace the files in a directory)."),
         )
     } else {
-        let who = if mode & S_IXOTH != 0 { "every local account" } else { "the group" };
+        let who = if mode & S_IXOTH != 0 {
+            "every local account"
+        } else {
+            "the group"
+        };
         (
             Level::Low,
             format!(

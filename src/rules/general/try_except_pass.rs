@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 703,
     severity: Level::Low,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `except:`, `except Exception:` and `except BaseException:` handlers whose only statement \

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     cwe: 78,
     severity: Level::Medium,
     confidence: Level::Low,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags calls to any function other than the `subprocess` ones (which S602 covers) that pass a true \

@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
     cwe: 89,
     severity: Level::Medium,
     confidence: Level::Low,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags strings that look like SQL statements (`SELECT ... FROM`, `INSERT INTO ... VALUES`, \

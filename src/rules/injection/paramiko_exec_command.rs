@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     cwe: 78,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags calls to `exec_command(...)` in a module that imports Paramiko.",

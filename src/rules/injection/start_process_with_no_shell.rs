@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 78,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `os.exec*`, `os.spawn*` and `os.startfile`, which start a program directly, without a shell.",

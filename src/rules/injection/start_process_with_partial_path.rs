@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     cwe: 78,
     severity: Level::Low,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags process-starting calls (the `subprocess`, `os.system`/`os.popen` and `os.exec*`/`os.spawn*` \

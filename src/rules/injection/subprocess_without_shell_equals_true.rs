@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     cwe: 78,
     severity: Level::Low,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `subprocess` calls (`Popen`, `call`, `check_call`, `check_output`, `run`) that run without a \

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     cwe: 775,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags an integer file descriptor (from `os.open`, `os.pipe`, `os.dup`, `os.openpty`, \

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     cwe: 775,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags a file object (from `open`, `io.open`, `codecs.open`, `os.fdopen`, `gzip.open`, \

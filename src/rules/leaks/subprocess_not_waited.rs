@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     cwe: 404,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags a child process started with `subprocess.Popen` (or eventlet's green `Popen`) and held in a \

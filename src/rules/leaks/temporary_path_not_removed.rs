@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     cwe: 459,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags a temporary directory (`tempfile.mkdtemp()`) or file (the path from `tempfile.mkstemp()`, \

@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     cwe: 276,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags a `chmod` (by `os.chmod` or the `chmod` command) that takes read access away from others on \

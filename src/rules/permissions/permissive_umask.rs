@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     cwe: 276,
     severity: Level::Medium,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags `os.umask(mask)` with a constant mask that does not clear the others-write bit (`0o002`), \

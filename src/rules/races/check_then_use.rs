@@ -470,7 +470,11 @@ fn fix_for(op: Op, path: &str, fact: Fact, use_: &str, raise_line: Option<u32>) 
              so that it fails when the path is {} (no `exist_ok=True`{}), and raise the same error from \
              `except {error}`.",
             if exists { "missing" } else { "already there" },
-            if exists { "" } else { ", `os.open` with `O_CREAT | O_EXCL` for files" },
+            if exists {
+                ""
+            } else {
+                ", `os.open` with `O_CREAT | O_EXCL` for files"
+            },
         );
     }
     if let (Op::MakeDir, false, Some(line)) = (op, exists, raise_line) {
@@ -603,10 +607,8 @@ impl<'a> Region<'_, 'a, '_, '_> {
                     self.expr(value);
                 }
             }
-            Stmt::Raise(raise) => {
-                if self.raise_line.is_none() {
-                    self.raise_line = Some(self.scan.cx.line_of(raise));
-                }
+            Stmt::Raise(raise) if self.raise_line.is_none() => {
+                self.raise_line = Some(self.scan.cx.line_of(raise));
             }
             Stmt::Assert(_) | Stmt::Delete(_) => {}
             _ => {}

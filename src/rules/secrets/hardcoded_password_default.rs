@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
     cwe: 259,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags functions with a parameter whose name looks like a password (a `_`-separated part of it is \

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     cwe: 259,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags calls that pass a string literal as a keyword argument whose name looks like a password \

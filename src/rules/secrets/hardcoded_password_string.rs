@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     cwe: 259,
     severity: Level::Low,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags string literals assigned to, stored under or compared with a name that looks like a \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     cwe: 88,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Finds untrusted data passed as an argument (not the program) of a command run without a shell: `processutils.execute('qemu-img', 'info', path)`, `subprocess.run(['tar', 'xf', name])`.",

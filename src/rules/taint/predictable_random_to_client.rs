@@ -11,11 +11,11 @@ pub static RULE: Rule = Rule {
     cwe: 330,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Opt,
+    status: Status::Stable,
     since: "0.1.0",
     docs: Docs {
         what: "Finds values from the `random` module sent to a client: a response body, a cookie, a session.",
-        why: "`random` is a Mersenne Twister: a few outputs predict all others, so tokens, session ids or reset codes made from it can be guessed. Off by default: Bandit's S311 already reports the call.",
+        why: "`random` is a Mersenne Twister: a few outputs predict all others, so tokens, session ids or reset codes made from it can be guessed.",
         example: "token = str(random.random())\nresponse.set_cookie('remember', token)",
         use_instead: "token = secrets.token_urlsafe(32)\nresponse.set_cookie('remember', token)",
         fix: "Use the `secrets` module (or `random.SystemRandom`) for values a client receives.",

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     cwe: 209,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Finds passwords, tokens and keys that reach an API error message (`webob.exc.HTTP*` explanations, exception messages returned to the caller).",

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     cwe: 20,
     severity: Level::Low,
     confidence: Level::High,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags handlers of Nova-style API controllers (subclasses of `<project>.api.openstack.wsgi.Controller`, \

@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     cwe: 20,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Stable,
+    status: Status::Opt,
     since: "0.1.0",
     docs: Docs {
         what: "Flags API handlers (methods of a `Controller` class taking `req` and `body`, and Glance \
