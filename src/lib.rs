@@ -21,3 +21,4 @@ pub mod python;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod sources;

@@ -3,9 +3,11 @@
 //! 1. **discover** (`input::discover_with`, or a change's files): what to
 //!    review, and what was left out and why;
 //! 2. **project facts** ([`project_facts`]): the dataflow summaries of the
-//!    whole tree, when a dataflow rule is selected;
-//! 3. **review files** ([`review_files`]): each file read, reviewed and
-//!    dropped, in parallel, collected in the discovered order;
+//!    whole tree, when a dataflow rule is selected; the files' texts and
+//!    trees are kept ([`Sources`]) for the next stage;
+//! 3. **review files** ([`review_files`]): each file read, reviewed (with
+//!    the tree the project pass parsed, when it is kept) and dropped, in
+//!    parallel, collected in the discovered order;
 //! 4. **assemble** ([`assemble`]): one [`Report`], sorted as the formats
 //!    expect.
 //!
@@ -20,10 +22,12 @@ use crate::config::PerFileIgnores;
 use crate::flow::ProjectFacts;
 use crate::input::{InputError, SourceFile};
 use crate::project;
+use crate::python::ParsedModule;
 use crate::report::{FileWarning, Report};
 use crate::review::{self, Settings};
 use crate::rules::registry::{self, Selection};
 use crate::rules::{Family, defects};
+use crate::sources::Sources;
 
 /// What is kept of a reviewed file: its text is dropped as soon as it is
 /// reviewed, so memory follows the largest file, not the size of the tree.
@@ -33,9 +37,16 @@ pub struct Reviewed {
     pub review: review::FileReview,
 }
 
+/// The dataflow facts of the tree, and its files as read and parsed for
+/// them (the review reuses the trees).
+pub struct Project {
+    pub facts: ProjectFacts,
+    pub sources: Sources,
+}
+
 /// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a
 /// dataflow rule is selected and there is something to review.
-pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<ProjectFacts> {
+pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<Project> {
     if !settings.selection.any_of_family(Family::Taint) {
         return None;
     }
@@ -49,33 +60,49 @@ pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) 
             })
         })
     };
-    Some(project::facts(files, roots, &selected, &prove))
+    let sources = Sources::new(files);
+    let facts = project::facts(&sources, roots, &selected, &prove);
+    Some(Project { facts, sources })
 }
 
 /// Stage 3: reads (with `load`), reviews and drops each file, in parallel on
 /// the current rayon pool; results come back in the order of `files`, after
-/// the file from standard input if there is one. `tick` is called once per
-/// file (progress).
+/// the file from standard input if there is one. A file whose text is the
+/// one the project pass parsed is not parsed again. `tick` is called once
+/// per file (progress).
 pub fn review_files(
     settings: &Settings,
     stdin: Option<Result<SourceFile, InputError>>,
     files: &[PathBuf],
     load: &(dyn Fn(&Path) -> Result<SourceFile, InputError> + Sync),
     per_file: &PerFileIgnores,
-    project: Option<&ProjectFacts>,
+    project: Option<&Project>,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Result<Reviewed, InputError>> {
+    let facts = project.map(|p| &p.facts);
+    if let Some(p) = project {
+        // Trees of files this review does not report on (a change review's
+        // unchanged files) are of no more use.
+        let reviewed: std::collections::HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        p.sources.keep_only(&|path| reviewed.contains(path));
+    }
     let mut outcomes: Vec<Result<Reviewed, InputError>> = stdin
         .into_iter()
         .map(|loaded| {
-            let outcome = loaded.map(|file| review_one(file, settings, None, project));
+            let outcome = loaded.map(|file| review_one(file, None, settings, None, facts));
             tick();
             outcome
         })
         .collect();
     outcomes.par_extend(files.par_iter().map(|path| {
         let own = file_selection(path, per_file, &settings.selection);
-        let outcome = load(path).map(|file| review_one(file, settings, own.as_ref(), project));
+        let outcome = load(path).map(|file| {
+            let tree = project.and_then(|p| {
+                let i = p.sources.index_of(path)?;
+                p.sources.take_tree(i, &file.text)
+            });
+            review_one(file, tree, settings, own.as_ref(), facts)
+        });
         tick();
         outcome
     }));
@@ -122,11 +149,16 @@ pub fn assemble(
 
 fn review_one(
     file: SourceFile,
+    tree: Option<std::sync::Arc<ParsedModule>>,
     settings: &Settings,
     own_selection: Option<&Selection>,
     project: Option<&ProjectFacts>,
 ) -> Reviewed {
-    let review = review::review_with(&file, settings, own_selection.unwrap_or(&settings.selection), project);
+    let selection = own_selection.unwrap_or(&settings.selection);
+    let review = match tree {
+        Some(module) => review::review_parsed(&file, &module, settings, selection, project),
+        None => review::review_with(&file, settings, selection, project),
+    };
     Reviewed {
         lines: file.text.lines().count(),
         path: file.path,

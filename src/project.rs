@@ -5,44 +5,41 @@
 //!
 //! This module is the I/O side of that pass: it names each file's module
 //! from its path (the `__init__.py` files around it, or its place under the
-//! scanned root) and reads file texts for the engine, round after round,
-//! rather than keeping them: memory follows the largest file.
+//! scanned root) and hands the engine the files' texts and trees from a
+//! [`Sources`], which reads and parses each file once.
 //!
-//! Neighbours: `cli::review_cmd` calls [`facts`] on the discovered files
-//! and hands the result to `review::review_in_project`.
+//! Neighbours: `pipeline::project_facts` calls [`facts`] on the discovered
+//! files; the review then takes the kept trees from the same `Sources`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::flow::{self, FileEntry, Models, ProjectFacts};
 use crate::input;
+use crate::sources::Sources;
 
-/// The facts of the project made of `files`, found under `roots`, for the
-/// rules `selected` says the review reports. Sinks of the rules `prove` names
-/// are analysed even where no source reaches them, to prove that only
-/// constants do (see `fusion`).
+/// The facts of the project made of the files `sources` holds, found under
+/// `roots`, for the rules `selected` says the review reports. Sinks of the
+/// rules `prove` names are analysed even where no source reaches them, to
+/// prove that only constants do (see `fusion`).
 pub fn facts(
-    files: &[PathBuf],
+    sources: &Sources,
     roots: &[PathBuf],
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
 ) -> ProjectFacts {
     let mut packages = PackageDirs::default();
-    let entries: Vec<FileEntry> = files
-        .iter()
-        .map(|path| FileEntry {
-            path: input::source::shown_path(path),
-            module: module_name(path, roots, &mut packages),
-            is_package: path.file_name().is_some_and(|n| n == "__init__.py"),
+    let entries: Vec<FileEntry> = (0..sources.len())
+        .map(|i| {
+            let path = sources.path(i);
+            FileEntry {
+                path: input::source::shown_path(path),
+                module: module_name(path, roots, &mut packages),
+                is_package: path.file_name().is_some_and(|n| n == "__init__.py"),
+            }
         })
         .collect();
-    flow::project::build(
-        &entries,
-        |i| input::load(&files[i], &entries[i].path).ok().map(|f| f.text),
-        Models::active(),
-        selected,
-        prove,
-    )
+    flow::project::build(&entries, sources, Models::active(), selected, prove)
 }
 
 /// Whether directories hold an `__init__.py`, asked once each.

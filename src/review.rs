@@ -108,7 +108,18 @@ pub fn review_with(
     selection: &Selection,
     project: Option<&flow::ProjectFacts>,
 ) -> FileReview {
-    let module = python::parse(&file.text);
+    review_parsed(file, &python::parse(&file.text), settings, selection, project)
+}
+
+/// [`review_with`] for a file already parsed: `module` is the parse of
+/// `file.text`.
+pub fn review_parsed(
+    file: &SourceFile,
+    module: &python::ParsedModule,
+    settings: &Settings,
+    selection: &Selection,
+    project: Option<&flow::ProjectFacts>,
+) -> FileReview {
     let mut result = FileReview::default();
     for e in &module.syntax_errors {
         result.warnings.push(Warning {
@@ -132,7 +143,7 @@ pub fn review_with(
             is_package: file.path.ends_with("__init__.py"),
         })
     });
-    let diagnostics = rules::check_module_in_project(&file.text, &module, &settings.hooks, view);
+    let diagnostics = rules::check_module_in_project(&file.text, module, &settings.hooks, view);
     let mut used = BTreeSet::new();
     let mut found = Vec::new();
     let mut proofs = Vec::new();
@@ -143,15 +154,15 @@ pub fn review_with(
         let statement = diag.statement.unwrap_or(diag.range);
         let lines = (module.line_of(statement.start()), module.line_of(statement.end()));
         if diag.only_constants {
-            proofs.push(Finding::new(diag, file, &module, lines));
+            proofs.push(Finding::new(diag, file, module, lines));
             continue;
         }
         // Before the thresholds: a comment hiding a finding that
         // `--severity high` drops is still needed on a default run.
         if settings.report_unused_suppressions {
-            note_use(&diag, &module, &mut used);
+            note_use(&diag, module, &mut used);
         }
-        found.push(Finding::new(diag, file, &module, lines));
+        found.push(Finding::new(diag, file, module, lines));
     }
     for finding in fusion::fuse(found, &proofs) {
         // A pattern finding on a sink that only constants reach is not

@@ -4,8 +4,8 @@
 //! Round 0 reads the structure of every file (classes, bases, parameters).
 //! Round 1 analyses every function; each later round analyses again only
 //! the functions that used a summary or module-level value that changed in
-//! the round before (and the files holding them are parsed again: texts and
-//! trees are not kept, so memory follows the largest file). Files are
+//! the round before. Texts and trees come from the caller's
+//! [`ModuleSources`], which keeps them between rounds as it sees fit. Files are
 //! analysed in parallel against the previous round's facts, so the result
 //! does not depend on the thread count.
 //!
@@ -20,7 +20,7 @@
 //! out of the pass ([`ProjectFacts::alone`]): nothing can call them, and the
 //! review analyses each once with the final facts.
 //!
-//! This module does no I/O: the caller passes a loader for file texts.
+//! This module does no I/O: the caller passes the texts and trees.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -79,19 +79,38 @@ impl Epochs {
     }
 }
 
-/// Computes the facts of a project. `load(i)` gives the text of
-/// `files[i]` (or `None` if it cannot be read; the file is then skipped);
-/// `selected` says which rules (by id) the review reports.
-pub fn build<L>(
+/// Where the pass gets each file's text and tree. The caller reads and
+/// parses, and decides what to keep between rounds: the pass does no I/O.
+pub trait ModuleSources: Sync {
+    /// The text of file `i`, or `None` if it cannot be read (the file is
+    /// then skipped).
+    fn text(&self, i: usize) -> Option<&str>;
+    /// The tree of file `i`'s text.
+    fn parsed(&self, i: usize) -> Option<Arc<python::ParsedModule>>;
+}
+
+/// Texts held in memory, parsed whenever asked (tests, fuzzing).
+pub struct Texts<'t>(pub &'t [String]);
+
+impl ModuleSources for Texts<'_> {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.0.get(i).map(String::as_str)
+    }
+
+    fn parsed(&self, i: usize) -> Option<Arc<python::ParsedModule>> {
+        self.text(i).map(|t| Arc::new(python::parse(t)))
+    }
+}
+
+/// Computes the facts of a project whose files `sources` holds, in the
+/// order of `files`; `selected` says which rules (by id) the review reports.
+pub fn build(
     files: &[FileEntry],
-    load: L,
+    sources: &dyn ModuleSources,
     models: &Models,
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
-) -> ProjectFacts
-where
-    L: Fn(usize) -> Option<String> + Sync,
-{
+) -> ProjectFacts {
     let debug = std::env::var_os("VIGIL_FLOW_DEBUG").is_some();
     let started = std::time::Instant::now();
     let mut facts = ProjectFacts::default();
@@ -118,7 +137,11 @@ where
     let imported: Vec<Vec<String>> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| load(i).map_or_else(Vec::new, |text| modules::scan_imports(&text, &f.module, f.is_package)))
+        .map(|(i, f)| {
+            sources
+                .text(i)
+                .map_or_else(Vec::new, |text| modules::scan_imports(text, &f.module, f.is_package))
+        })
         .collect();
     let imports = import_graph(files, &imported);
     drop(imported);
@@ -146,9 +169,8 @@ where
             if leaf[i] {
                 return None;
             }
-            let text = load(i)?;
-            let parsed = python::parse(&text);
-            Some(analyze::structure(&input(f, &parsed, &text), models))
+            let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
+            Some(analyze::structure(&input(f, &parsed, text), models))
         })
         .collect();
     for s in structures.into_iter().flatten() {
@@ -173,10 +195,9 @@ where
         let outputs: Vec<(usize, analyze::ModuleOutput)> = level
             .par_iter()
             .filter_map(|&i| {
-                let text = load(i)?;
-                let parsed = python::parse(&text);
+                let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
                 let out = analyze::analyze(
-                    &input(&files[i], &parsed, &text),
+                    &input(&files[i], &parsed, text),
                     &facts,
                     models,
                     &Work::all(),
@@ -230,8 +251,7 @@ where
             .enumerate()
             .filter_map(|(i, f)| {
                 let only = work[i].as_ref()?;
-                let text = load(i)?;
-                let parsed = python::parse(&text);
+                let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
                 let first = |q: &str| only.contains(q);
                 let state = &states[i];
                 let uses = |q: &str, changed: &FxHashSet<String>| {
@@ -244,7 +264,7 @@ where
                     first: &first,
                     uses: &uses,
                 };
-                let out = analyze::analyze(&input(f, &parsed, &text), &facts, models, &work, LOCAL_ROUNDS);
+                let out = analyze::analyze(&input(f, &parsed, text), &facts, models, &work, LOCAL_ROUNDS);
                 Some((i, out))
             })
             .collect();

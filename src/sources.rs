@@ -1,0 +1,198 @@
+//! The files of one review, read once and parsed once.
+//!
+//! The dataflow project pass reads every file's imports, then parses the
+//! files other modules import for their structure, analyses them in round
+//! one and again in later rounds, and the review parses each file for the
+//! pattern rules. [`Sources`] keeps each file's text and tree between those
+//! stages so that no file is read or parsed twice, within a memory budget:
+//! past [`TREE_BUDGET_BYTES`] of source text, further trees are parsed again
+//! when asked for rather than kept. A tree is a pure function of its text,
+//! so what is kept never changes a result, only the time it takes.
+//!
+//! Neighbours: `project::facts` hands a `Sources` to the engine
+//! (`flow::project::ModuleSources`); `pipeline::review_files` takes each
+//! file's tree from it when the text it reviews is the one parsed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::flow::project::ModuleSources;
+use crate::input::{self, InputError, SourceFile};
+use crate::python::{self, ParsedModule};
+
+/// Trees are kept for at most this much source text in all. A tree takes
+/// about ten times its text (ruff's nodes, tokens and line index); Nova's
+/// non-test code, 7 MB of text, stays within it.
+pub const TREE_BUDGET_BYTES: usize = 24 * 1024 * 1024;
+
+/// One file: read on first use, parsed on first use.
+struct Slot {
+    path: PathBuf,
+    file: OnceLock<Result<SourceFile, InputError>>,
+    tree: Mutex<Option<Arc<ParsedModule>>>,
+}
+
+/// The files of a project, by index in the order given.
+pub struct Sources {
+    slots: Vec<Slot>,
+    index: HashMap<PathBuf, usize>,
+    /// Source bytes whose trees may still be kept.
+    budget: AtomicUsize,
+}
+
+impl Sources {
+    pub fn new(files: &[PathBuf]) -> Sources {
+        Sources::with_budget(files, TREE_BUDGET_BYTES)
+    }
+
+    /// [`Sources::new`] keeping trees for at most `budget` bytes of text.
+    pub fn with_budget(files: &[PathBuf], budget: usize) -> Sources {
+        Sources {
+            slots: files
+                .iter()
+                .map(|path| Slot {
+                    path: path.clone(),
+                    file: OnceLock::new(),
+                    tree: Mutex::new(None),
+                })
+                .collect(),
+            index: files.iter().enumerate().map(|(i, p)| (p.clone(), i)).rev().collect(),
+            budget: AtomicUsize::new(budget),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn path(&self, i: usize) -> &Path {
+        &self.slots[i].path
+    }
+
+    /// File `i` as read (once).
+    pub fn file(&self, i: usize) -> &Result<SourceFile, InputError> {
+        let slot = &self.slots[i];
+        slot.file
+            .get_or_init(|| input::load(&slot.path, &input::source::shown_path(&slot.path)))
+    }
+
+    /// The tree of file `i` if it is kept and was parsed from exactly
+    /// `text`; the slot gives it up (a file is reviewed once).
+    pub fn take_tree(&self, i: usize, text: &str) -> Option<Arc<ParsedModule>> {
+        let slot = &self.slots[i];
+        let same = matches!(slot.file.get(), Some(Ok(f)) if f.text == text);
+        let tree = slot.tree.lock().ok()?.take();
+        if tree.is_some() {
+            self.refund(i);
+        }
+        tree.filter(|_| same)
+    }
+
+    /// Drops every kept tree but those of `keep` (the files a change review
+    /// reports on), once the project pass is done with them.
+    pub fn keep_only(&self, keep: &dyn Fn(&Path) -> bool) {
+        for (i, slot) in self.slots.iter().enumerate() {
+            if keep(&slot.path) {
+                continue;
+            }
+            let dropped = slot.tree.lock().ok().and_then(|mut t| t.take());
+            if dropped.is_some() {
+                self.refund(i);
+            }
+        }
+    }
+
+    /// The index of `path` among the files, if it is one.
+    pub fn index_of(&self, path: &Path) -> Option<usize> {
+        self.index.get(path).copied()
+    }
+
+    fn text_len(&self, i: usize) -> usize {
+        match self.slots[i].file.get() {
+            Some(Ok(f)) => f.text.len(),
+            _ => 0,
+        }
+    }
+
+    fn refund(&self, i: usize) {
+        self.budget.fetch_add(self.text_len(i), Ordering::Relaxed);
+    }
+
+    /// Takes `n` bytes from the budget, if it holds them.
+    fn spend(&self, n: usize) -> bool {
+        self.budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))
+            .is_ok()
+    }
+}
+
+impl ModuleSources for Sources {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.file(i).as_ref().ok().map(|f| f.text.as_str())
+    }
+
+    fn parsed(&self, i: usize) -> Option<Arc<ParsedModule>> {
+        let text = self.text(i)?;
+        let slot = &self.slots[i];
+        if let Some(tree) = slot.tree.lock().ok()?.as_ref() {
+            return Some(tree.clone());
+        }
+        let tree = Arc::new(python::parse(text));
+        if self.spend(text.len())
+            && let Ok(mut kept) = slot.tree.lock()
+        {
+            *kept = Some(tree.clone());
+        }
+        Some(tree)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &Path, texts: &[&str]) -> Vec<PathBuf> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let p = dir.join(format!("m{i}.py"));
+                std::fs::write(&p, t).unwrap();
+                p
+            })
+            .collect()
+    }
+
+    #[test]
+    fn trees_are_kept_within_the_budget_and_given_up_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = files(dir.path(), &["a = 1\n", "b = 2\n"]);
+        // Room for one six-byte file.
+        let sources = Sources::with_budget(&paths, 8);
+        let first = sources.parsed(0).unwrap();
+        assert!(Arc::ptr_eq(&first, &sources.parsed(0).unwrap()), "kept");
+        let second = sources.parsed(1).unwrap();
+        assert!(!Arc::ptr_eq(&second, &sources.parsed(1).unwrap()), "over the budget");
+        assert!(sources.take_tree(0, "a = 2\n").is_none(), "another text");
+        assert!(sources.take_tree(0, "a = 1\n").is_none(), "given up already");
+        // The budget came back: file 1's tree is kept now.
+        let again = sources.parsed(1).unwrap();
+        assert!(Arc::ptr_eq(&again, &sources.parsed(1).unwrap()));
+        assert!(sources.take_tree(1, "b = 2\n").is_some());
+    }
+
+    #[test]
+    fn unreadable_files_have_no_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = Sources::new(&[dir.path().join("missing.py")]);
+        assert!(sources.text(0).is_none());
+        assert!(sources.parsed(0).is_none());
+        assert!(sources.file(0).is_err());
+    }
+}
