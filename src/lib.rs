@@ -14,6 +14,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod flow;
 pub mod fusion;
+pub mod fxhash;
 pub mod input;
 pub mod pipeline;
 pub mod project;

@@ -672,14 +672,11 @@ fn has_source_params(cx: &ModuleCx, site: &FuncSite) -> bool {
     let decorators = decorator_names(cx, site.def);
     let skip = usize::from(site.class.is_some() && !site.is_static);
     params.iter().skip(skip).any(|p| {
-        models.params.iter().any(|&r| {
-            let row = &models.rows[r];
-            let Match::Param(pattern, scope) = &row.matcher else {
+        models.param_rows(&p.name).any(|row| {
+            let Match::Param(_, scope) = &row.matcher else {
                 return false;
             };
-            matches!(row.kind, Kind::Source | Kind::Type)
-                && (pattern.as_str() == "*" || pattern.matches(&p.name))
-                && in_scope(cx, scope, site, &decorators)
+            matches!(row.kind, Kind::Source | Kind::Type) && in_scope(cx, scope, site, &decorators)
         })
     })
 }
@@ -803,17 +800,11 @@ fn analyze_function<'a>(cx: &ModuleCx<'a>, site: &FuncSite<'a>) -> (Summary, Vec
             }
         } else {
             let range = param_range(site.def, i);
-            for &r in &models.params {
-                let row = &models.rows[r];
-                let Match::Param(pattern, scope) = &row.matcher else {
+            for row in models.param_rows(&p.name) {
+                let Match::Param(_, scope) = &row.matcher else {
                     continue;
                 };
-                let name_ok = if pattern.as_str() == "*" {
-                    true
-                } else {
-                    pattern.matches(&p.name)
-                };
-                if !name_ok || !in_scope(cx, scope, site, &decorators) {
+                if !in_scope(cx, scope, site, &decorators) {
                     continue;
                 }
                 match row.kind {

@@ -15,7 +15,7 @@
 //! gets file texts from a loader its caller provides.
 
 pub mod analyze;
-mod fxhash;
+use crate::fxhash;
 mod interp;
 pub mod models;
 mod modules;

@@ -24,7 +24,10 @@
 //! Rows are validated when loaded; an error names the file and line.
 
 use super::fxhash::FxHashMap as HashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::pattern::Pattern;
 use super::rows::{self, Row, RowError, RowValue};
@@ -324,6 +327,61 @@ pub struct Models {
     /// result of a call the models say nothing about.
     pub opaque: u64,
     pub contexts: Vec<usize>,
+    /// Tells this instance's answers apart in the per-thread memo.
+    identity: Identity,
+}
+
+/// A process-unique number for each `Models`.
+#[derive(Debug)]
+struct Identity(u64);
+
+impl Default for Identity {
+    fn default() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Identity(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// Which rows a name matches, by question, for one `Models`: the same
+/// names (a call's qualified name, an attribute, a parameter) come back
+/// across the functions and modules of a project, and matching every
+/// pattern each time was a fifth of the analysis. Kept per thread (no
+/// locks); answers are the same as asking afresh.
+#[derive(Default)]
+struct Memo {
+    models: u64,
+    answers: [HashMap<Box<str>, Rc<[usize]>>; 5],
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// The questions the memo answers.
+#[derive(Clone, Copy)]
+enum Question {
+    Calls = 0,
+    Reads = 1,
+    Stores = 2,
+    NameReads = 3,
+    Params = 4,
+}
+
+/// Rows by index, in the order a lookup found them.
+pub struct Rows<'m> {
+    rows: &'m [ModelRow],
+    ids: Rc<[usize]>,
+    next: usize,
+}
+
+impl<'m> Iterator for Rows<'m> {
+    type Item = &'m ModelRow;
+
+    fn next(&mut self) -> Option<&'m ModelRow> {
+        let id = *self.ids.get(self.next)?;
+        self.next += 1;
+        self.rows.get(id)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -422,25 +480,81 @@ impl Models {
     }
 
     /// Rows matching a call to `name`, exact matches first.
-    pub fn calls<'m, 'n>(&'m self, name: &'n str) -> impl Iterator<Item = &'m ModelRow> + 'n
-    where
-        'm: 'n,
-    {
-        lookup(&self.rows, &self.calls, name)
+    pub fn calls(&self, name: &str) -> Rows<'_> {
+        self.rows_for(Question::Calls, name)
     }
 
-    pub fn reads<'m, 'n>(&'m self, name: &'n str) -> impl Iterator<Item = &'m ModelRow> + 'n
-    where
-        'm: 'n,
-    {
-        lookup(&self.rows, &self.reads, name)
+    pub fn reads(&self, name: &str) -> Rows<'_> {
+        self.rows_for(Question::Reads, name)
     }
 
-    pub fn stores<'m, 'n>(&'m self, name: &'n str) -> impl Iterator<Item = &'m ModelRow> + 'n
-    where
-        'm: 'n,
-    {
-        lookup(&self.rows, &self.stores, name)
+    pub fn stores(&self, name: &str) -> Rows<'_> {
+        self.rows_for(Question::Stores, name)
+    }
+
+    /// The name-shaped read rows ([`Models::name_reads`]) an attribute or
+    /// key called `name` matches, in model order.
+    pub fn name_rows(&self, name: &str) -> Rows<'_> {
+        self.rows_for(Question::NameReads, name)
+    }
+
+    /// The `param` rows whose name pattern takes a parameter called `name`
+    /// (their scope is still to check), in model order.
+    pub fn param_rows(&self, name: &str) -> Rows<'_> {
+        self.rows_for(Question::Params, name)
+    }
+
+    fn rows_for(&self, question: Question, name: &str) -> Rows<'_> {
+        let ids = MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.models != self.identity.0 {
+                *memo = Memo {
+                    models: self.identity.0,
+                    ..Memo::default()
+                };
+            }
+            let answers = &mut memo.answers[question as usize];
+            if let Some(ids) = answers.get(name) {
+                return ids.clone();
+            }
+            let ids = self.match_rows(question, name);
+            answers.insert(name.into(), ids.clone());
+            ids
+        });
+        Rows {
+            rows: &self.rows,
+            ids,
+            next: 0,
+        }
+    }
+
+    fn match_rows(&self, question: Question, name: &str) -> Rc<[usize]> {
+        let index = |rows: &[ModelRow], index: &NameIndex| -> Rc<[usize]> { lookup(rows, index, name).collect() };
+        match question {
+            Question::Calls => index(&self.rows, &self.calls),
+            Question::Reads => index(&self.rows, &self.reads),
+            Question::Stores => index(&self.rows, &self.stores),
+            Question::NameReads => {
+                let lower = name.to_ascii_lowercase();
+                self.name_reads
+                    .iter()
+                    .copied()
+                    .filter(|&i| match &self.rows[i].matcher {
+                        Match::Read(p) => super::pattern::contains_ignoring_case(name, p.hint()) && p.matches(&lower),
+                        _ => false,
+                    })
+                    .collect()
+            }
+            Question::Params => self
+                .params
+                .iter()
+                .copied()
+                .filter(|&i| match &self.rows[i].matcher {
+                    Match::Param(p, _) => p.as_str() == "*" || p.matches(name),
+                    _ => false,
+                })
+                .collect(),
+        }
     }
 
     pub fn label(&self, name: &str) -> Option<u8> {
@@ -665,25 +779,23 @@ impl Models {
     }
 }
 
-fn lookup<'m, 'n>(rows: &'m [ModelRow], index: &'m NameIndex, name: &'n str) -> impl Iterator<Item = &'m ModelRow> + 'n
+/// The indices of the rows of `index` matching `name`, exact matches first.
+fn lookup<'m, 'n>(rows: &'m [ModelRow], index: &'m NameIndex, name: &'n str) -> impl Iterator<Item = usize> + 'n
 where
     'm: 'n,
 {
     let last = name.rsplit('.').next().unwrap_or(name);
-    let exact = index.exact.get(name).into_iter().flatten().map(|&i| &rows[i]);
+    let exact = index.exact.get(name).into_iter().flatten().copied();
     let by_last = index.by_last.get(last).into_iter().flatten();
     let wild = index
         .wild
         .iter()
         .filter(move |(hint, _)| name.contains(hint.as_str()))
         .map(|(_, i)| i);
-    let patterned = by_last
-        .chain(wild)
-        .map(|&i| &rows[i])
-        .filter(move |row| match &row.matcher {
-            Match::Call(p) | Match::Read(p) | Match::Store(p) => p.matches(name),
-            _ => false,
-        });
+    let patterned = by_last.chain(wild).copied().filter(move |&i| match &rows[i].matcher {
+        Match::Call(p) | Match::Read(p) | Match::Store(p) => p.matches(name),
+        _ => false,
+    });
     exact.chain(patterned)
 }
 

@@ -7,14 +7,23 @@
 pub struct Pattern {
     text: String,
     hint: String,
+    /// The alternatives of a pattern with `|`, each a pattern of its own
+    /// (made once: patterns are matched against every call).
+    alternatives: Vec<Pattern>,
 }
 
 impl Pattern {
     pub fn new(text: &str) -> Pattern {
         let hint = text.split('*').max_by_key(|s| s.len()).unwrap_or("").to_string();
+        let alternatives = if text.contains('|') {
+            text.split('|').map(Pattern::new).collect()
+        } else {
+            Vec::new()
+        };
         Pattern {
             text: text.to_string(),
             hint,
+            alternatives,
         }
     }
 
@@ -39,8 +48,8 @@ impl Pattern {
     }
 
     pub fn matches(&self, name: &str) -> bool {
-        if self.text.contains('|') {
-            return self.text.split('|').any(|alt| Pattern::new(alt).matches(name));
+        if !self.alternatives.is_empty() {
+            return self.alternatives.iter().any(|alt| alt.matches(name));
         }
         if let Some(rest) = self.text.strip_prefix("*.")
             && glob(rest.as_bytes(), name.as_bytes())
@@ -49,6 +58,13 @@ impl Pattern {
         }
         glob(self.text.as_bytes(), name.as_bytes())
     }
+}
+
+/// Whether `needle` occurs in `haystack`, ASCII letters compared without
+/// case.
+pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Glob matching with `*` only, iterative with backtracking to the last star.

@@ -5,7 +5,7 @@
 //! table is flat per module and grows in source order as imports are met, so a
 //! name is resolved with the imports seen before it.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 
 use ruff_python_ast::{Expr, Stmt};
 
@@ -57,17 +57,33 @@ impl Aliases {
     /// The qualified name of a `Name` or a chain of attributes on one, with
     /// aliases resolved; `None` for anything else (`f().x`, `a[0].y`).
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        let mut name = String::new();
+        self.write_qualified_name(expr, &mut name).then_some(name)
+    }
+
+    /// Writes [`Aliases::qualified_name`] into `out` (one buffer for the
+    /// whole chain); false when there is none.
+    fn write_qualified_name(&self, expr: &Expr, out: &mut String) -> bool {
         match expr {
             Expr::Name(name) => {
                 let id = name.id.as_str();
-                Some(self.map.get(id).cloned().unwrap_or_else(|| id.to_string()))
+                out.push_str(self.map.get(id).map_or(id, String::as_str));
+                true
             }
             Expr::Attribute(attr) => {
-                let base = self.qualified_name(&attr.value)?;
-                let name = format!("{}.{}", base, attr.attr.as_str());
-                Some(self.map.get(&name).cloned().unwrap_or(name))
+                if !self.write_qualified_name(&attr.value, out) {
+                    return false;
+                }
+                out.push('.');
+                out.push_str(attr.attr.as_str());
+                // The chain so far may itself be a name the imports bound.
+                if let Some(full) = self.map.get(out.as_str()) {
+                    out.clear();
+                    out.push_str(full);
+                }
+                true
             }
-            _ => None,
+            _ => false,
         }
     }
 }

@@ -260,15 +260,7 @@ impl<'a> Interp<'a, '_> {
     /// Sources matched by the shape of a name (`*password*`): attribute
     /// names and constant keys.
     pub fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
-        let models = self.cx.models;
-        for &i in &models.name_reads {
-            let row = &models.rows[i];
-            let super::super::models::Match::Read(p) = &row.matcher else {
-                continue;
-            };
-            if !contains_ignoring_case(name, p.hint()) || !p.matches(&name.to_ascii_lowercase()) {
-                continue;
-            }
+        for row in self.cx.models.name_rows(name) {
             match row.kind {
                 Kind::Sanitizer => {
                     if row.labels != 0 && row.clears_all {
@@ -950,10 +942,4 @@ fn contains(haystack: &Value, needle: &Value) -> Option<bool> {
         return None;
     }
     None
-}
-
-/// Whether `haystack` contains `needle` (lowercase), ASCII case aside.
-fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }

@@ -1,6 +1,6 @@
 //! The one hook of the family: a call whose qualified name is in a row.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use ruff_text_size::Ranged;
@@ -14,7 +14,7 @@ use crate::rules::{CallSite, Context, Diagnostic};
 fn index() -> &'static HashMap<&'static str, (&'static Banned, &'static Entry)> {
     static INDEX: OnceLock<HashMap<&'static str, (&'static Banned, &'static Entry)>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         for row in ROWS {
             for entry in row.names {
                 // The table test guarantees no name is banned by two rows;

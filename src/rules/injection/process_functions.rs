@@ -72,7 +72,7 @@ pub enum Launcher {
 /// The kind of launcher `qualname` names, if it is one. Every call of the
 /// module asks, once per process rule, so the tables are indexed once.
 pub fn launcher(qualname: &str) -> Option<Launcher> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, Launcher>> = std::sync::OnceLock::new();
+    static INDEX: std::sync::OnceLock<crate::fxhash::FxHashMap<&'static str, Launcher>> = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let kinds = [
             (SUBPROCESS, Launcher::Subprocess),

@@ -1,5 +1,5 @@
-//! A fast, non-cryptographic hasher for the engine's many small maps
-//! (variables, names), after rustc's FxHash. The standard SipHash guards
+//! A fast, non-cryptographic hasher for the many small maps of the engine
+//! and the checks (variables, names, aliases), after rustc's FxHash. The standard SipHash guards
 //! against hash flooding, which matters little here: the keys are names
 //! from the analysed code, and a pathological file only slows its own
 //! analysis down.
