@@ -5,13 +5,14 @@
 //! that kind. [`Context`] is what a hook may ask about the node's surroundings:
 //! qualified names, enclosing statements and functions, the source text.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::rule::{Level, Rule};
+use super::words::{Places, Words};
 use crate::python::ParsedModule;
 use crate::python::names::Aliases;
 
@@ -211,6 +212,9 @@ pub struct Context<'a> {
     /// The project around this file, when the review computed it (for the
     /// dataflow rules); `None` for a file reviewed on its own.
     pub project: Option<crate::flow::ProjectView<'a>>,
+    /// Where the words the body filters look for occur in the module,
+    /// found once for every family and body (see `rules::words`).
+    word_places: OnceCell<Places>,
 }
 
 impl<'a> Context<'a> {
@@ -275,6 +279,24 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// Which of `rules::words::WORDS` the text of `body` contains.
+    pub fn words_of(&self, body: &[Stmt]) -> Words<'_> {
+        let range = match (body.first(), body.last()) {
+            (Some(first), Some(last)) => TextRange::new(first.start(), last.end()),
+            _ => TextRange::default(),
+        };
+        self.word_places().within(self.text, range)
+    }
+
+    /// Which of `rules::words::WORDS` the module's text contains.
+    pub fn module_words(&self) -> Words<'_> {
+        self.word_places().whole(self.text)
+    }
+
+    fn word_places(&self) -> &Places {
+        self.word_places.get_or_init(Places::new)
+    }
+
     pub fn line_of(&self, node: &impl Ranged) -> u32 {
         self.module.line_of(node.start())
     }
@@ -329,6 +351,7 @@ pub fn check_module_in_project<'a>(
             stmts: Vec::new(),
             exprs: Vec::new(),
             project,
+            word_places: OnceCell::new(),
         },
         hooks,
         out: RefCell::new(Vec::new()),

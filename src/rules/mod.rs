@@ -11,6 +11,7 @@ pub mod measured;
 mod measured_data;
 pub mod registry;
 pub mod rule;
+pub mod words;
 
 mod banned_calls;
 mod banned_imports;

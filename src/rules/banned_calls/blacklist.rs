@@ -32,12 +32,6 @@ pub struct Banned {
 }
 
 impl Banned {
-    /// The entry equal to `qualname` (calls are matched exactly, as Bandit does).
-    pub fn exact(&self, qualname: &str) -> Option<&'static Entry> {
-        let names: &'static [Entry] = self.names;
-        names.binary_search_by(|e| e.name.cmp(qualname)).ok().map(|i| &names[i])
-    }
-
     /// The entry `module` starts with. Bandit matches imports by plain string
     /// prefix, without a dot boundary: `xmlrpc` bans `xmlrpclib`, `pickle`
     /// bans `pickle5` (and `pickletools`), `telnetlib` bans `telnetlib3`.

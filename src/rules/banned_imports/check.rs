@@ -68,13 +68,30 @@ pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         }
         return;
     }
-    if let Some(row) = ROWS.iter().find(|row| row.exact(&site.qualname).is_some()) {
+    if let Some(row) = row_naming(&site.qualname) {
         out.push(Diagnostic::new(
             &row.rule,
             site.call.range(),
             row.message(&callee_label(cx, site)),
         ));
     }
+}
+
+/// The first row (in table order) with an entry exactly `qualname`. Every
+/// call asks, so the entries are indexed once.
+fn row_naming(qualname: &str) -> Option<&'static Banned> {
+    static INDEX: std::sync::OnceLock<crate::fxhash::FxHashMap<&'static str, &'static Banned>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = crate::fxhash::FxHashMap::default();
+        for row in ROWS.iter() {
+            for entry in row.names {
+                index.entry(entry.name).or_insert(*row);
+            }
+        }
+        index
+    });
+    index.get(qualname).copied()
 }
 
 /// The row and entry banning the imported name `imported`.

@@ -42,7 +42,8 @@ pub static RULE: Rule = Rule {
 const PROTOCOL_KEYWORDS: &[&str] = &["method", "ssl_version"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let callee = cx.snippet(&*site.call.func);
+    // Made only for a message: most calls are not about SSL at all.
+    let callee = || cx.snippet(&*site.call.func);
     if let Some((parameter, position)) = protocol_parameter(&site.qualname) {
         // A known API: Bandit reads the keyword only; vigil also reads the
         // positional argument (`SSL.Context(SSL.TLSv1_METHOD)` is the usual
@@ -53,7 +54,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         let Some((constant, protocol)) = broken(value) else {
             return;
         };
-        let message = format!("`{callee}` selects {protocol} (`{}`)", cx.snippet(value));
+        let message = format!("`{}` selects {protocol} (`{}`)", callee(), cx.snippet(value));
         let mut diag = Diagnostic::new(&RULE, value.range(), message).fix(format!("Use {}", replacement(constant)));
         if let Some(detail) = sslv23_detail(constant) {
             diag = diag.detail(detail);
@@ -73,14 +74,20 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                 &RULE,
                 value.range(),
                 format!(
-                    "`{callee}` is given the broken protocol {protocol} (`{keyword}={}`)",
+                    "`{}` is given the broken protocol {protocol} (`{keyword}={}`)",
+                    callee(),
                     cx.snippet(value)
                 ),
             )
             .severity(Level::Medium)
             .confidence(Level::Medium)
             .detail(sslv23_detail(constant).map_or_else(
-                || format!("If `{callee}` sets up a connection with this value, that connection uses {protocol}."),
+                || {
+                    format!(
+                        "If `{}` sets up a connection with this value, that connection uses {protocol}.",
+                        callee()
+                    )
+                },
                 str::to_string,
             ))
             .fix(format!("Use {}", replacement(constant))),

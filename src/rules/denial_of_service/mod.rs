@@ -21,16 +21,18 @@ mod regex_ambiguity;
 mod image_inspection_without_limits;
 mod network_call_without_timeout;
 mod regex_with_catastrophic_backtracking;
-mod request_sized_work;
+pub(super) mod request_sized_work;
 mod unbounded_read_of_request_stream;
 mod unbounded_recursion_on_nested_data;
-mod unchecked_key_access_on_request_data;
-mod unhandled_conversion_of_request_data;
+pub(super) mod unchecked_key_access_on_request_data;
+pub(super) mod unhandled_conversion_of_request_data;
 
 use super::On;
 use super::checker::Hook;
 use super::rule::FamilyRules;
 
+// R305, R306 and R307 run in the validation family's walk of each API
+// handler (`validation::handler_pass`), which they share with R601–R603.
 pub static RULES: FamilyRules = FamilyRules {
     rules: &[
         &unbounded_read_of_request_stream::RULE,
@@ -58,18 +60,6 @@ pub static RULES: FamilyRules = FamilyRules {
         Hook {
             rules: &[&regex_with_catastrophic_backtracking::RULE],
             on: On::Call(regex_with_catastrophic_backtracking::check),
-        },
-        Hook {
-            rules: &[&unhandled_conversion_of_request_data::RULE],
-            on: On::Stmt(unhandled_conversion_of_request_data::check),
-        },
-        Hook {
-            rules: &[&unchecked_key_access_on_request_data::RULE],
-            on: On::Stmt(unchecked_key_access_on_request_data::check),
-        },
-        Hook {
-            rules: &[&request_sized_work::RULE],
-            on: On::Stmt(request_sized_work::check),
         },
         Hook {
             rules: &[&unbounded_recursion_on_nested_data::RULE],

@@ -181,7 +181,7 @@ fn session_binding<'a>(cx: &Context<'a>, receiver: &'a Expr) -> Option<&'a Stmt>
         Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "self") => {
             // Cheap filter before walking the class: most `self.x.get()` are
             // dict lookups in modules that never create a session.
-            if !cx.text.contains("ession(") {
+            if !cx.module_words().has("ession(") {
                 return None;
             }
             let class = cx.stmts.iter().rev().find_map(|s| match s {

@@ -1,11 +1,12 @@
 //! R307 request-sized-work: a count, size or delay taken from the request
 //! drives a loop, an allocation or a sleep with no upper bound.
 
-use ruff_python_ast::{Expr, Operator, Stmt};
+use ruff_python_ast::{Expr, Operator};
 use ruff_text_size::Ranged;
 
-use crate::rules::validation::handlers::handler;
-use crate::rules::validation::request_data::{Origin, Scan, scan};
+use crate::rules::validation::handlers::Handler;
+use crate::rules::validation::request_data::{Origin, Scan};
+use crate::rules::validation::{HandlerCheck, OnExpr};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -47,42 +48,43 @@ const SIZED_CALLS: &[(&str, usize)] = &[
     ("time.sleep", 0),
 ];
 
-pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    let Stmt::FunctionDef(def) = stmt else { return };
-    let Some(handler) = handler(cx, def) else { return };
-    scan(cx, &handler, |s, expr| {
-        let (sink, size) = match expr {
-            Expr::Call(call) => {
-                let Some(name) = cx.qualified_name(&call.func) else {
-                    return;
-                };
-                let Some(size) = SIZED_CALLS
-                    .iter()
-                    .filter(|(n, _)| *n == name)
-                    .find_map(|(_, i)| call.arguments.args.get(*i).filter(|a| unbounded(s, a).is_some()))
-                else {
-                    return;
-                };
-                (name, size)
-            }
-            Expr::BinOp(op) if op.op == Operator::Mult => {
-                let size = if is_sequence_literal(&op.left) {
-                    &*op.right
-                } else if is_sequence_literal(&op.right) {
-                    &*op.left
-                } else {
-                    return;
-                };
-                if unbounded(s, size).is_none() {
-                    return;
+/// The rule's part of the walk of an API handler (`validation::handler_pass`).
+pub fn start<'a, 'h>(cx: &'h Context<'a>, handler: &'h Handler<'a>) -> Option<Box<dyn HandlerCheck<'a> + 'h>> {
+    let def = handler.def;
+    Some(Box::new(OnExpr(
+        move |s: &Scan<'a, '_>, expr: &'a Expr, out: &mut Vec<Diagnostic>| {
+            let (sink, size) = match expr {
+                Expr::Call(call) => {
+                    let Some(name) = cx.qualified_name(&call.func) else {
+                        return;
+                    };
+                    let Some(size) = SIZED_CALLS
+                        .iter()
+                        .filter(|(n, _)| *n == name)
+                        .find_map(|(_, i)| call.arguments.args.get(*i).filter(|a| unbounded(s, a).is_some()))
+                    else {
+                        return;
+                    };
+                    (name, size)
                 }
-                ("sequence repetition".to_string(), size)
-            }
-            _ => return,
-        };
-        let Some(origin) = unbounded(s, size) else { return };
-        let what = if sink.ends_with("sleep") { "delay" } else { "size" };
-        out.push(
+                Expr::BinOp(op) if op.op == Operator::Mult => {
+                    let size = if is_sequence_literal(&op.left) {
+                        &*op.right
+                    } else if is_sequence_literal(&op.right) {
+                        &*op.left
+                    } else {
+                        return;
+                    };
+                    if unbounded(s, size).is_none() {
+                        return;
+                    }
+                    ("sequence repetition".to_string(), size)
+                }
+                _ => return,
+            };
+            let Some(origin) = unbounded(s, size) else { return };
+            let what = if sink.ends_with("sleep") { "delay" } else { "size" };
+            out.push(
             Diagnostic::new(
                 &RULE,
                 expr.range(),
@@ -102,7 +104,8 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
                 cx.snippet(size)
             )),
         );
-    });
+        },
+    )))
 }
 
 /// The origin of `size` if it comes from the request and nothing bounds it.

@@ -1,11 +1,12 @@
 //! R306 unchecked-key-access-on-request-data: `req.GET['marker']`,
 //! `req.headers['X-Foo']` read with nothing handling a missing key.
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::TextRange;
 
-use crate::rules::validation::handlers::handler;
-use crate::rules::validation::request_data::{Origin, scan};
+use crate::rules::validation::handlers::Handler;
+use crate::rules::validation::request_data::{Origin, Scan};
+use crate::rules::validation::{HandlerCheck, OnExpr};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -40,52 +41,54 @@ pub static RULE: Rule = Rule {
 /// Exceptions that handle a missing key.
 const HANDLED: &[&str] = &["KeyError", "LookupError"];
 
-pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    let Stmt::FunctionDef(def) = stmt else { return };
-    let Some(handler) = handler(cx, def) else { return };
+/// The rule's part of the walk of an API handler (`validation::handler_pass`).
+pub fn start<'a, 'h>(cx: &'h Context<'a>, handler: &'h Handler<'a>) -> Option<Box<dyn HandlerCheck<'a> + 'h>> {
+    let def = handler.def;
     let mut reported: Vec<TextRange> = Vec::new();
-    scan(cx, &handler, |s, expr| {
-        let Expr::Subscript(sub) = expr else { return };
-        // A slice (`value[:-1]`) never raises `KeyError`.
-        if matches!(&*sub.slice, Expr::Slice(_)) {
-            return;
-        }
-        if !sub.ctx.is_load() || reported.iter().any(|r| r.contains_range(sub.range)) {
-            return;
-        }
-        // One report per chain: `req.GET['a'][0]` is about `req.GET['a']`.
-        if matches!(&*sub.value, Expr::Subscript(_)) {
-            return;
-        }
-        // Only the query string: headers are mostly set by other services
-        // (Swift's backend servers read `X-Size`, `X-Etag`... from the
-        // proxy), and every header finding on Swift's history was of that
-        // kind.
-        let origin = match s.origin(expr) {
-            Some(o @ Origin::Query) => o,
-            _ => return,
-        };
-        if s.is_membership_tested(&sub.value, &sub.slice) || s.catches(HANDLED) || s.is_validated(&sub.value) {
-            return;
-        }
-        reported.push(sub.range);
-        let container = cx.snippet(&*sub.value);
-        let key = cx.snippet(&*sub.slice);
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                sub.range,
-                format!("`{}` raises `KeyError` when {}", cx.snippet(expr), origin.lacks(&key)),
-            )
-            .detail(format!(
-                "Nothing in `{}` tests `{key} in {container}` or catches `KeyError`, so a request without it \
+    Some(Box::new(OnExpr(
+        move |s: &Scan<'a, '_>, expr: &'a Expr, out: &mut Vec<Diagnostic>| {
+            let Expr::Subscript(sub) = expr else { return };
+            // A slice (`value[:-1]`) never raises `KeyError`.
+            if matches!(&*sub.slice, Expr::Slice(_)) {
+                return;
+            }
+            if !sub.ctx.is_load() || reported.iter().any(|r| r.contains_range(sub.range)) {
+                return;
+            }
+            // One report per chain: `req.GET['a'][0]` is about `req.GET['a']`.
+            if matches!(&*sub.value, Expr::Subscript(_)) {
+                return;
+            }
+            // Only the query string: headers are mostly set by other services
+            // (Swift's backend servers read `X-Size`, `X-Etag`... from the
+            // proxy), and every header finding on Swift's history was of that
+            // kind.
+            let origin = match s.origin(expr) {
+                Some(o @ Origin::Query) => o,
+                _ => return,
+            };
+            if s.is_membership_tested(&sub.value, &sub.slice) || s.catches(HANDLED) || s.is_validated(&sub.value) {
+                return;
+            }
+            reported.push(sub.range);
+            let container = cx.snippet(&*sub.value);
+            let key = cx.snippet(&*sub.slice);
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    sub.range,
+                    format!("`{}` raises `KeyError` when {}", cx.snippet(expr), origin.lacks(&key)),
+                )
+                .detail(format!(
+                    "Nothing in `{}` tests `{key} in {container}` or catches `KeyError`, so a request without it \
                  becomes an HTTP 500.",
-                def.name.as_str()
-            ))
-            .fix(format!(
-                "Use `{container}.get({key})` and handle `None`, or check `{key} in {container}` and raise \
+                    def.name.as_str()
+                ))
+                .fix(format!(
+                    "Use `{container}.get({key})` and handle `None`, or check `{key} in {container}` and raise \
                  `webob.exc.HTTPBadRequest`."
-            )),
-        );
-    });
+                )),
+            );
+        },
+    )))
 }

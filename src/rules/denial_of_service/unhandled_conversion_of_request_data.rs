@@ -1,12 +1,13 @@
 //! R305 unhandled-conversion-of-request-data: `int(req.GET['limit'])` and
 //! similar conversions of request values, with nothing catching the error.
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::conversions::conversion;
-use crate::rules::validation::handlers::handler;
-use crate::rules::validation::request_data::{Origin, scan};
+use crate::rules::validation::handlers::Handler;
+use crate::rules::validation::request_data::{Origin, Scan};
+use crate::rules::validation::{HandlerCheck, OnExpr};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -37,52 +38,53 @@ pub static RULE: Rule = Rule {
     },
 };
 
-pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    let Stmt::FunctionDef(def) = stmt else { return };
-    let Some(handler) = handler(cx, def) else { return };
-    scan(cx, &handler, |s, expr| {
-        let Expr::Call(call) = expr else { return };
-        let Some(qualname) = cx.qualified_name(&call.func) else {
-            return;
-        };
-        let Some(conv) = conversion(&qualname) else { return };
-        let Some(arg) = call.arguments.args.first() else { return };
-        // Headers are left out: in OpenStack services they are mostly set by
-        // other services and middleware (Swift's backend servers trust the
-        // proxy's `X-Size`, keystonemiddleware sets `X-Roles`), so a bad one
-        // is a broken contract between services, not user input; on Swift's
-        // history all such findings were of that kind.
-        let origin = match s.origin(arg) {
-            Some(Origin::Query) if !s.handler.query_schema => Origin::Query,
-            Some(Origin::Body) if !s.handler.body_schema && !s.handler.deserialized => Origin::Body,
-            _ => return,
-        };
-        if s.catches(conv.raises) || s.is_validated(arg) {
-            return;
-        }
-        let error = conv.raises.iter().find(|e| **e != "TypeError").unwrap_or(&"ValueError");
-        let callee = cx.snippet(&*call.func);
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                call.range(),
-                format!(
-                    "`{}` raises an unhandled `{error}` when {} holds a malformed value",
-                    cx.snippet(call),
-                    origin.describe()
-                ),
-            )
-            .detail(format!(
-                "`{}` comes from {} and nothing validates it before `{callee}` parses it: a malformed value \
+/// The rule's part of the walk of an API handler (`validation::handler_pass`).
+pub fn start<'a, 'h>(cx: &'h Context<'a>, _handler: &'h Handler<'a>) -> Option<Box<dyn HandlerCheck<'a> + 'h>> {
+    Some(Box::new(OnExpr(
+        move |s: &Scan<'a, '_>, expr: &'a Expr, out: &mut Vec<Diagnostic>| {
+            let Expr::Call(call) = expr else { return };
+            let Some(qualname) = cx.qualified_name(&call.func) else {
+                return;
+            };
+            let Some(conv) = conversion(&qualname) else { return };
+            let Some(arg) = call.arguments.args.first() else { return };
+            // Headers are left out: in OpenStack services they are mostly set by
+            // other services and middleware (Swift's backend servers trust the
+            // proxy's `X-Size`, keystonemiddleware sets `X-Roles`), so a bad one
+            // is a broken contract between services, not user input; on Swift's
+            // history all such findings were of that kind.
+            let origin = match s.origin(arg) {
+                Some(Origin::Query) if !s.handler.query_schema => Origin::Query,
+                Some(Origin::Body) if !s.handler.body_schema && !s.handler.deserialized => Origin::Body,
+                _ => return,
+            };
+            if s.catches(conv.raises) || s.is_validated(arg) {
+                return;
+            }
+            let error = conv.raises.iter().find(|e| **e != "TypeError").unwrap_or(&"ValueError");
+            let callee = cx.snippet(&*call.func);
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    call.range(),
+                    format!(
+                        "`{}` raises an unhandled `{error}` when {} holds a malformed value",
+                        cx.snippet(call),
+                        origin.describe()
+                    ),
+                )
+                .detail(format!(
+                    "`{}` comes from {} and nothing validates it before `{callee}` parses it: a malformed value \
                  becomes an HTTP 500.",
-                cx.snippet(arg),
-                origin.describe()
-            ))
-            .fix(format!(
-                "Validate `{}` (a schema, or a helper such as `utils.validate_integer`) or wrap the conversion in \
+                    cx.snippet(arg),
+                    origin.describe()
+                ))
+                .fix(format!(
+                    "Validate `{}` (a schema, or a helper such as `utils.validate_integer`) or wrap the conversion in \
                  `try: ... except {error}: raise webob.exc.HTTPBadRequest(...)`.",
-                cx.snippet(arg)
-            )),
-        );
-    });
+                    cx.snippet(arg)
+                )),
+            );
+        },
+    )))
 }

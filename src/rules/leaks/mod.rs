@@ -61,8 +61,7 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::FunctionDef(func) = stmt else { return };
     // A cheap filter: a body that names no acquiring call acquires nothing
     // (a call's last name is written even when its module is aliased).
-    let text = super::races::body_text(cx, &func.body);
-    if !ACQUIRING_WORDS.iter().any(|w| text.contains(w)) {
+    if !cx.words_of(&func.body).any(ACQUIRING_WORDS) {
         return;
     }
     for check in CHECKS {

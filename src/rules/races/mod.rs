@@ -39,10 +39,10 @@ mod temp_name_then_create;
 mod unlocked_read_modify_write;
 
 use ruff_python_ast::{Decorator, Stmt};
-use ruff_text_size::Ranged;
 
 use super::checker::Hook;
 use super::rule::{FamilyRules, Rule};
+use super::words::Words;
 use super::{Context, Diagnostic, On};
 
 /// The rules whose check looks at a whole function body (or the module's
@@ -97,44 +97,39 @@ pub static RULES: FamilyRules = FamilyRules {
 /// (`tempfile.mktemp`, `sp.Popen`); only a function imported under another
 /// name (`from tempfile import mktemp as mk`) escapes it.
 fn check_body(cx: &Context, decorators: &[Decorator], body: &[Stmt], out: &mut Vec<Diagnostic>) {
-    let text = body_text(cx, body);
-    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    if names_a_path_check(text) {
+    let words = cx.words_of(body);
+    check_words(cx, decorators, body, words, out);
+}
+
+/// The body checks whose words `words` (of the body's text) holds.
+fn check_words(cx: &Context, decorators: &[Decorator], body: &[Stmt], words: Words<'_>, out: &mut Vec<Diagnostic>) {
+    if words.any(PATH_CHECK_WORDS) {
         check_then_use::check_body(cx, decorators, body, out);
     }
-    if has(&["mktemp", "NamedTemporaryFile"]) {
+    if words.any(&["mktemp", "NamedTemporaryFile"]) {
         temp_name_then_create::check(cx, body, out);
     }
-    if has(&["save(", " not in "]) {
+    if words.any(&["save(", " not in "]) {
         unlocked_read_modify_write::check(cx, decorators, body, out);
     }
-    if has(&["Lock(", "Semaphore(", "Condition("]) {
+    if words.any(&["Lock(", "Semaphore(", "Condition("]) {
         lock_created_per_call::check(cx, body, out);
     }
-    if has(&["wait_for_instance_event"]) {
+    if words.any(&["wait_for_instance_event"]) {
         event_wait_triggers_nothing::check(cx, body, out);
     }
-    if has(&["wait(", "join("]) {
+    if words.any(&["wait(", "join("]) {
         event_wait_timeout_ignored::check(cx, body, out);
     }
 }
 
-/// Whether `text` writes the last name of one of the path checks
-/// (`exists`, `isfile`, `access`...): without one there is no check to
-/// trust, and the check-then-use analysis need not run.
-fn names_a_path_check(text: &str) -> bool {
-    file_operations::PATH_CHECKS
-        .iter()
-        .any(|check| text.contains(check.rsplit('.').next().unwrap_or(check)))
-}
-
-/// The source text of a block of statements.
-pub(crate) fn body_text<'a>(cx: &Context<'a>, body: &[Stmt]) -> &'a str {
-    match (body.first(), body.last()) {
-        (Some(first), Some(last)) => &cx.text[ruff_text_size::TextRange::new(first.start(), last.end())],
-        _ => "",
-    }
-}
+/// The last names of the path checks (`exists`, `isfile`, `access`...):
+/// a text that writes none has no check to trust, and the check-then-use
+/// analysis need not run. A test keeps it in step with
+/// [`file_operations::PATH_CHECKS`].
+const PATH_CHECK_WORDS: &[&str] = &[
+    "access", "exists", "getmtime", "getsize", "isdir", "isfile", "islink", "lexists", "lstat", "stat",
+];
 
 fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::FunctionDef(func) = stmt else { return };
@@ -145,16 +140,33 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 /// a module global, shared by every function, so R105 does not look at it.
 fn check_module(cx: &Context, out: &mut Vec<Diagnostic>) {
     let body = &cx.module.parsed.syntax().body;
-    let text = cx.text;
-    if names_a_path_check(text) {
+    let words = cx.module_words();
+    if words.any(PATH_CHECK_WORDS) {
         check_then_use::check_body(cx, &[], body, out);
     }
-    if text.contains("mktemp") || text.contains("NamedTemporaryFile") {
+    if words.any(&["mktemp", "NamedTemporaryFile"]) {
         temp_name_then_create::check(cx, body, out);
     }
     unlocked_read_modify_write::check(cx, &[], body, out);
-    if text.contains("wait_for_instance_event") {
+    if words.has("wait_for_instance_event") {
         event_wait_triggers_nothing::check(cx, body, out);
     }
     event_wait_timeout_ignored::check(cx, body, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_check_words_are_the_last_names_of_the_path_checks() {
+        let mut last: Vec<&str> = file_operations::PATH_CHECKS
+            .iter()
+            .map(|c| c.rsplit('.').next().unwrap_or(c))
+            .collect();
+        last.sort_unstable();
+        let mut words = PATH_CHECK_WORDS.to_vec();
+        words.sort_unstable();
+        assert_eq!(words, last);
+    }
 }

@@ -5,7 +5,7 @@ use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::{Expr, Stmt, StmtClassDef};
 use ruff_text_size::Ranged;
 
-use super::handlers::handler;
+use super::handlers::Handler;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -37,9 +37,9 @@ pub static RULE: Rule = Rule {
     },
 };
 
-pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    let Stmt::FunctionDef(def) = stmt else { return };
-    let Some(handler) = handler(cx, def) else { return };
+/// Checks an API handler (from `handler_pass`).
+pub fn check(cx: &Context, handler: &Handler, out: &mut Vec<Diagnostic>) {
+    let def = handler.def;
     let Some(body) = handler.body else { return };
     if handler.body_schema || handler.deserialized || !in_nova_style_controller(cx, def) {
         return;

@@ -10,12 +10,15 @@
 //! Both are shared with the denial-of-service (R3xx) and exposure (R4xx)
 //! families.
 
+mod handler_pass;
 pub(super) mod handlers;
 pub(super) mod request_data;
 
 mod handler_without_schema;
 mod path_parameter_without_check;
 mod request_body_without_schema;
+
+pub(super) use handler_pass::{HandlerCheck, OnExpr};
 
 use super::On;
 use super::checker::Hook;
@@ -27,18 +30,17 @@ pub static RULES: FamilyRules = FamilyRules {
         &path_parameter_without_check::RULE,
         &handler_without_schema::RULE,
     ],
-    hooks: &[
-        Hook {
-            rules: &[&request_body_without_schema::RULE],
-            on: On::Stmt(request_body_without_schema::check),
-        },
-        Hook {
-            rules: &[&path_parameter_without_check::RULE],
-            on: On::Stmt(path_parameter_without_check::check),
-        },
-        Hook {
-            rules: &[&handler_without_schema::RULE],
-            on: On::Stmt(handler_without_schema::check),
-        },
-    ],
+    // One walk of each handler serves this family's rules and three of the
+    // denial-of-service family's (see `handler_pass`).
+    hooks: &[Hook {
+        rules: &[
+            &request_body_without_schema::RULE,
+            &path_parameter_without_check::RULE,
+            &handler_without_schema::RULE,
+            &super::denial_of_service::unhandled_conversion_of_request_data::RULE,
+            &super::denial_of_service::unchecked_key_access_on_request_data::RULE,
+            &super::denial_of_service::request_sized_work::RULE,
+        ],
+        on: On::Stmt(handler_pass::check),
+    }],
 };

@@ -1,11 +1,12 @@
 //! R602 path-parameter-without-check: an id from the URL parsed or used as
 //! a file name with no check on its form.
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::handlers::handler;
-use super::request_data::{Origin, scan};
+use super::handler_pass::{HandlerCheck, OnExpr};
+use super::handlers::Handler;
+use super::request_data::{Origin, Scan};
 use crate::rules::denial_of_service::conversions::conversion;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -56,68 +57,70 @@ const FILE_SINKS: &[&str] = &[
     "shutil.rmtree",
 ];
 
-pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    let Stmt::FunctionDef(def) = stmt else { return };
-    let Some(handler) = handler(cx, def) else { return };
-    scan(cx, &handler, |s, expr| {
-        let Expr::Call(call) = expr else { return };
-        let Some(qualname) = cx.qualified_name(&call.func) else {
-            return;
-        };
-        let conv = conversion(&qualname);
-        let is_file = FILE_SINKS.contains(&qualname.as_str());
-        if conv.is_none() && !is_file {
-            return;
-        }
-        let args: Vec<&Expr> = if conv.is_some() {
-            call.arguments.args.first().into_iter().collect()
-        } else {
-            call.arguments.args.iter().collect()
-        };
-        let Some(param) = args.into_iter().find(|a| s.origin(a) == Some(Origin::Path)) else {
-            return;
-        };
-        if s.is_validated(param) {
-            return;
-        }
-        if let Some(conv) = conv
-            && s.catches(conv.raises)
-        {
-            return;
-        }
-        let name = cx.snippet(param);
-        let callee = cx.snippet(&*call.func);
-        let (message, detail) = match conv {
-            Some(conv) => (
-                format!("Path parameter `{name}` is parsed by `{callee}` without a check on its form"),
-                format!(
-                    "Any text in the URL reaches `{callee}`, which raises `{}` on a malformed id: an HTTP 500 \
+/// The rule's part of the walk of an API handler (`handler_pass`).
+pub fn start<'a, 'h>(cx: &'h Context<'a>, handler: &'h Handler<'a>) -> Option<Box<dyn HandlerCheck<'a> + 'h>> {
+    let def = handler.def;
+    Some(Box::new(OnExpr(
+        move |s: &Scan<'a, '_>, expr: &'a Expr, out: &mut Vec<Diagnostic>| {
+            let Expr::Call(call) = expr else { return };
+            let Some(qualname) = cx.qualified_name(&call.func) else {
+                return;
+            };
+            let conv = conversion(&qualname);
+            let is_file = FILE_SINKS.contains(&qualname.as_str());
+            if conv.is_none() && !is_file {
+                return;
+            }
+            let args: Vec<&Expr> = if conv.is_some() {
+                call.arguments.args.first().into_iter().collect()
+            } else {
+                call.arguments.args.iter().collect()
+            };
+            let Some(param) = args.into_iter().find(|a| s.origin(a) == Some(Origin::Path)) else {
+                return;
+            };
+            if s.is_validated(param) {
+                return;
+            }
+            if let Some(conv) = conv
+                && s.catches(conv.raises)
+            {
+                return;
+            }
+            let name = cx.snippet(param);
+            let callee = cx.snippet(&*call.func);
+            let (message, detail) = match conv {
+                Some(conv) => (
+                    format!("Path parameter `{name}` is parsed by `{callee}` without a check on its form"),
+                    format!(
+                        "Any text in the URL reaches `{callee}`, which raises `{}` on a malformed id: an HTTP 500 \
                      instead of a 400 or 404.",
-                    conv.raises.iter().find(|e| **e != "TypeError").unwrap_or(&"ValueError")
+                        conv.raises.iter().find(|e| **e != "TypeError").unwrap_or(&"ValueError")
+                    ),
                 ),
-            ),
-            None => (
-                format!("Path parameter `{name}` names a file in `{callee}` without a check on its form"),
-                format!(
-                    "`{name}` comes from the URL: a value holding `../` (URL-encoded as `..%2F`) reaches \
+                None => (
+                    format!("Path parameter `{name}` names a file in `{callee}` without a check on its form"),
+                    format!(
+                        "`{name}` comes from the URL: a value holding `../` (URL-encoded as `..%2F`) reaches \
                      `{callee}` and escapes the intended directory."
+                    ),
                 ),
-            ),
-        };
-        out.push(
-            Diagnostic::new(&RULE, call.range(), message)
-                .detail(detail)
-                .fix(format!(
-                    "Check `{name}` first (e.g. `if not uuidutils.is_uuid_like({name}): raise \
+            };
+            out.push(
+                Diagnostic::new(&RULE, call.range(), message)
+                    .detail(detail)
+                    .fix(format!(
+                        "Check `{name}` first (e.g. `if not uuidutils.is_uuid_like({name}): raise \
                      webob.exc.HTTPNotFound()`)."
-                ))
-                .step(
-                    parameter_range(def, param).unwrap_or(def.name.range()),
-                    format!("`{}` receives `{name}` from the URL", def.name.as_str()),
-                )
-                .step(call.range(), format!("`{name}` reaches `{callee}` unchecked")),
-        );
-    });
+                    ))
+                    .step(
+                        parameter_range(def, param).unwrap_or(def.name.range()),
+                        format!("`{}` receives `{name}` from the URL", def.name.as_str()),
+                    )
+                    .step(call.range(), format!("`{name}` reaches `{callee}` unchecked")),
+            );
+        },
+    )))
 }
 
 /// Where the handler declares the parameter `param` (a name).

@@ -1,11 +1,12 @@
 //! R601 request-body-without-schema: an API handler indexes its request
 //! body with no schema validating it.
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
-use super::handlers::handler;
-use super::request_data::{Origin, scan};
+use super::handler_pass::HandlerCheck;
+use super::handlers::Handler;
+use super::request_data::{Origin, Scan};
 use crate::python::literal::str_value;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -45,17 +46,29 @@ const MISSING_KEY: &[&str] = &["KeyError", "LookupError"];
 /// Glance's deserializers must catch it themselves.
 const WRONG_SHAPE: &[&str] = &["TypeError"];
 
-pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
-    let Stmt::FunctionDef(def) = stmt else { return };
-    let Some(handler) = handler(cx, def) else { return };
+/// The rule's part of the walk of an API handler (`handler_pass`): none
+/// when a schema or a deserializer validates the body.
+pub fn start<'a, 'h>(cx: &'h Context<'a>, handler: &'h Handler<'a>) -> Option<Box<dyn HandlerCheck<'a> + 'h>> {
     if handler.body_schema || handler.deserialized {
-        return;
+        return None;
     }
-    let deserializer = handler.in_deserializer;
-    let action = handler.action.as_deref();
-    let mut first: Option<(&Expr, &Expr)> = None;
-    scan(cx, &handler, |s, expr| {
-        if first.is_some() {
+    Some(Box::new(BodyReads {
+        cx,
+        handler,
+        first: None,
+    }))
+}
+
+/// The handler, and the first unchecked read of its body met so far.
+struct BodyReads<'a, 'h> {
+    cx: &'h Context<'a>,
+    handler: &'h Handler<'a>,
+    first: Option<&'a Expr>,
+}
+
+impl<'a> HandlerCheck<'a> for BodyReads<'a, '_> {
+    fn expr(&mut self, s: &Scan<'a, '_>, expr: &'a Expr, _out: &mut Vec<Diagnostic>) {
+        if self.first.is_some() {
             return;
         }
         let Expr::Subscript(sub) = expr else { return };
@@ -65,6 +78,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
             return;
         }
         // `body['os-attach']` in the `os-attach` action: the router found it.
+        let action = self.handler.action.as_deref();
         let is_action_key = action
             .is_some_and(|a| matches!(&*sub.value, Expr::Name(_)) && str_value(&sub.slice).is_some_and(|k| k == a));
         if is_action_key
@@ -72,39 +86,43 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
             || s.origin(&sub.value) != Some(Origin::Body)
             || s.is_validated(&sub.value)
             || s.is_membership_tested(&sub.value, &sub.slice)
-            || (s.catches(MISSING_KEY) && (!deserializer || s.catches(WRONG_SHAPE)))
+            || (s.catches(MISSING_KEY) && (!self.handler.in_deserializer || s.catches(WRONG_SHAPE)))
         {
             return;
         }
         // Report the outermost read of a chain (`body['a']['b']`) once, at
         // its first link.
-        first = Some((expr, &sub.value));
-    });
-    let Some((access, _)) = first else { return };
-    let name = def.name.as_str();
-    let body_name = handler.body.unwrap_or("body");
-    out.push(
-        Diagnostic::new(
-            &RULE,
-            access.range(),
-            format!(
-                "Handler `{name}` reads `{}` with no schema validating the request body",
+        self.first = Some(expr);
+    }
+
+    fn finish(&mut self, out: &mut Vec<Diagnostic>) {
+        let Some(access) = self.first else { return };
+        let (cx, def) = (self.cx, self.handler.def);
+        let name = def.name.as_str();
+        let body_name = self.handler.body.unwrap_or("body");
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                access.range(),
+                format!(
+                    "Handler `{name}` reads `{}` with no schema validating the request body",
+                    cx.snippet(access)
+                ),
+            )
+            .detail(format!(
+                "A body without this key raises `KeyError` (a 500), and its value reaches the rest of `{name}` \
+                 unchecked."
+            ))
+            .fix(format!(
+                "Decorate `{name}` with `@validation.schema(...)` describing `{body_name}`, or check `{}` and raise \
+                 `HTTPBadRequest`.",
                 cx.snippet(access)
-            ),
-        )
-        .detail(format!(
-            "A body without this key raises `KeyError` (a 500), and its value reaches the rest of `{name}` \
-             unchecked."
-        ))
-        .fix(format!(
-            "Decorate `{name}` with `@validation.schema(...)` describing `{body_name}`, or check `{}` and raise \
-             `HTTPBadRequest`.",
-            cx.snippet(access)
-        ))
-        .step(
-            def.name.range(),
-            format!("`{name}` handles the request with no schema decorator"),
-        )
-        .step(access.range(), format!("`{}` is read unchecked", cx.snippet(access))),
-    );
+            ))
+            .step(
+                def.name.range(),
+                format!("`{name}` handles the request with no schema decorator"),
+            )
+            .step(access.range(), format!("`{}` is read unchecked", cx.snippet(access))),
+        );
+    }
 }
