@@ -6,7 +6,7 @@
 //! rules then report per file. `interp/` runs the functions.
 
 use super::fxhash::FxHashMap as HashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -78,6 +78,10 @@ pub struct ModuleOutput {
     pub top_findings: Vec<TaintFinding>,
     pub globals: HashMap<String, GlobalFact>,
     pub top_deps: Vec<(String, bool)>,
+    /// Statements the interpreter executed (the top level's and every
+    /// function's, every pass of every loop): the work done, in a unit
+    /// that does not depend on the machine.
+    pub steps: u64,
 }
 
 /// A function found in the module, with where it sits.
@@ -202,6 +206,7 @@ fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a Project
         own_classes: Default::default(),
         own_mros: Default::default(),
         rules_on: !facts.rules_off,
+        steps: Cell::new(0),
     }
 }
 
@@ -414,6 +419,7 @@ fn run_functions(
             .collect();
     }
     drop(versions);
+    out.steps = cx.steps.get();
     out
 }
 

@@ -20,7 +20,7 @@ mod expr;
 mod stmt;
 
 use super::fxhash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -58,6 +58,9 @@ pub struct ModuleCx<'a> {
     pub own_mros: FxHashMap<String, Vec<String>>,
     /// The rules (bit per rule of the models) whose sinks are checked.
     pub rules_on: u64,
+    /// Statements executed so far: a measure of the analysis's work that
+    /// does not depend on the machine (tests bound it).
+    pub steps: Cell<u64>,
 }
 
 impl ModuleCx<'_> {

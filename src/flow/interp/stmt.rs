@@ -26,6 +26,7 @@ impl<'a> Interp<'a, '_> {
     }
 
     fn exec_stmt(&mut self, stmt: &'a Stmt) {
+        self.cx.steps.set(self.cx.steps.get() + 1);
         match stmt {
             Stmt::Expr(s) => {
                 self.eval(&s.value);
