@@ -6,8 +6,9 @@
 
 use serde::Serialize;
 
+use ruff_source_file::LineIndex;
+
 use crate::input::SourceFile;
-use crate::python::ParsedModule;
 use crate::rules::{Diagnostic, Level, Rule};
 
 /// At most this many source lines are quoted with a finding.
@@ -93,25 +94,26 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(diag: Diagnostic, file: &SourceFile, module: &ParsedModule, statement: (u32, u32)) -> Finding {
+    /// A finding from `diag`, in `file` whose line index is `lines`.
+    pub fn new(diag: Diagnostic, file: &SourceFile, lines: &LineIndex, statement: (u32, u32)) -> Finding {
         let text = file.text.as_str();
-        let start = module.lines.line_column(diag.range.start(), text);
-        let end = module.lines.line_column(diag.range.end(), text);
+        let start = lines.line_column(diag.range.start(), text);
+        let end = lines.line_column(diag.range.end(), text);
         let (start_line, end_line) = (start.line.get() as u32, end.line.get() as u32);
-        let line_start_offset = module.lines.line_start(start.line, text);
-        let end_line_start = module.lines.line_start(end.line, text);
+        let line_start_offset = lines.line_start(start.line, text);
+        let end_line_start = lines.line_start(end.line, text);
         let snippet = (start_line..=end_line)
             .take(MAX_SNIPPET_LINES)
             .map(|l| SnippetLine {
                 line: file.display_line(l),
-                text: restore_indent(line_text(module, text, l), file.indent),
+                text: restore_indent(line_text(lines, text, l), file.indent),
             })
             .collect();
         let steps = diag
             .steps
             .iter()
             .map(|step| {
-                let at = module.lines.line_column(step.range.start(), text);
+                let at = lines.line_column(step.range.start(), text);
                 FlowStep {
                     line: file.display_line(at.line.get() as u32),
                     column: at.column.get() as u32 + file.indent,
@@ -120,8 +122,8 @@ impl Finding {
             })
             .collect();
         let edit = diag.edit.as_ref().map(|edit| {
-            let from = module.lines.line_column(edit.range.start(), text);
-            let to = module.lines.line_column(edit.range.end(), text);
+            let from = lines.line_column(edit.range.start(), text);
+            let to = lines.line_column(edit.range.end(), text);
             FindingEdit {
                 line: file.display_line(from.line.get() as u32),
                 column: from.column.get() as u32 + file.indent,
@@ -187,8 +189,8 @@ fn restore_indent(line: &str, indent: u32) -> String {
     }
 }
 
-fn line_text<'t>(module: &ParsedModule, text: &'t str, line: u32) -> &'t str {
+fn line_text<'t>(lines: &LineIndex, text: &'t str, line: u32) -> &'t str {
     let index = ruff_source_file::OneIndexed::new(line as usize).unwrap_or(ruff_source_file::OneIndexed::MIN);
-    let range = module.lines.line_range(index, text);
+    let range = lines.line_range(index, text);
     text[range].trim_end_matches(['\n', '\r'])
 }

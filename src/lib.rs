@@ -7,6 +7,7 @@
 //! [`config`] (settings from files and flags) beside it.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod filter;

@@ -15,12 +15,16 @@
 //! files are reviewed in parallel but collected in their sorted order.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use ruff_source_file::LineIndex;
 
+use crate::cache::Key;
 use crate::config::PerFileIgnores;
-use crate::flow::ProjectFacts;
-use crate::input::{InputError, SourceFile};
+use crate::flow::project::ModuleSources;
+use crate::flow::{FileEntry, ProjectFacts};
+use crate::input::{self, InputError, SourceFile};
 use crate::project;
 use crate::python::ParsedModule;
 use crate::report::{FileWarning, Report};
@@ -38,18 +42,26 @@ pub struct Reviewed {
 }
 
 /// The dataflow facts of the tree, and its files as read and parsed for
-/// them (the review reuses the trees).
+/// them (the review reuses the trees). With a cache that holds the
+/// dataflow findings of this very tree, the facts are computed only if a
+/// file's findings are missing.
 pub struct Project {
-    pub facts: ProjectFacts,
+    facts: OnceLock<ProjectFacts>,
     pub sources: Sources,
+    entries: Vec<FileEntry>,
+    /// The project's key in the cache (every file's path and text).
+    key: Option<Key>,
 }
 
-/// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a
-/// dataflow rule is selected and there is something to review.
-pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<Project> {
-    if !settings.selection.any_of_family(Family::Taint) {
-        return None;
+impl Project {
+    /// The facts, computed now if the cache spared them so far.
+    pub fn facts(&self, settings: &Settings) -> &ProjectFacts {
+        self.facts
+            .get_or_init(|| compute_facts(settings, &self.sources, &self.entries))
     }
+}
+
+fn compute_facts(settings: &Settings, sources: &Sources, entries: &[FileEntry]) -> ProjectFacts {
     let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
     // A dataflow rule's sinks are worth proving constant where a selected
     // pattern rule reports the same defect.
@@ -60,9 +72,43 @@ pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) 
             })
         })
     };
+    project::facts(sources, entries, &selected, &prove)
+}
+
+/// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a
+/// dataflow rule is selected and there is something to review.
+pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<Project> {
+    if !settings.selection.any_of_family(Family::Taint) {
+        return None;
+    }
     let sources = Sources::new(files);
-    let facts = project::facts(&sources, roots, &selected, &prove);
-    Some(Project { facts, sources })
+    let entries = project::entries(&sources, roots);
+    let project = Project {
+        facts: OnceLock::new(),
+        key: settings.cache.as_ref().map(|cache| {
+            // Every file's module name and text (read here, in parallel).
+            let names: Vec<String> = entries
+                .iter()
+                .map(|e| format!("{}\0{}\0{}", e.path, e.module, e.is_package))
+                .collect();
+            let texts: Vec<Option<&str>> = (0..sources.len()).into_par_iter().map(|i| sources.text(i)).collect();
+            let files: Vec<(&str, Option<&str>)> = names.iter().map(String::as_str).zip(texts).collect();
+            cache.project_key(&files)
+        }),
+        sources,
+        entries,
+    };
+    // The facts are needed unless the last run left every file's dataflow
+    // findings for this same tree.
+    let cached = settings
+        .cache
+        .as_ref()
+        .zip(project.key)
+        .is_some_and(|(cache, key)| cache.has_dataflow(key, files.iter().map(|f| input::source::shown_path(f))));
+    if !cached {
+        project.facts(settings);
+    }
+    Some(project)
 }
 
 /// Stage 3: reads (with `load`), reviews and drops each file, in parallel on
@@ -79,7 +125,6 @@ pub fn review_files(
     project: Option<&Project>,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Result<Reviewed, InputError>> {
-    let facts = project.map(|p| &p.facts);
     if let Some(p) = project {
         // Trees of files this review does not report on (a change review's
         // unchanged files) are of no more use.
@@ -89,7 +134,7 @@ pub fn review_files(
     let mut outcomes: Vec<Result<Reviewed, InputError>> = stdin
         .into_iter()
         .map(|loaded| {
-            let outcome = loaded.map(|file| review_one(file, None, settings, None, facts));
+            let outcome = loaded.map(|file| review_one(file, None, settings, None, None));
             tick();
             outcome
         })
@@ -101,7 +146,7 @@ pub fn review_files(
                 let i = p.sources.index_of(path)?;
                 p.sources.take_tree(i, &file.text)
             });
-            review_one(file, tree, settings, own.as_ref(), facts)
+            review_one(file, tree, settings, own.as_ref(), project)
         });
         tick();
         outcome
@@ -147,18 +192,64 @@ pub fn assemble(
     report
 }
 
+/// Reviews one file: its own checks and its dataflow findings from the
+/// cache when they are there, else from its tree (the project pass's, or
+/// parsed here).
 fn review_one(
     file: SourceFile,
-    tree: Option<std::sync::Arc<ParsedModule>>,
+    tree: Option<Arc<ParsedModule>>,
     settings: &Settings,
     own_selection: Option<&Selection>,
-    project: Option<&ProjectFacts>,
+    project: Option<&Project>,
 ) -> Reviewed {
     let selection = own_selection.unwrap_or(&settings.selection);
-    let review = match tree {
-        Some(module) => review::review_parsed(&file, &module, settings, selection, project),
-        None => review::review_with(&file, settings, selection, project),
+    let cache = settings.cache.as_ref();
+    let file_key = cache.map(|c| c.file_key(&file.path, &file.text));
+    let cached_checks = cache.zip(file_key).and_then(|(c, k)| c.file_checks(k));
+    let wants_dataflow = settings.hooks.dataflow.is_some();
+    let project_key = project.and_then(|p| p.key);
+    let cached_dataflow = match (cache, project_key) {
+        (Some(c), Some(k)) if wants_dataflow => c.dataflow(k, &file.path),
+        _ => None,
     };
+    let needs_tree = cached_checks.is_none() || (wants_dataflow && cached_dataflow.is_none());
+    let tree = match tree {
+        Some(tree) => Some(tree),
+        None if needs_tree => Some(Arc::new(crate::python::parse(&file.text))),
+        None => None,
+    };
+    let checks = match cached_checks {
+        Some(checks) => checks,
+        None => {
+            let module = tree.as_deref().expect("parsed above: no cached checks");
+            let checks = review::check_file(&file, module, settings);
+            if let (Some(c), Some(k)) = (cache, file_key) {
+                c.keep_file_checks(k, &checks);
+            }
+            checks
+        }
+    };
+    let dataflow = match cached_dataflow {
+        Some(found) => found,
+        None if !wants_dataflow => Vec::new(),
+        None => {
+            let module = tree.as_deref().expect("parsed above: no cached dataflow findings");
+            let found = review::check_dataflow(&file, module, settings, project.map(|p| p.facts(settings)));
+            if let (Some(c), Some(k)) = (cache, project_key) {
+                c.keep_dataflow(k, &file.path, &found);
+            }
+            found
+        }
+    };
+    let computed;
+    let lines = match &tree {
+        Some(module) => &module.lines,
+        None => {
+            computed = LineIndex::from_source_text(&file.text);
+            &computed
+        }
+    };
+    let review = review::finish(&file, lines, checks, dataflow, settings, selection);
     Reviewed {
         lines: file.text.lines().count(),
         path: file.path,

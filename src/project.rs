@@ -18,18 +18,25 @@ use crate::flow::{self, FileEntry, Models, ProjectFacts};
 use crate::input;
 use crate::sources::Sources;
 
-/// The facts of the project made of the files `sources` holds, found under
-/// `roots`, for the rules `selected` says the review reports. Sinks of the
+/// The facts of the project made of the files `sources` holds (`entries`
+/// names them), for the rules `selected` says the review reports. Sinks of the
 /// rules `prove` names are analysed even where no source reaches them, to
 /// prove that only constants do (see `fusion`).
 pub fn facts(
     sources: &Sources,
-    roots: &[PathBuf],
+    entries: &[FileEntry],
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
 ) -> ProjectFacts {
+    flow::project::build(entries, sources, Models::active(), selected, prove)
+}
+
+/// Each file of `sources` as the project pass sees it: its shown path, and
+/// its module name from the packages around it or the `roots` it was found
+/// under.
+pub fn entries(sources: &Sources, roots: &[PathBuf]) -> Vec<FileEntry> {
     let mut packages = PackageDirs::default();
-    let entries: Vec<FileEntry> = (0..sources.len())
+    (0..sources.len())
         .map(|i| {
             let path = sources.path(i);
             FileEntry {
@@ -38,8 +45,7 @@ pub fn facts(
                 is_package: path.file_name().is_some_and(|n| n == "__init__.py"),
             }
         })
-        .collect();
-    flow::project::build(&entries, sources, Models::active(), selected, prove)
+        .collect()
 }
 
 /// Whether directories hold an `__init__.py`, asked once each.

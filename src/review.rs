@@ -14,6 +14,7 @@ use crate::python;
 use crate::python::suppression::Suppression;
 use crate::rules::registry::{self, Selection};
 use crate::rules::{self, Hooks, Level};
+use ruff_source_file::LineIndex;
 
 /// What the user asked a review to keep.
 pub struct Settings {
@@ -29,6 +30,9 @@ pub struct Settings {
     pub baseline: Option<Baseline>,
     /// List the suppression comments that hid nothing.
     pub report_unused_suppressions: bool,
+    /// Where the checks of unchanged files are kept between runs (see
+    /// `cache`); `None` checks everything.
+    pub cache: Option<crate::cache::Cache>,
 }
 
 impl Settings {
@@ -43,6 +47,7 @@ impl Settings {
             changed_lines: None,
             baseline: None,
             report_unused_suppressions: false,
+            cache: None,
         }
     }
 }
@@ -120,20 +125,44 @@ pub fn review_parsed(
     selection: &Selection,
     project: Option<&flow::ProjectFacts>,
 ) -> FileReview {
-    let mut result = FileReview::default();
-    for e in &module.syntax_errors {
-        result.warnings.push(Warning {
-            line: file.display_line(e.line),
-            message: format!("syntax error: {} (the rest of the file is still reviewed)", e.message),
-        });
-    }
-    for p in &module.suppressions.problems {
-        result.warnings.push(Warning {
-            line: file.display_line(p.line),
-            message: p.message.clone(),
-        });
-    }
+    let checks = check_file(file, module, settings);
+    let dataflow = check_dataflow(file, module, settings, project);
+    finish(file, &module.lines, checks, dataflow, settings, selection)
+}
 
+/// What the checks that look at the file alone found there (every rule but
+/// the dataflow rules), before any filter, with what the filters need of
+/// the parse: a function of the file's text and the selection, which a
+/// cache may keep.
+#[derive(Debug, Clone)]
+pub struct FileChecks {
+    pub diagnostics: Vec<rules::Diagnostic>,
+    /// Where the dataflow rules' diagnostics go among them (the order the
+    /// hooks ran in: fusion keeps the first of equals).
+    pub dataflow_at: usize,
+    pub syntax_errors: Vec<python::SyntaxProblem>,
+    pub suppressions: python::suppression::Suppressions,
+}
+
+/// Runs every selected check but the dataflow rules' on a parsed file.
+pub fn check_file(file: &SourceFile, module: &python::ParsedModule, settings: &Settings) -> FileChecks {
+    let (diagnostics, dataflow_at) = rules::checker::check_patterns(&file.text, module, &settings.hooks);
+    FileChecks {
+        diagnostics,
+        dataflow_at,
+        syntax_errors: module.syntax_errors.clone(),
+        suppressions: module.suppressions.clone(),
+    }
+}
+
+/// The dataflow rules' diagnostics for a parsed file, with the project's
+/// facts when they were computed.
+pub fn check_dataflow(
+    file: &SourceFile,
+    module: &python::ParsedModule,
+    settings: &Settings,
+    project: Option<&flow::ProjectFacts>,
+) -> Vec<rules::Diagnostic> {
     let view = project.and_then(|facts| {
         let name = facts.module_of(&file.path)?;
         Some(flow::ProjectView {
@@ -143,7 +172,38 @@ pub fn review_parsed(
             is_package: file.path.ends_with("__init__.py"),
         })
     });
-    let diagnostics = rules::check_module_in_project(&file.text, module, &settings.hooks, view);
+    rules::checker::check_dataflow(&file.text, module, &settings.hooks, view)
+}
+
+/// The review of a checked file: findings from the diagnostics, fused,
+/// filtered (selection, thresholds, suppressions, changed lines, baseline)
+/// and sorted. `lines` is the line index of `file.text`.
+pub fn finish(
+    file: &SourceFile,
+    lines: &LineIndex,
+    checks: FileChecks,
+    dataflow: Vec<rules::Diagnostic>,
+    settings: &Settings,
+    selection: &Selection,
+) -> FileReview {
+    let line_of = |offset: ruff_text_size::TextSize| lines.line_index(offset).get() as u32;
+    let mut result = FileReview::default();
+    for e in &checks.syntax_errors {
+        result.warnings.push(Warning {
+            line: file.display_line(e.line),
+            message: format!("syntax error: {} (the rest of the file is still reviewed)", e.message),
+        });
+    }
+    let suppressions = &checks.suppressions;
+    for p in &suppressions.problems {
+        result.warnings.push(Warning {
+            line: file.display_line(p.line),
+            message: p.message.clone(),
+        });
+    }
+    let mut diagnostics = checks.diagnostics;
+    let at = checks.dataflow_at.min(diagnostics.len());
+    diagnostics.splice(at..at, dataflow);
     let mut used = BTreeSet::new();
     let mut found = Vec::new();
     let mut proofs = Vec::new();
@@ -152,17 +212,17 @@ pub fn review_parsed(
             continue;
         }
         let statement = diag.statement.unwrap_or(diag.range);
-        let lines = (module.line_of(statement.start()), module.line_of(statement.end()));
+        let statement_lines = (line_of(statement.start()), line_of(statement.end()));
         if diag.only_constants {
-            proofs.push(Finding::new(diag, file, module, lines));
+            proofs.push(Finding::new(diag, file, lines, statement_lines));
             continue;
         }
         // Before the thresholds: a comment hiding a finding that
         // `--severity high` drops is still needed on a default run.
         if settings.report_unused_suppressions {
-            note_use(&diag, module, &mut used);
+            note_use(&diag, &line_of, suppressions, &mut used);
         }
-        found.push(Finding::new(diag, file, module, lines));
+        found.push(Finding::new(diag, file, lines, statement_lines));
     }
     for finding in fusion::fuse(found, &proofs) {
         // A pattern finding on a sink that only constants reach is not
@@ -175,7 +235,7 @@ pub fn review_parsed(
         if finding.severity < settings.min_severity || finding.confidence < settings.min_confidence {
             continue;
         }
-        if !settings.ignore_suppressions && is_suppressed(&finding, &module.suppressions) {
+        if !settings.ignore_suppressions && is_suppressed(&finding, suppressions) {
             result.suppressed += 1;
             continue;
         }
@@ -194,19 +254,22 @@ pub fn review_parsed(
         result.baselined = before - result.findings.len();
     }
     if settings.report_unused_suppressions {
-        result.unused_suppressions = unused_suppressions(file, &module.suppressions, selection, &used);
+        result.unused_suppressions = unused_suppressions(file, suppressions, selection, &used);
     }
     result
 }
 
 /// Records the line of the comment that covers `diag`, if one does.
-fn note_use(diag: &rules::Diagnostic, module: &python::ParsedModule, used: &mut BTreeSet<u32>) {
+fn note_use(
+    diag: &rules::Diagnostic,
+    line_of: &dyn Fn(ruff_text_size::TextSize) -> u32,
+    suppressions: &python::suppression::Suppressions,
+    used: &mut BTreeSet<u32>,
+) {
     let statement = diag.statement.unwrap_or(diag.range);
-    let first = module
-        .line_of(statement.start())
-        .min(module.line_of(diag.range.start()));
-    let last = module.line_of(statement.end()).max(module.line_of(diag.range.end()));
-    if let Some((line, s)) = module.suppressions.lookup_line(first..=last)
+    let first = line_of(statement.start()).min(line_of(diag.range.start()));
+    let last = line_of(statement.end()).max(line_of(diag.range.end()));
+    if let Some((line, s)) = suppressions.lookup_line(first..=last)
         && s.covers(&diag.rule.names(), registry::is_rule_name)
     {
         used.insert(line);

@@ -88,6 +88,9 @@ pub struct ReviewArgs {
     /// Exit with 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
+    /// Check every file afresh: neither read nor write `.vigil_cache/`.
+    #[arg(long)]
+    no_cache: bool,
     /// Review a change: report only findings on lines `git diff REV` shows as added or changed.
     #[arg(long, value_name = "REV", conflicts_with = "diff_file")]
     diff: Option<String>,

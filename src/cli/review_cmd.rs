@@ -57,6 +57,23 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     settings.min_confidence = config.confidence.value;
     settings.ignore_suppressions = args.no_suppressions;
     settings.report_unused_suppressions = args.report_unused_suppressions;
+    if !args.no_cache {
+        // In the configuration's folder, else the current one, as Ruff's.
+        let root = config
+            .file
+            .as_ref()
+            .map_or_else(|| PathBuf::from("."), |f| f.folder.clone());
+        let models = config.model_files().unwrap_or_default();
+        let rules: Vec<&str> = crate::rules::registry::all()
+            .iter()
+            .filter(|r| settings.selection.contains(r))
+            .map(|r| r.id)
+            .collect();
+        settings.cache = Some(crate::cache::Cache::open(
+            &root,
+            &crate::cache::RunParts { rules, models: &models },
+        ));
+    }
     let per_file = config.per_file_ignores();
 
     if let Some(path) = &args.baseline {
@@ -130,6 +147,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         )
     });
     progress.finish();
+    if let Some(cache) = settings.cache.take() {
+        cache.save();
+    }
 
     let discovered_skipped = discovered.skipped;
     let mut report = pipeline::assemble(

@@ -9,7 +9,7 @@ use ruff_text_size::{Ranged, TextSize};
 use super::suppression::Suppressions;
 
 /// A syntax error the parser recovered from, with its 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyntaxProblem {
     pub line: u32,
     pub message: String,

@@ -21,7 +21,7 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::Ranged;
 
 /// What one comment suppresses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Suppression {
     /// `# nosec` with no ids: every finding on the line.
     All,
@@ -75,13 +75,13 @@ impl Suppression {
 }
 
 /// A malformed suppression comment, reported as a warning.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuppressionProblem {
     pub line: u32,
     pub message: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Suppressions {
     by_line: BTreeMap<u32, Suppression>,
     pub problems: Vec<SuppressionProblem>,

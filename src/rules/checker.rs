@@ -316,6 +316,12 @@ pub struct Hooks {
     pub expr: Vec<fn(&Context, &Expr, &mut Vec<Diagnostic>)>,
     pub import: Vec<fn(&Context, &ImportSite, &mut Vec<Diagnostic>)>,
     pub module: Vec<fn(&Context, &mut Vec<Diagnostic>)>,
+    /// The dataflow rules' module hook, kept apart: what it reports depends
+    /// on the whole project, what the others report on the file alone (a
+    /// cache keeps them apart). It runs after the first `dataflow_at`
+    /// module hooks.
+    pub dataflow: Option<fn(&Context, &mut Vec<Diagnostic>)>,
+    pub dataflow_at: usize,
 }
 
 impl Hooks {
@@ -343,7 +349,53 @@ pub fn check_module_in_project<'a>(
     hooks: &Hooks,
     project: Option<crate::flow::ProjectView<'a>>,
 ) -> Vec<Diagnostic> {
-    let mut walker = Walker {
+    let (mut out, at) = check_patterns(text, module, hooks);
+    let dataflow = check_dataflow(text, module, hooks, project);
+    out.splice(at..at, dataflow);
+    out
+}
+
+/// Every hook but the dataflow rules': their diagnostics, and where in
+/// them the dataflow rules' go (the order the hooks ran in).
+pub fn check_patterns(text: &str, module: &ParsedModule, hooks: &Hooks) -> (Vec<Diagnostic>, usize) {
+    let mut walker = walker(text, module, hooks, None);
+    let body = &module.parsed.syntax().body;
+    walker.visit_body(body);
+    let mut out = walker.out.into_inner();
+    let mut at = out.len();
+    for (i, hook) in hooks.module.iter().enumerate() {
+        if i == hooks.dataflow_at {
+            at = out.len();
+        }
+        hook(&walker.cx, &mut out);
+    }
+    if hooks.dataflow_at >= hooks.module.len() {
+        at = out.len();
+    }
+    (out, at)
+}
+
+/// The dataflow rules' hook alone (no walk of the tree).
+pub fn check_dataflow<'a>(
+    text: &'a str,
+    module: &'a ParsedModule,
+    hooks: &Hooks,
+    project: Option<crate::flow::ProjectView<'a>>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(hook) = hooks.dataflow {
+        hook(&walker(text, module, hooks, project).cx, &mut out);
+    }
+    out
+}
+
+fn walker<'a, 'h>(
+    text: &'a str,
+    module: &'a ParsedModule,
+    hooks: &'h Hooks,
+    project: Option<crate::flow::ProjectView<'a>>,
+) -> Walker<'a, 'h> {
+    Walker {
         cx: Context {
             text,
             module,
@@ -355,14 +407,7 @@ pub fn check_module_in_project<'a>(
         },
         hooks,
         out: RefCell::new(Vec::new()),
-    };
-    let body = &module.parsed.syntax().body;
-    walker.visit_body(body);
-    let mut out = walker.out.into_inner();
-    for hook in &hooks.module {
-        hook(&walker.cx, &mut out);
     }
-    out
 }
 
 impl<'a> Visitor<'a> for Walker<'a, '_> {

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use super::checker::Hooks;
-use super::rule::{FamilyRules, Rule, Status};
+use super::checker::{Hooks, On};
+use super::rule::{Family, FamilyRules, Rule, Status};
 use super::{
     banned_calls, banned_imports, crypto, denial_of_service, exposure, frameworks, general, injection, leaks,
     permissions, races, secrets, taint, validation,
@@ -154,8 +154,15 @@ impl Selection {
         let mut hooks = Hooks::default();
         for family in families() {
             for hook in family.hooks {
-                if hook.rules.iter().any(|r| self.contains(r)) {
-                    hooks.add(&hook.on);
+                if !hook.rules.iter().any(|r| self.contains(r)) {
+                    continue;
+                }
+                match &hook.on {
+                    On::Module(f) if hook.rules.iter().all(|r| r.family == Family::Taint) => {
+                        hooks.dataflow = Some(*f);
+                        hooks.dataflow_at = hooks.module.len();
+                    }
+                    on => hooks.add(on),
                 }
             }
         }

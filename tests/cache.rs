@@ -1,0 +1,163 @@
+//! The review cache (`.vigil_cache/`) never changes a result: after every
+//! edit, a review that uses the cache prints exactly what a review with
+//! `--no-cache` prints, including when the edited file is one that others
+//! import (its summaries change their dataflow findings).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vigil(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("vigil runs")
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const API: &str = "\
+import subprocess
+
+from flask import Flask, request
+
+from pkg import images
+
+app = Flask(__name__)
+
+
+@app.route('/fetch')
+def fetch():
+    name = request.args['name']
+    images.convert(name)
+    return ''
+
+
+def helper():
+    subprocess.call('ls', shell=True)
+";
+
+const IMAGES_UNSAFE: &str = "\
+import subprocess
+
+
+def convert(name):
+    subprocess.call('qemu-img convert ' + name, shell=True)
+";
+
+const IMAGES_SAFE: &str = "\
+import subprocess
+
+
+def convert(name):
+    subprocess.call(['qemu-img', 'convert', name])
+";
+
+/// Reviews `dir` with and without the cache, in the given formats, and
+/// checks that both print the same bytes; returns the cached JSON.
+fn same_with_and_without_cache(dir: &Path, extra: &[&str]) -> String {
+    let mut json = String::new();
+    for format in ["json", "text"] {
+        let mut args = vec!["review", "--format", format];
+        args.extend_from_slice(extra);
+        args.push(".");
+        let cached = vigil(dir, &args);
+        let mut fresh_args = args.clone();
+        fresh_args.insert(1, "--no-cache");
+        let fresh = vigil(dir, &fresh_args);
+        assert_eq!(
+            String::from_utf8_lossy(&cached.stdout),
+            String::from_utf8_lossy(&fresh.stdout),
+            "{args:?}"
+        );
+        assert_eq!(cached.status.code(), fresh.status.code());
+        if format == "json" {
+            json = String::from_utf8_lossy(&cached.stdout).into_owned();
+        }
+    }
+    json
+}
+
+fn rules_found(json: &str) -> Vec<(String, u64, String)> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("JSON report");
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cached_and_uncached_reviews_agree_across_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/api.py", API);
+    write(root, "pkg/images.py", IMAGES_UNSAFE);
+
+    // Cold, then warm: the same.
+    let first = same_with_and_without_cache(root, &[]);
+    assert!(root.join(".vigil_cache/.gitignore").is_file());
+    let found = rules_found(&first);
+    // The request data reaches a shell in the other module.
+    assert!(
+        found
+            .iter()
+            .any(|(p, l, r)| p == "pkg/api.py" && *l == 13 && r.contains("T078")),
+        "{found:?}"
+    );
+    let warm = same_with_and_without_cache(root, &[]);
+    assert_eq!(first, warm);
+
+    // An edit to the imported module: the request data no longer reaches a
+    // shell there, and the dataflow finding goes.
+    write(root, "pkg/images.py", IMAGES_SAFE);
+    let after = same_with_and_without_cache(root, &[]);
+    assert!(
+        !rules_found(&after).iter().any(|(_, _, r)| r.contains("T078")),
+        "{after}"
+    );
+
+    // And back.
+    write(root, "pkg/images.py", IMAGES_UNSAFE);
+    assert_eq!(same_with_and_without_cache(root, &[]), first);
+
+    // An edit to the importing module only.
+    write(
+        root,
+        "pkg/api.py",
+        &API.replace("images.convert(name)", "images.convert('base')"),
+    );
+    same_with_and_without_cache(root, &[]);
+
+    // Another selection, thresholds and suppression flags over the same cache.
+    same_with_and_without_cache(root, &["--select", "ALL"]);
+    same_with_and_without_cache(root, &["--select", "S", "--severity", "high"]);
+    write(root, "pkg/api.py", &API.replace("shell=True)", "shell=True)  # nosec"));
+    same_with_and_without_cache(root, &[]);
+    same_with_and_without_cache(root, &["--no-suppressions"]);
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "m.py",
+        "import subprocess\nsubprocess.call(input(), shell=True)\n",
+    );
+    let out = vigil(dir.path(), &["review", "--no-cache", "."]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    assert!(!dir.path().join(".vigil_cache").exists());
+}
