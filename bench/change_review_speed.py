@@ -1,43 +1,81 @@
 #!/usr/bin/env python3
-"""CPU time and peak memory of change reviews (`vigil review --diff REV`) on a
-git checkout, with the default rules (the dataflow project pass included: it
-covers the whole tree even when the change touches a few files).
+"""CPU time, wall time and peak memory of change reviews (`vigil review
+--diff REV`) against a whole-tree review of the same checkout, with the
+default rules (the dataflow project pass included).
 
-    python3 bench/change_review_speed.py CHECKOUT [--revs HEAD~1,HEAD~3,HEAD~10]
+    python3 bench/change_review_speed.py [--project nova] [--files 1,10,80]
                                          [--vigil target/release/vigil] [--runs 3]
 
-CHECKOUT is a git work tree, e.g. nova's: the search tool's `fetch
-github:openstack/nova` gives a bare repository under /work/.mirror, and
-`git --git-dir=/work/.mirror/openstack+nova/repo worktree add /tmp/nova HEAD`
-checks it out. Third-party code is for measuring only: do not commit it.
-Prints, for each revision, the files and lines the change touches (`git diff
---shortstat`) and vigil's best CPU time (user+sys) and peak RSS.
+The checkout is made here from the project's sdist in bench/corpora (a git
+repository with one commit: no project history is read), then for each
+count N a commit changes N files (a line added to each function-bearing
+module, spread over the tree) and `--diff HEAD~1` reviews it: without the
+cache (`--no-cache`), and with the cache a review of the parent commit left
+(the usual case in an editor or a CI job that keeps `.vigil_cache/`).
+Third-party code is for measuring only: the checkout lives in a temporary
+folder.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpora  # noqa: E402
 from speed import measure  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.com",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.com")
+    subprocess.run(["git", "-c", "core.autocrlf=false", *args], cwd=cwd, check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("checkout")
-    parser.add_argument("--revs", default="HEAD~1,HEAD~3,HEAD~10")
+    parser.add_argument("--project", default="nova", choices=sorted(corpora.OPENSTACK))
+    parser.add_argument("--files", default="1,10,80")
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "release", "vigil"))
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     vigil = os.path.abspath(args.vigil)
-    for rev in args.revs.split(","):
-        stat = subprocess.run(["git", "diff", "--shortstat", rev], cwd=args.checkout,
-                              capture_output=True, text=True, check=True).stdout.strip()
-        cpu, rss = measure([vigil, "review", "--exit-zero", "--format", "json", "--diff", rev],
-                           args.checkout, args.runs)
-        print(f"{rev:10} {stat or 'no change':60} cpu {cpu:6.2f} s   peak rss {rss:5d} MB")
+    sdist = corpora.sdist(args.project, corpora.OPENSTACK[args.project])
+    with tempfile.TemporaryDirectory() as work:
+        checkout = os.path.join(work, args.project)
+        shutil.copytree(os.path.join(sdist, args.project), os.path.join(checkout, args.project))
+        git(checkout, "init", "-q")
+        git(checkout, "add", "-A")
+        git(checkout, "commit", "-q", "-m", "sdist")
+        review = [vigil, "review", "--exit-zero", "--format", "json"]
+        whole = measure(review + ["--no-cache", args.project], checkout, args.runs)
+        print(f"{'whole tree, no cache':32} cpu {whole[0]:6.2f} s   wall {whole[1]:6.2f} s   rss {whole[2]:5d} MB")
+        modules = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(checkout, args.project))
+                         for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep)
+                         and os.path.getsize(os.path.join(d, f)) > 2000)
+        for n in [int(x) for x in args.files.split(",")]:
+            git(checkout, "reset", "-q", "--hard", "HEAD")
+            git(checkout, "checkout", "-q", "--detach", "HEAD")
+            step = max(1, len(modules) // n)
+            for path in modules[::step][:n]:
+                with open(path, "a") as f:
+                    f.write("\n\ndef _bench_added(value):\n    return str(value)\n")
+            git(checkout, "commit", "-q", "-am", f"change {n} files")
+            cold = measure(review + ["--no-cache", "--diff", "HEAD~1", args.project], checkout, args.runs)
+            # The parent's review fills the cache, as an earlier run would.
+            git(checkout, "checkout", "-q", "HEAD~1")
+            subprocess.run(review + [args.project], cwd=checkout, stdout=subprocess.DEVNULL)
+            git(checkout, "checkout", "-q", "-")
+            warm = measure(review + ["--diff", "HEAD~1", args.project], checkout, args.runs)
+            shutil.rmtree(os.path.join(checkout, ".vigil_cache"), ignore_errors=True)
+            for name, (cpu, wall, rss) in ((f"{n} files changed, no cache", cold),
+                                           (f"{n} files changed, cache of parent", warm)):
+                print(f"{name:32} cpu {cpu:6.2f} s   wall {wall:6.2f} s   rss {rss:5d} MB   "
+                      f"{whole[0] / cpu:5.1f}x less cpu than the whole tree")
 
 
 if __name__ == "__main__":
