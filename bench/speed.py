@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpora  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SEED = os.path.join(ROOT, "..", "shared", "seeds", "000_25df7d04e1566081.txt")
+# The seed listing, beside the repository (a checkout or a worktree of it).
+SEEDS = [os.path.join(ROOT, *[".."] * up, "shared", "seeds", "000_25df7d04e1566081.txt") for up in (1, 2, 3)]
 
 
 def sample(cmd, cwd):
@@ -94,9 +95,13 @@ def side_by_side(args, vigil):
 
 
 def seed(args, vigil):
-    result = measure([vigil, "review", "--no-cache", SEED], ROOT, max(args.runs, 5))
+    listing = next((s for s in SEEDS if os.path.isfile(s)), None)
+    if listing is None:
+        print("seed listing not found beside the repository")
+        return
+    result = measure([vigil, "review", "--no-cache", listing], ROOT, max(args.runs, 5))
     show("vigil on the seed listing", result)
-    print(f"seed listing wall: {result[1] * 1000:.0f} ms (target < 50 ms)")
+    print(f"seed listing wall: {result[1] * 1000:.0f} ms (target < 50 ms; /usr/bin/time counts 10 ms steps)")
 
 
 def scale(args, vigil):
