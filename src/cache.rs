@@ -298,38 +298,40 @@ impl Cache {
     }
 
     /// A file's dataflow diagnostics from the last run, if the project is
-    /// the same and that run reviewed the file.
-    pub fn dataflow(&self, project: Key, path: &str) -> Option<Vec<Diagnostic>> {
+    /// the same and that run reviewed the file with the same text (`file`
+    /// is its [`Cache::file_key`]: a listing is reviewed as its code).
+    pub fn dataflow(&self, project: Key, file: Key) -> Option<Vec<Diagnostic>> {
         let cached = self.old.project.as_ref().filter(|p| p.key == project.hex())?;
-        let entry = cached.dataflow.get(path)?;
+        let hex = file.hex();
+        let entry = cached.dataflow.get(&hex)?;
         let found = diagnostics(entry)?;
-        self.keep(project, path, entry.clone());
+        self.keep(project, hex, entry.clone());
         Some(found)
     }
 
     /// Whether the last run left the dataflow diagnostics of every one of
-    /// `paths` in this project.
-    pub fn has_dataflow(&self, project: Key, mut paths: impl Iterator<Item = String>) -> bool {
+    /// `files` (their [`Cache::file_key`]s) in this project.
+    pub fn has_dataflow(&self, project: Key, mut files: impl Iterator<Item = Key>) -> bool {
         self.old
             .project
             .as_ref()
             .filter(|p| p.key == project.hex())
-            .is_some_and(|p| paths.all(|path| p.dataflow.contains_key(&path)))
+            .is_some_and(|p| files.all(|file| p.dataflow.contains_key(&file.hex())))
     }
 
-    fn keep(&self, project: Key, path: &str, entry: Vec<CachedDiagnostic>) {
+    fn keep(&self, project: Key, file: String, entry: Vec<CachedDiagnostic>) {
         if let Ok(mut new) = self.new.lock() {
             let stored = new.project.get_or_insert_with(|| CachedProject {
                 key: project.hex(),
                 dataflow: HashMap::new(),
             });
-            stored.dataflow.insert(path.to_string(), entry);
+            stored.dataflow.insert(file, entry);
         }
     }
 
     /// Keeps a file's dataflow diagnostics for the next run.
-    pub fn keep_dataflow(&self, project: Key, path: &str, found: &[Diagnostic]) {
-        self.keep(project, path, found.iter().map(CachedDiagnostic::from).collect());
+    pub fn keep_dataflow(&self, project: Key, file: Key, found: &[Diagnostic]) {
+        self.keep(project, file.hex(), found.iter().map(CachedDiagnostic::from).collect());
     }
 
     /// Writes what this run keeps. A cache that cannot be written is left

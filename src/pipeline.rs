@@ -24,7 +24,7 @@ use crate::cache::Key;
 use crate::config::PerFileIgnores;
 use crate::flow::project::ModuleSources;
 use crate::flow::{FileEntry, ProjectFacts};
-use crate::input::{self, InputError, SourceFile};
+use crate::input::{InputError, SourceFile};
 use crate::project;
 use crate::python::ParsedModule;
 use crate::report::{FileWarning, Report};
@@ -100,11 +100,14 @@ pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) 
     };
     // The facts are needed unless the last run left every file's dataflow
     // findings for this same tree.
-    let cached = settings
-        .cache
-        .as_ref()
-        .zip(project.key)
-        .is_some_and(|(cache, key)| cache.has_dataflow(key, files.iter().map(|f| input::source::shown_path(f))));
+    let cached = settings.cache.as_ref().zip(project.key).is_some_and(|(cache, key)| {
+        // An unreadable file is an error of the review, with no findings.
+        let mut files = (0..project.sources.len()).filter_map(|i| {
+            let file = project.sources.file(i).as_ref().ok()?;
+            Some(cache.file_key(&file.path, &file.text))
+        });
+        cache.has_dataflow(key, &mut files)
+    });
     if !cached {
         project.facts(settings);
     }
@@ -209,7 +212,7 @@ fn review_one(
     let wants_dataflow = settings.hooks.dataflow.is_some();
     let project_key = project.and_then(|p| p.key);
     let cached_dataflow = match (cache, project_key) {
-        (Some(c), Some(k)) if wants_dataflow => c.dataflow(k, &file.path),
+        (Some(c), Some(k)) if wants_dataflow => file_key.and_then(|f| c.dataflow(k, f)),
         _ => None,
     };
     let needs_tree = cached_checks.is_none() || (wants_dataflow && cached_dataflow.is_none());
@@ -236,7 +239,9 @@ fn review_one(
             let module = tree.as_deref().expect("parsed above: no cached dataflow findings");
             let found = review::check_dataflow(&file, module, settings, project.map(|p| p.facts(settings)));
             if let (Some(c), Some(k)) = (cache, project_key) {
-                c.keep_dataflow(k, &file.path, &found);
+                if let Some(f) = file_key {
+                    c.keep_dataflow(k, f, &found);
+                }
             }
             found
         }
