@@ -238,10 +238,8 @@ fn review_one(
         None => {
             let module = tree.as_deref().expect("parsed above: no cached dataflow findings");
             let found = review::check_dataflow(&file, module, settings, project.map(|p| p.facts(settings)));
-            if let (Some(c), Some(k)) = (cache, project_key) {
-                if let Some(f) = file_key {
-                    c.keep_dataflow(k, f, &found);
-                }
+            if let (Some(c), Some(k), Some(f)) = (cache, project_key, file_key) {
+                c.keep_dataflow(k, f, &found);
             }
             found
         }
