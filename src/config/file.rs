@@ -23,6 +23,7 @@ use crate::rules::{Level, registry};
 /// The keys, in the order `vigil config` prints them.
 pub const KEYS: &[&str] = &[
     "select",
+    "extend-select",
     "ignore",
     "per-file-ignores",
     "severity",
@@ -42,6 +43,7 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Loose {
     select: Option<Spanned<toml::Value>>,
+    extend_select: Option<Spanned<toml::Value>>,
     ignore: Option<Spanned<toml::Value>>,
     per_file_ignores: Option<Spanned<toml::Value>>,
     severity: Option<Spanned<toml::Value>>,
@@ -60,6 +62,7 @@ type Strings = Spanned<Vec<Spanned<String>>>;
 #[serde(rename_all = "kebab-case")]
 struct Typed {
     select: Option<Strings>,
+    extend_select: Option<Strings>,
     ignore: Option<Strings>,
     per_file_ignores: Option<Spanned<BTreeMap<Spanned<String>, Strings>>>,
     severity: Option<Spanned<String>>,
@@ -86,6 +89,7 @@ struct Tools<T> {
 #[derive(Debug, Default)]
 pub struct FileValues {
     pub select: Option<Sourced<Vec<String>>>,
+    pub extend_select: Option<Sourced<Vec<String>>>,
     pub ignore: Option<Sourced<Vec<String>>>,
     pub per_file_ignores: Option<Sourced<PerFileTable>>,
     pub severity: Option<Sourced<Level>>,
@@ -140,6 +144,7 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
 
     for (key, value, kind) in [
         ("select", &loose.select, Expect::Strings),
+        ("extend-select", &loose.extend_select, Expect::Strings),
         ("ignore", &loose.ignore, Expect::Strings),
         ("per-file-ignores", &loose.per_file_ignores, Expect::TableOfStrings),
         ("severity", &loose.severity, Expect::String),
@@ -174,6 +179,7 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
     };
     let mut values = FileValues {
         select: sourced_strings(&typed.select),
+        extend_select: sourced_strings(&typed.extend_select),
         ignore: sourced_strings(&typed.ignore),
         exclude: sourced_strings(&typed.exclude),
         extend_exclude: sourced_strings(&typed.extend_exclude),
@@ -186,7 +192,11 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
         ..FileValues::default()
     };
 
-    for (key, list) in [("select", &typed.select), ("ignore", &typed.ignore)] {
+    for (key, list) in [
+        ("select", &typed.select),
+        ("extend-select", &typed.extend_select),
+        ("ignore", &typed.ignore),
+    ] {
         if let Some(list) = list {
             check_selectors(key, list.get_ref()).map_err(|(span, m)| at(span, m))?;
         }

@@ -81,6 +81,12 @@ impl Selection {
     /// `select` empty means the default set (every stable rule). Unknown
     /// selectors are an error naming them.
     pub fn new(select: &[String], ignore: &[String]) -> Result<Selection, String> {
+        Selection::extended(select, &[], ignore)
+    }
+
+    /// [`Selection::new`] with `extend` added to what `select` chose (to the
+    /// default set when `select` is empty), as Ruff's `extend-select`.
+    pub fn extended(select: &[String], extend: &[String], ignore: &[String]) -> Result<Selection, String> {
         let mut ids: BTreeSet<&'static str> = if select.is_empty() {
             all()
                 .iter()
@@ -98,6 +104,13 @@ impl Selection {
             }
             ids
         };
+        for s in extend {
+            let found = matching(s);
+            if found.is_empty() {
+                return Err(unknown(s));
+            }
+            ids.extend(found.iter().map(|r| r.id));
+        }
         for s in ignore {
             let found = matching(s);
             if found.is_empty() {
@@ -109,7 +122,7 @@ impl Selection {
         }
         Ok(Selection {
             ids,
-            default: select.is_empty(),
+            default: select.is_empty() && extend.is_empty(),
         })
     }
 
