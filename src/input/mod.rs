@@ -2,15 +2,18 @@
 //!
 //! Neighbours: the CLI calls [`discover`] to walk paths and [`load`] to read one
 //! file (or standard input); `python` parses the resulting text. Nothing here
-//! knows about rules. A review-request listing (a request, then `N <code>`
-//! lines) is unwrapped by [`listing`] so that every finding keeps the listing's
-//! own line numbers. [`diff`] reads unified diffs into the lines a change
+//! knows about rules. Bytes become text as CPython decodes source
+//! ([`encoding`]: PEP 263 cookies, byte-order marks). A review-request listing
+//! (a request, then `N <code>` lines) is unwrapped by [`listing`] so that every
+//! finding keeps the listing's own line numbers. [`diff`] reads unified diffs into the lines a change
 //! touched.
 
 pub mod diff;
 pub mod discover;
+pub mod encoding;
 pub mod globs;
 pub mod listing;
+mod python_codecs;
 pub mod source;
 
 pub use discover::{Discovered, discover, discover_excluding};

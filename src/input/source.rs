@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::encoding;
 use super::listing::{self, Listing};
 
 /// Files larger than this are reported and skipped rather than read whole.
@@ -132,28 +133,10 @@ pub fn load_stdin() -> Result<SourceFile, InputError> {
 }
 
 /// Turns raw bytes into a reviewable file: the one path from bytes to text,
-/// shared by files, standard input and the fuzz target.
+/// shared by files, standard input and the fuzz target. The bytes are
+/// decoded as CPython decodes source (PEP 263, [`encoding`]).
 pub fn decode(bytes: Vec<u8>, shown: String, python_by_name: bool) -> Result<SourceFile, InputError> {
-    if bytes.contains(&0) {
-        return Err(InputError::new(
-            &shown,
-            "contains NUL bytes: not a Python source file; skipped",
-        ));
-    }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            &shown,
-            format!(
-                "is not valid UTF-8 (first bad byte at offset {}); skipped",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
-    if text.starts_with('\u{feff}') {
-        // The BOM is one character of three bytes; replacing it with spaces
-        // would shift columns, so drop it (Python ignores it too).
-        text.drain(..'\u{feff}'.len_utf8());
-    }
+    let text = encoding::decode(bytes).map_err(|reason| InputError::new(&shown, reason))?;
     if !python_by_name && let Some(listing) = listing::parse(&text).map_err(|e| InputError::new(&shown, e))? {
         return Ok(SourceFile::from_listing(shown, listing));
     }
