@@ -18,4 +18,4 @@ pub mod source;
 
 pub use discover::{Discovered, discover, discover_excluding};
 pub use globs::PathGlobs;
-pub use source::{InputError, SourceFile, load, load_python, load_stdin};
+pub use source::{InputError, Origin, SourceFile, load, load_python, load_stdin};
