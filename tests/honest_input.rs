@@ -79,7 +79,7 @@ fn latin1_file_is_read_as_python_reads_it() {
     // Line 7, and column 26 counted in characters after the two accented ones.
     assert_eq!(
         first_finding(dir.path(), "S301", "legacy.py"),
-        "legacy.py:7:26: S301 `pickle.loads` unpickles its input, which can run arbitrary code"
+        "legacy.py:7:26: S301 `pickle.loads` unpickles `blob`, which can run arbitrary code"
     );
     let out = vigil(dir.path(), &["review", "--select", "S301", "legacy.py"]);
     assert!(
@@ -107,7 +107,7 @@ fn a_utf8_byte_order_mark_is_read_and_does_not_shift_columns() {
     let dir = file("bom.py", b"\xef\xbb\xbfimport pickle; pickle.loads(x)\n");
     assert_eq!(
         first_finding(dir.path(), "S301", "bom.py"),
-        "bom.py:1:16: S301 `pickle.loads` unpickles its input, which can run arbitrary code"
+        "bom.py:1:16: S301 `pickle.loads` unpickles `x`, which can run arbitrary code"
     );
 }
 
@@ -191,7 +191,7 @@ fn a_text_file_of_valid_python_is_reviewed_as_python() {
     let dir = file("snippet.txt", b"import pickle\n\npickle.loads(data)\n");
     assert_eq!(
         first_finding(dir.path(), "S301", "snippet.txt"),
-        "snippet.txt:3:1: S301 `pickle.loads` unpickles its input, which can run arbitrary code"
+        "snippet.txt:3:1: S301 `pickle.loads` unpickles `data`, which can run arbitrary code"
     );
 }
 
@@ -212,7 +212,7 @@ fn a_script_named_without_extension_is_python_by_its_shebang() {
     let dir = file("tool", b"#!/usr/bin/python3\nimport pickle\npickle.loads(data)\n");
     assert_eq!(
         first_finding(dir.path(), "S301", "tool"),
-        "tool:3:1: S301 `pickle.loads` unpickles its input, which can run arbitrary code"
+        "tool:3:1: S301 `pickle.loads` unpickles `data`, which can run arbitrary code"
     );
 }
 

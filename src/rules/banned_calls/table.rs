@@ -43,7 +43,7 @@ banned! {
             "shelve.DbfilenameShelf",
             "shelve.open",
         ],
-        message: "{name} unpickles its input, which can run arbitrary code",
+        message: "{name} unpickles {arg}, which can run arbitrary code",
         why: "A pickle is a program for the unpickler: its `__reduce__` opcodes call any importable function \
               with any arguments, so whoever can write the bytes (a message on the RPC bus, a cached blob in \
               memcached, a file on shared storage, an image property) runs code as the service loading them. \
@@ -215,7 +215,7 @@ banned! {
         names: [
             "eval",
         ],
-        message: "{name} runs its argument as Python code",
+        message: "{name} runs {arg} as Python code",
         why: "`eval` executes any Python expression, and expressions can import modules, call functions and \
               read files, so a string that reaches it from an API request, a flavor extra spec or a config \
               option gives its author code execution in the service.",
