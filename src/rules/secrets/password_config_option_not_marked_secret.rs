@@ -94,8 +94,20 @@ const SECRET_CAPABLE_OPTS: &[&str] = &[
 /// only the base class takes `secret` positionally.
 const OPT_SECRET_POSITION: usize = 8;
 
+/// Before oslo.config was a library, each service carried a copy of it as
+/// `<project>.openstack.common.cfg` (`from glance.openstack.common import cfg`).
+const IN_TREE_COPY: &str = ".openstack.common.cfg.";
+
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let Some(class) = CFG_MODULES.iter().find_map(|m| site.qualname.strip_prefix(m)) else {
+    let in_tree = || {
+        let at = site.qualname.find(IN_TREE_COPY)?;
+        Some(&site.qualname[at + IN_TREE_COPY.len()..])
+    };
+    let Some(class) = CFG_MODULES
+        .iter()
+        .find_map(|m| site.qualname.strip_prefix(m))
+        .or_else(in_tree)
+    else {
         return;
     };
     if SECRET_CAPABLE_OPTS.binary_search(&class).is_err() {
