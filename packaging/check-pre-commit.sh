@@ -57,7 +57,8 @@ git init --quiet
 git add -A
 
 # Runs pre-commit with the arguments given, with cargo off PATH and a
-# pre-commit cache of its own; checks it fails on insecure.py's assert.
+# pre-commit cache of its own; checks it fails on insecure.py's `eval` (a
+# default rule; the `assert` is off by default).
 expect_finding() {
     local label=$1 path=$2
     shift 2
@@ -65,12 +66,12 @@ expect_finding() {
     env PATH="$path" PRE_COMMIT_HOME="$tmp/cache" "$tmp/venv/bin/pre-commit" "$@" >"$tmp/out.txt" 2>&1
     local status=$?
     set -e
-    if [ "$status" -ne 1 ] || ! grep -q '^insecure.py:2:5: S101 ' "$tmp/out.txt" || grep -q '^clean.py:' "$tmp/out.txt"; then
+    if [ "$status" -ne 1 ] || ! grep -q '^insecure.py:7:12: S307 ' "$tmp/out.txt" || grep -q '^clean.py:' "$tmp/out.txt"; then
         cat "$tmp/out.txt" >&2
         echo "pre-commit with $label: exit $status (want 1 and one finding in insecure.py)" >&2
         exit 1
     fi
-    echo "pre-commit $pre_commit_version with $label: the commit is refused on insecure.py's assert, without cargo"
+    echo "pre-commit $pre_commit_version with $label: the commit is refused on insecure.py's eval, without cargo"
 }
 
 expect_finding "the local hook installing $(basename "$wheel")" "$clean_path" run --all-files

@@ -27,9 +27,13 @@ set +e
 "$@" review --isolated --select S101 tests/fixtures/packaging/insecure.py >"$out"
 status=$?
 set -e
-first_line=$(head -n 1 "$out")
-if [ "$status" -ne 1 ] || [ "$first_line" != 'tests/fixtures/packaging/insecure.py:2:5: S101 `assert ctx.is_admin` is removed under `python -O`' ]; then
-    echo "smoke test: '$*' on insecure.py: exit $status (want 1), first line: $first_line" >&2
+# The review opens with its summary line, then a blank line, then the finding.
+summary=$(sed -n 1p "$out")
+first_finding=$(sed -n 3p "$out")
+if [ "$status" -ne 1 ] \
+    || [ "$summary" != 'Found 1 security defect in 1 file (0 high, 0 medium, 1 low severity); 1 file reviewed.' ] \
+    || [ "$first_finding" != 'tests/fixtures/packaging/insecure.py:2:5: S101 `assert ctx.is_admin` is removed under `python -O`' ]; then
+    echo "smoke test: '$*' on insecure.py: exit $status (want 1), summary: $summary, first finding: $first_finding" >&2
     exit 1
 fi
 
