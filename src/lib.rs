@@ -12,6 +12,7 @@ pub mod config;
 pub mod filter;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod flow;
 pub mod fusion;
 pub mod input;
