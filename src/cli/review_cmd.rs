@@ -36,7 +36,12 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     // current folder for standard input, or the folder of the file it
     // stands for).
     let first = match &args.stdin_filename {
-        Some(name) => Some(name.clone()),
+        // A new buffer is not on disk yet: its folder (or the nearest one
+        // that exists) decides.
+        Some(name) => name
+            .ancestors()
+            .find(|a| !a.as_os_str().is_empty() && a.exists())
+            .map(Path::to_path_buf),
         None => paths.first().filter(|p| p.as_os_str() != "-").cloned(),
     };
     let config = match config::load(&first.unwrap_or_else(|| PathBuf::from(".")), &args.settings.overrides()) {
@@ -105,8 +110,22 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
+    let (mut stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
     let excludes = config.excludes();
+    if let Some(name) = &args.stdin_filename
+        && args.force_exclude
+        && absolute(name).is_some_and(|real| excludes.iter().any(|g| g.matches_with_ancestors(&real)))
+    {
+        // An editor or a hook passes every buffer: an excluded one is not
+        // reviewed, as an excluded file named with --force-exclude is not.
+        if !args.quiet {
+            eprintln!(
+                "vigil: note: {} is excluded by the configuration (--force-exclude): not reviewed",
+                report::terminal_safe::escape(&input::source::shown_path(name))
+            );
+        }
+        stdin.clear();
+    }
     let tests = config.tests();
     let walk = input::Walk {
         exclude: &excludes,
@@ -367,16 +386,17 @@ fn check_flags(args: &ReviewArgs) -> Result<(), String> {
 }
 
 /// The absolute path of `name`, resolving what exists of it: the file
-/// standard input stands for may not exist on disk (a new buffer).
+/// standard input stands for may not exist on disk (a new buffer, in a
+/// folder not made yet).
 fn absolute(name: &Path) -> Option<PathBuf> {
-    if let Ok(real) = std::fs::canonicalize(name) {
-        return Some(real);
-    }
-    let folder = match name.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    let relative = if name.is_absolute() {
+        name.to_path_buf()
+    } else {
+        Path::new(".").join(name)
     };
-    Some(std::fs::canonicalize(folder).ok()?.join(name.file_name()?))
+    let existing = relative.ancestors().find(|a| a.exists())?;
+    let rest = relative.strip_prefix(existing).ok()?;
+    Some(std::fs::canonicalize(existing).ok()?.join(rest))
 }
 
 /// In a change review, the changed test files are left out as a walk

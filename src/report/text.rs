@@ -159,3 +159,69 @@ fn quote(out: &mut String, f: &Finding, paint: Paint) {
     }
     let _ = writeln!(out, "  {:width$} {bar}", "");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::SourceFile;
+    use crate::review::{Settings, review};
+    use crate::rules::registry::Selection;
+
+    fn report_of(file: SourceFile, select: &str) -> Report {
+        let settings = Settings::new(Selection::new(&[select.to_string()], &[]).unwrap());
+        Report {
+            findings: review(&file, &settings).findings,
+            files_reviewed: 1,
+            ..Report::default()
+        }
+    }
+
+    fn terminal(quiet: bool) -> Options {
+        Options {
+            paint: Paint::new(false),
+            carets: true,
+            quiet,
+        }
+    }
+
+    #[test]
+    fn the_terminal_layout_without_colour_underlines_the_range() {
+        let file = SourceFile::plain("a.py", "import yaml\nd = yaml.load(s)\n".to_string());
+        let text = render_with(&report_of(file, "S506"), &terminal(true));
+        let quoted: Vec<&str> = text.lines().skip(2).take(3).collect();
+        assert_eq!(quoted, ["    |", "  2 | d = yaml.load(s)", "    |     ^^^^^^^^^^^^"]);
+    }
+
+    #[test]
+    fn a_range_over_several_lines_is_drawn_across_them() {
+        let code = "import yaml\nd = yaml.load(\n    s,\n)\n";
+        let file = SourceFile::plain("a.py", code.to_string());
+        let text = render_with(&report_of(file, "S506"), &terminal(true));
+        let quoted: Vec<&str> = text.lines().skip(2).take(6).collect();
+        assert_eq!(
+            quoted,
+            [
+                "    |",
+                "  2 |   d = yaml.load(",
+                "    |  _____^",
+                "  3 | |     s,",
+                "  4 | | )",
+                "    | |_^",
+            ]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_carets_follow() {
+        let file = SourceFile::plain("a.py", "import yaml\nx = '\u{1b}'; d = yaml.load(s)\n".to_string());
+        let text = render_with(&report_of(file, "S506"), &terminal(true));
+        let quoted: Vec<&str> = text.lines().skip(3).take(2).collect();
+        assert_eq!(
+            quoted,
+            [
+                "  2 | x = '\\u{1b}'; d = yaml.load(s)",
+                "    |                   ^^^^^^^^^^^^"
+            ]
+        );
+    }
+}
