@@ -313,7 +313,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
                             count(fixes, "finding"),
                             count(fixed_files, "file")
                         );
-                    } else if !report.findings.is_empty() {
+                    } else if !report.findings.is_empty() && overlay.refusals().is_empty() {
                         eprintln!("vigil: note: none of the findings has a fix vigil can apply safely");
                     }
                 }
