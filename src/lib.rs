@@ -4,7 +4,8 @@
 //! (parse, names, suppressions) → [`flow`] (dataflow summaries, computed for
 //! the whole project by [`project`]) and [`rules`] (checks) → [`finding`] →
 //! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top and
-//! [`config`] (settings from files and flags) beside it.
+//! [`config`] (settings from files and flags) beside it; [`fix`] applies the
+//! findings' mechanical edits for `--fix`.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod cli;
