@@ -18,7 +18,7 @@ pub enum ColorChoice {
     Auto,
     /// Colour and the terminal layout, wherever the output goes.
     Always,
-    /// No colour.
+    /// No colour (a terminal still gets the carets).
     Never,
 }
 
