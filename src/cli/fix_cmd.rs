@@ -11,7 +11,7 @@
 //! are the listing's, not a file's, and standard input has no file to
 //! write.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::finding::Finding;
@@ -46,6 +46,8 @@ pub struct Overlay {
     files: HashMap<String, Fixing>,
     /// Files that will not be fixed, and why (said once each).
     refused: HashMap<String, String>,
+    /// Files whose fixed text could not be written.
+    unwritten: HashSet<String>,
 }
 
 impl Overlay {
@@ -122,6 +124,7 @@ impl Overlay {
         let mut out: Vec<(&str, &Applied)> = self
             .files
             .iter()
+            .filter(|(path, _)| !self.unwritten.contains(*path))
             .flat_map(|(path, f)| f.applied.iter().map(move |a| (path.as_str(), a)))
             .collect();
         out.sort_by_key(|(path, a)| (*path, a.line, a.column, a.rule.id));
@@ -141,7 +144,11 @@ impl Overlay {
 
     /// How many fixes in how many files.
     pub fn counts(&self) -> (usize, usize) {
-        let changed = self.files.values().filter(|f| f.current != f.original);
+        let changed = self
+            .files
+            .iter()
+            .filter(|(path, f)| f.current != f.original && !self.unwritten.contains(*path))
+            .map(|(_, f)| f);
         let (mut fixes, mut files) = (0, 0);
         for f in changed {
             fixes += f.applied.len();
@@ -169,9 +176,11 @@ impl Overlay {
         out
     }
 
-    /// `--fix`: writes every changed file; the errors, one per file.
-    pub fn write(&self) -> Vec<String> {
+    /// `--fix`: writes every changed file; the errors, one per file (those
+    /// files no longer count as fixed).
+    pub fn write(&mut self) -> Vec<String> {
         let mut errors = Vec::new();
+        let mut failed = Vec::new();
         let mut shown: Vec<&String> = self.files.keys().collect();
         shown.sort();
         for path in shown {
@@ -186,8 +195,10 @@ impl Overlay {
             };
             if let Err(e) = fix::write::replace(&f.path, &text) {
                 errors.push(format!("{}: cannot write the fixed file: {e}", escape(path)));
+                failed.push(path.clone());
             }
         }
+        self.unwritten.extend(failed);
         errors
     }
 }

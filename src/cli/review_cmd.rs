@@ -279,6 +279,10 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     for refusal in overlay.refusals() {
         eprintln!("vigil: warning: {refusal}");
     }
+    let mut write_errors = Vec::new();
+    if fix_mode == Some(fix_cmd::Mode::Write) {
+        write_errors = overlay.write();
+    }
     let (fixes, fixed_files) = overlay.counts();
     let rendered = match (&args.write_baseline, fix_mode) {
         (Some(path), _) => baseline_cmd::render(&report, path),
@@ -298,9 +302,8 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
         (None, mode) => {
             if mode == Some(fix_cmd::Mode::Write) {
-                let errors = overlay.write();
-                failed = !errors.is_empty();
-                for e in &errors {
+                failed = !write_errors.is_empty();
+                for e in &write_errors {
                     eprintln!("vigil: error: {e}");
                 }
                 if !quiet {

@@ -82,7 +82,7 @@ pub fn apply(text: &str, findings: &[Finding]) -> Result<Fixed, String> {
         let after = python::parse(&out).syntax_errors.len();
         if after > before {
             return Err(format!(
-                "the fixed text would not parse ({after} syntax error{} where there {} {before}); nothing was changed",
+                "the fixed text would not parse ({after} syntax error{} where there {} {before}); these edits were left out",
                 if after == 1 { "" } else { "s" },
                 if before == 1 { "was" } else { "were" },
             ));
