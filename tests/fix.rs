@@ -75,6 +75,16 @@ const EDITS: &[(&str, &str, &str)] = &[
         "import eventlet\n\neventlet.wsgi.server(sock, app, debug=True)\n",
         "import eventlet\n\neventlet.wsgi.server(sock, app, debug=False)\n",
     ),
+    (
+        "R406",
+        "import hashlib\nimport hmac\n\n\ndef check(key, body, sig):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected != sig\n",
+        "import hashlib\nimport hmac\n\n\ndef check(key, body, sig):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return not hmac.compare_digest(expected, sig)\n",
+    ),
+    (
+        "R406",
+        "import hmac as h\n\nok = (h.digest(k, m, 'sha256')\n      == sig)\n",
+        "import hmac as h\n\nok = (h.compare_digest(h.digest(k, m, 'sha256'),\n      sig))\n",
+    ),
 ];
 
 #[test]
@@ -111,6 +121,11 @@ fn no_edit_where_the_replacement_is_not_certain() {
         ("S602", "import subprocess\nsubprocess.call('ls', shell=1)\n"),
         ("S602", "import subprocess\nsubprocess.call('ls\u{a0}-l', shell=True)\n"),
         ("S602", "import subprocess\nsubprocess.call('ls ' + d, shell=True)\n"),
+        // `hmac` imported by member: no name for `compare_digest` here.
+        (
+            "R406",
+            "from hmac import new\nok = new(k, m, 'sha256').digest() == sig\n",
+        ),
         // A timeout has no value vigil can know: a suggestion, not an edit.
         ("S113", "import requests\nrequests.get(url)\n"),
         // mkstemp returns a descriptor and creates the file: not the same call.
