@@ -4,7 +4,8 @@
 //! (parse, names, suppressions) → [`flow`] (dataflow summaries, computed for
 //! the whole project by [`project`]) and [`rules`] (checks) → [`finding`] →
 //! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top and
-//! [`config`] (settings from files and flags) beside it.
+//! [`config`] (settings from files and flags) beside it; [`fix`] applies the
+//! findings' mechanical edits for `--fix`.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod config;
 pub mod filter;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod flow;
 pub mod fusion;
 pub mod input;

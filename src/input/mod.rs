@@ -19,5 +19,5 @@ pub mod test_code;
 
 pub use discover::{Discovered, Walk, discover, discover_excluding, discover_with};
 pub use globs::PathGlobs;
-pub use source::{InputError, Origin, SourceFile, load, load_python, load_stdin};
+pub use source::{InputError, Origin, SourceFile, load, load_python, load_stdin, load_stdin_as};
 pub use test_code::TestPaths;

@@ -142,15 +142,31 @@ fn load_with(path: &Path, shown: &str, origin: Origin) -> Result<SourceFile, Inp
 
 /// Reads standard input: a listing when it looks like one, Python otherwise.
 pub fn load_stdin() -> Result<SourceFile, InputError> {
+    read_stdin("-", Origin::Stdin)
+}
+
+/// Reads standard input as the file `name` (`--stdin-filename`: an editor's
+/// buffer): shown as `name`, and Python without a second look when the name
+/// says so, as that file would be.
+pub fn load_stdin_as(name: &Path) -> Result<SourceFile, InputError> {
+    let origin = if is_python_name(name) {
+        Origin::PythonFile
+    } else {
+        Origin::Stdin
+    };
+    read_stdin(&shown_path(name), origin)
+}
+
+fn read_stdin(shown: &str, origin: Origin) -> Result<SourceFile, InputError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new("-", io_reason(&e)))?;
+        .map_err(|e| InputError::new(shown, io_reason(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(InputError::new("-", "standard input is over the 64 MiB limit"));
+        return Err(InputError::new(shown, "standard input is over the 64 MiB limit"));
     }
-    decode(bytes, "-".to_string(), Origin::Stdin)
+    decode(bytes, shown.to_string(), origin)
 }
 
 /// Turns raw bytes into a reviewable file: the one path from bytes to text,

@@ -2,12 +2,16 @@
 //! [`Report`]. Nothing here decides what counts as a finding.
 
 pub mod bandit_json;
+pub mod concise;
 pub mod gerrit;
 pub mod github;
 pub mod json;
+pub mod paint;
 pub mod review_text;
 pub mod rule_help;
 pub mod sarif;
+pub mod snippet;
+pub mod statistics;
 pub mod terminal_safe;
 pub mod text;
 pub mod zuul;
@@ -61,6 +65,8 @@ impl Report {
 pub enum Format {
     /// A review for people: line, defect, description, solution.
     Text,
+    /// One line per finding: `path:line:col: ID message`.
+    Concise,
     /// vigil's stable JSON schema (see docs/json-schema.md).
     Json,
     /// Bandit's JSON report, for tools that already read Bandit.
@@ -78,6 +84,7 @@ pub enum Format {
 pub fn render(report: &Report, format: Format) -> String {
     match format {
         Format::Text => text::render(report),
+        Format::Concise => concise::render(report, &text::Options::default()),
         Format::Json => json::render(report),
         Format::BanditJson => bandit_json::render(report),
         Format::Sarif => sarif::render(report),
