@@ -3,7 +3,7 @@
 //! The pipeline runs one way: [`input`] (files, listings) → [`python`]
 //! (parse, names, suppressions) → [`flow`] (dataflow summaries, computed for
 //! the whole project by [`project`]) and [`rules`] (checks) → [`finding`] →
-//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top and
+//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] and [`server`] (the editor's) on top and
 //! [`config`] (settings from files and flags) beside it.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
@@ -21,3 +21,4 @@ pub mod python;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod server;
