@@ -222,7 +222,10 @@ fn context_lines(module: &ParsedModule, text: &str, defect: (u32, u32), steps: &
     lines.truncate(MAX_CONTEXT_LINES);
     // A text ending in a newline has an empty last "line" after it: not
     // worth showing after the last line of code.
-    if lines.last().is_some_and(|&l| l == last_line && line_text(module, text, l).is_empty() && l > last) {
+    if lines
+        .last()
+        .is_some_and(|&l| l == last_line && line_text(module, text, l).is_empty() && l > last)
+    {
         lines.pop();
     }
     lines

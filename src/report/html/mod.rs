@@ -335,14 +335,33 @@ fn finding(m: &mut Markup, f: &Finding, index: usize) {
     }
     m.markup("<p><b>Solution:</b> ").prose(&f.solution).markup("</p>");
     if let Some(edit) = &f.edit {
-        m.markup("<p><b>Mechanical fix:</b> replace ")
-            .text(&format!(
-                "{}:{}-{}:{}",
-                edit.line, edit.column, edit.end_line, edit.end_column
-            ))
-            .markup(" with ")
-            .element("code", &[], &edit.replacement)
-            .markup("</p>");
+        m.markup("<p><b>Mechanical fix:</b> ");
+        // The text replaced, when it is on one quoted line.
+        let old = (edit.line == edit.end_line)
+            .then(|| f.context.iter().find(|l| l.line == edit.line))
+            .flatten()
+            .map(|l| {
+                let from = edit.column.saturating_sub(1) as usize;
+                let to = edit.end_column.saturating_sub(1) as usize;
+                l.text
+                    .chars()
+                    .skip(from)
+                    .take(to.saturating_sub(from))
+                    .collect::<String>()
+            });
+        match old {
+            Some(old) => {
+                m.text(&format!("on line {}, replace ", edit.line))
+                    .element("code", &[], &old);
+            }
+            None => {
+                m.text(&format!(
+                    "replace from line {} column {} to line {} column {}",
+                    edit.line, edit.column, edit.end_line, edit.end_column
+                ));
+            }
+        }
+        m.text(" with ").element("code", &[], &edit.replacement).markup("</p>");
     }
     m.markup("</div>\n</article>\n");
 }

@@ -1,7 +1,7 @@
 // vigil's HTML report: filters by severity, rule and path, in the page
-// alone (no server, no fetches). Findings are <article class="finding">
-// elements carrying data-severity, data-rules (space-separated ids) and
-// data-path; a file's <section> hides when none of its findings shows.
+// alone (no server, no fetches). Findings are article.finding elements
+// carrying data-severity, data-rules (space-separated ids) and data-path;
+// a file's section.file hides when none of its findings shows.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
