@@ -51,6 +51,9 @@ const DRIVER: &str = r##"
   out.without_high_severities = severitiesShown();
   out.without_high_files = filesShown();
   out.without_high_counter = document.getElementById("shown").textContent;
+  out.without_high_labels = sections.filter(onScreen).map(function (s) {
+    return s.querySelector("h2 .count").textContent;
+  }).join("|");
   high.click();
   out.high_back = shown();
 
@@ -130,6 +133,8 @@ struct Expected {
     path_files: usize,
     medium_in_path: usize,
     folder: usize,
+    /// Each file's label without its high findings: `2 of 3 findings`.
+    labels_not_high: String,
 }
 
 fn expected(report: &Value) -> Expected {
@@ -161,6 +166,22 @@ fn expected(report: &Value) -> Expected {
         path_files: files(&in_path),
         medium_in_path: count(&|f| in_path(f) && severity(f) == "MEDIUM"),
         folder: count(&|f| f["path"].as_str().unwrap().contains("tests/fixtures/rules/")),
+        labels_not_high: {
+            let mut labels = Vec::new();
+            let mut rest: &[Value] = findings;
+            while let Some(first) = rest.first() {
+                let n = rest.iter().take_while(|f| f["path"] == first["path"]).count();
+                let left = rest[..n].iter().filter(|f| severity(f) != "HIGH").count();
+                match (left, n) {
+                    (0, _) => {}
+                    (1, 1) => labels.push("1 finding".to_string()),
+                    (left, n) if left == n => labels.push(format!("{n} findings")),
+                    (left, n) => labels.push(format!("{left} of {n} findings")),
+                }
+                rest = &rest[n..];
+            }
+            labels.join("|")
+        },
     }
 }
 
@@ -239,6 +260,11 @@ fn the_report_works_in_a_browser() {
     assert_eq!(
         text("without_high_counter"),
         format!("{} of {} shown", want.not_high, want.total)
+    );
+    assert_eq!(
+        text("without_high_labels"),
+        want.labels_not_high,
+        "each file says how many of its findings show"
     );
     assert_eq!(n("high_back"), want.total, "ticking it again shows them");
     assert_eq!(n("rule"), want.rule, "the rule menu, fused findings included");

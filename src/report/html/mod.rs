@@ -90,7 +90,20 @@ fn scope(m: &mut Markup, report: &Report) {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `325951` as `325,951`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Counts by severity, rule and folder. Each row is also a filter.
@@ -547,6 +560,13 @@ mod tests {
             end_col_offset: 0,
             suppression_lines: (1, 1),
         }
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(325_951), "325,951");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
     }
 
     #[test]

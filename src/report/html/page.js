@@ -29,7 +29,13 @@
       if (show) { count += 1; }
     });
     files.forEach(function (s) {
-      s.hidden = s.querySelector("article.finding:not([hidden])") === null;
+      var all = s.querySelectorAll("article.finding").length;
+      var left = s.querySelectorAll("article.finding:not([hidden])").length;
+      s.hidden = left === 0;
+      var label = s.querySelector("h2 .count");
+      label.textContent = left === all
+        ? all + (all === 1 ? " finding" : " findings")
+        : left + " of " + all + " findings";
     });
     shown.textContent = count + " of " + findings.length + " shown";
   }
