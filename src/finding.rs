@@ -13,6 +13,14 @@ use crate::rules::{Diagnostic, Level, Rule};
 /// At most this many source lines are quoted with a finding.
 const MAX_SNIPPET_LINES: usize = 6;
 
+/// Lines of source shown before and after a defect in [`Finding::context`].
+const CONTEXT_LINES: u32 = 3;
+
+/// At most this many lines of a long defect (a multi-line statement) are
+/// part of its context, and at most `MAX_CONTEXT_LINES` in all.
+const MAX_CONTEXT_DEFECT_LINES: u32 = 12;
+const MAX_CONTEXT_LINES: usize = 60;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SnippetLine {
     pub line: u32,
@@ -67,6 +75,11 @@ pub struct Finding {
     /// What to change.
     pub solution: String,
     pub snippet: Vec<SnippetLine>,
+    /// The source around the defect and around each step of its path in
+    /// this file, in order, for reports that show code in context (`html`);
+    /// not every line between them.
+    #[serde(skip)]
+    pub context: Vec<SnippetLine>,
     /// The path to the defect (source to sink, check to use); may be empty.
     pub steps: Vec<FlowStep>,
     /// A mechanical fix, where the rule has one.
@@ -107,6 +120,11 @@ impl Finding {
                 text: restore_indent(line_text(module, text, l), file.indent),
             })
             .collect();
+        let step_lines: Vec<u32> = diag
+            .steps
+            .iter()
+            .map(|step| module.line_of(step.range.start()))
+            .collect();
         let steps = diag
             .steps
             .iter()
@@ -117,6 +135,13 @@ impl Finding {
                     column: at.column.get() as u32 + file.indent,
                     note: step.note.clone(),
                 }
+            })
+            .collect();
+        let context = context_lines(module, text, (start_line, end_line), &step_lines)
+            .into_iter()
+            .map(|l| SnippetLine {
+                line: file.display_line(l),
+                text: restore_indent(line_text(module, text, l), file.indent),
             })
             .collect();
         let edit = diag.edit.as_ref().map(|edit| {
@@ -149,6 +174,7 @@ impl Finding {
             detail: diag.detail,
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
+            context,
             steps,
             edit,
             fingerprint: String::new(),
@@ -176,6 +202,33 @@ impl Finding {
     pub fn names(&self) -> Vec<&'static str> {
         self.rules().flat_map(|r| r.names()).collect()
     }
+}
+
+/// The lines of the text (1-based) to show around a defect on `defect`
+/// (first and last line) whose path steps are on `steps`: a few lines on
+/// either side of the defect and one on either side of each step, sorted,
+/// each once, and bounded so that a long statement cannot quote a file.
+fn context_lines(module: &ParsedModule, text: &str, defect: (u32, u32), steps: &[u32]) -> Vec<u32> {
+    let last_line = module.lines.line_count() as u32;
+    let (first, last) = (defect.0, defect.1.min(defect.0 + MAX_CONTEXT_DEFECT_LINES - 1));
+    let mut wanted: Vec<(u32, u32)> = vec![(first.saturating_sub(CONTEXT_LINES), last + CONTEXT_LINES)];
+    wanted.extend(steps.iter().map(|&s| (s.saturating_sub(1), s + 1)));
+    let mut lines: Vec<u32> = wanted
+        .into_iter()
+        .flat_map(|(from, to)| from.max(1)..=to.min(last_line))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.truncate(MAX_CONTEXT_LINES);
+    // A text ending in a newline has an empty last "line" after it: not
+    // worth showing after the last line of code.
+    if lines
+        .last()
+        .is_some_and(|&l| l == last_line && line_text(module, text, l).is_empty() && l > last)
+    {
+        lines.pop();
+    }
+    lines
 }
 
 /// A quoted line as the user wrote it, with a listing's indentation back.

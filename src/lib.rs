@@ -3,8 +3,8 @@
 //! The pipeline runs one way: [`input`] (files, listings) → [`python`]
 //! (parse, names, suppressions) → [`flow`] (dataflow summaries, computed for
 //! the whole project by [`project`]) and [`rules`] (checks) → [`finding`] →
-//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] on top and
-//! [`config`] (settings from files and flags) beside it; [`fix`] applies the
+//! [`review`] (filters, with [`filter`]) → [`report`] (formats), with [`cli`] and [`server`] (the
+//! editor's) on top and [`config`] (settings from files and flags) beside it; [`fix`] applies the
 //! findings' mechanical edits for `--fix`.
 //! `ARCHITECTURE.md` at the repository root is the map.
 
@@ -23,3 +23,4 @@ pub mod python;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod server;

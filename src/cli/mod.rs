@@ -20,6 +20,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
 
+pub(crate) use rules_cmd::render_doc;
+
 #[derive(Parser)]
 #[command(
     name = "vigil",
@@ -52,6 +54,8 @@ enum Command {
         #[command(flatten)]
         settings: settings_args::SettingsArgs,
     },
+    /// Run a Language Server Protocol server on standard input and output, for editors.
+    Server,
 }
 
 #[derive(Args)]
@@ -156,5 +160,6 @@ pub fn main() -> ExitCode {
         Command::Rule { id } => rules_cmd::show(&id),
         Command::Baseline(args) => review_cmd::run(baseline_cmd::review_args(args)),
         Command::Config { path, settings } => config_cmd::run(path, &settings),
+        Command::Server => crate::server::run(),
     }
 }

@@ -172,6 +172,7 @@ mod tests {
                 line: 3,
                 text: line_text.into(),
             }],
+            context: Vec::new(),
             steps: Vec::new(),
             edit: None,
             fingerprint: String::new(),

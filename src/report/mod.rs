@@ -5,6 +5,7 @@ pub mod bandit_json;
 pub mod concise;
 pub mod gerrit;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod paint;
 pub mod review_text;
@@ -79,6 +80,8 @@ pub enum Format {
     Zuul,
     /// GitHub Actions workflow commands that annotate the lines of a pull request.
     Github,
+    /// One self-contained HTML page for an audit: summary, filters, findings in their code.
+    Html,
 }
 
 pub fn render(report: &Report, format: Format) -> String {
@@ -91,5 +94,6 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Gerrit => gerrit::render(report),
         Format::Zuul => zuul::render(report),
         Format::Github => github::render(report),
+        Format::Html => html::render(report),
     }
 }
