@@ -243,6 +243,11 @@ pub struct ModelRow {
     /// result of an unknown call (`f(secret)`); `false` for labels whose
     /// data is rarely returned as it is (a secret used to build a client).
     pub through_calls: bool,
+    /// Sink: the position of a `%`-format message that the call applies to
+    /// the positional arguments after it (logging's `LOG.debug(msg, args)`):
+    /// a mapping passed alone is shown only through the keys the message
+    /// names (`%(volume_id)s`).
+    pub format: Option<usize>,
 }
 
 impl ModelRow {
@@ -279,6 +284,7 @@ impl ModelRow {
             load_key: Vec::new(),
             branch: true,
             through_calls: true,
+            format: None,
         }
     }
 
@@ -572,6 +578,11 @@ impl Models {
         m.load_key = ints(row, "load_key")?;
         m.branch = bool_key(row, "branch")?.unwrap_or(true);
         m.through_calls = bool_key(row, "through_calls")?.unwrap_or(true);
+        m.format = match row.get("format") {
+            None => None,
+            Some(RowValue::Int(n)) if *n >= 0 => Some(*n as usize),
+            Some(other) => return Err(format!("`format` is the position of the message, not {other}")),
+        };
 
         match kind {
             Kind::Source if string(row, "label")?.is_none() => return Err("a source needs a `label`".into()),
@@ -734,6 +745,7 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "from_params",
             "escalate",
             "escalate_note",
+            "format",
         ],
         Kind::Sanitizer => &[
             "kind", "call", "read", "args", "clears", "when", "note", "type", "labels",
