@@ -248,6 +248,9 @@ class Helper(object):
 #[test]
 fn secrets_stay_in_their_items_across_calls() {
     let clients = "\
+from oslo_concurrency import processutils
+
+
 class Client(object):
     def __init__(self, password):
         self.password = password
@@ -267,6 +270,10 @@ def get_client(config, legacy):
 
 def connection_params(backend):
     return (backend.address, backend.user, backend.san_password)
+
+
+def execute(*cmd, **kwargs):
+    return processutils.execute(*cmd, **kwargs)
 
 
 def connection_info(volume, auth_secret):
@@ -298,6 +305,11 @@ def attach(volume, secret):
     info = clients.connection_info(volume, secret)
     LOG.info('attached %(volume_id)s', info['data'])
     LOG.info('attached with %s', info['data'])
+
+
+def backup(config, path):
+    out, err = clients.execute('dsmc', '-password=%s' % config.tsm_password, path)
+    LOG.error('dsmc failed: %(out)s %(err)s', {'out': out, 'err': err})
 ";
     let dir = tree(&[
         ("pkg/__init__.py", ""),

@@ -518,8 +518,14 @@ impl<'a> Interp<'a, '_> {
                 *result = Some(v);
             }
             Kind::Sanitizer => {
-                let mut v = if row.clears_all {
+                let scoped = row.labels != 0;
+                let mut v = if row.clears_all && !scoped {
                     Value::unknown()
+                } else if row.clears_all {
+                    // Clean for some labels only (`json.dumps` escapes a
+                    // command's arguments, but a password it encodes is
+                    // still in the text).
+                    Value::tainted(inputs(args).drop_labels(row.labels))
                 } else {
                     Value::tainted(inputs(args).clear(row.clears))
                 };
@@ -527,7 +533,7 @@ impl<'a> Interp<'a, '_> {
                     v.ty = Some(ty.as_str().into());
                 }
                 *result = Some(match result.take() {
-                    Some(r) if !row.clears_all => {
+                    Some(r) if !row.clears_all || scoped => {
                         let mut r = r;
                         r.taint = r.taint.union(&v.taint);
                         r
@@ -817,7 +823,7 @@ impl<'a> Interp<'a, '_> {
             {
                 // The function returns its argument (or stores it) as is:
                 // keep all that is known of it, its type and contents too.
-                if rf.cleared == 0 && rf.dropped == 0 {
+                if rf.cleared == 0 && rf.dropped == 0 && !rf.cut {
                     let mut whole = a.clone();
                     whole.ty = v.ty.clone().or(whole.ty);
                     if !whole.taint.is_empty() {

@@ -427,6 +427,25 @@ impl<'a> Interp<'a, '_> {
             }
             _ => {}
         }
+        // A key the analysis does not know, in a dict whose items are all
+        // known (a table of commands): one of the items, or the unknown
+        // part; not all of them at once (`method, url, params =
+        // self.commands[cmd]` gets a method, not the password of another
+        // command's parameters).
+        if let (Some(Items::Map(items)), Const::Unknown | Const::Strs(_)) = (&base.items, &key.konst)
+            && !items.is_empty()
+        {
+            // One of a few keys (`cmd` checked `in` the table): those items.
+            let chosen: Vec<&Value> = match key.konst.strings() {
+                Some(keys) => keys.iter().filter_map(|k| base.map_item(k)).collect(),
+                None => items.iter().map(|(_, v)| v).collect(),
+            };
+            if let Some((first, rest)) = chosen.split_first() {
+                let mut v = rest.iter().fold((*first).clone(), |acc, v| acc.join(v));
+                v.taint = v.taint.union(&base.taint);
+                return v;
+            }
+        }
         if let (Const::Str(text), Const::Int(i)) = (&base.konst, &key.konst) {
             let chars: Vec<char> = text.chars().collect();
             let idx = if *i < 0 { chars.len() as i64 + i } else { *i };
@@ -593,9 +612,14 @@ impl<'a> Interp<'a, '_> {
 
     fn compare(&mut self, c: &'a ast::ExprCompare) -> Value {
         let mut left = self.eval(&c.left);
+        let mut left_expr: &'a Expr = &c.left;
         let mut result: Option<bool> = Some(true);
         for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
             let r = self.eval(right);
+            if !self.cx.models.compares.is_empty() {
+                self.check_compare(*op, (&left, left_expr), (&r, right), c.range());
+            }
+            left_expr = right;
             let this = compare_consts(*op, &left, &r);
             result = match (result, this) {
                 (Some(false), _) | (_, Some(false)) => Some(false),
@@ -605,6 +629,52 @@ impl<'a> Interp<'a, '_> {
             left = r;
         }
         Value::konst(result.map_or(Const::Unknown, Const::Bool)).with_ty("bool")
+    }
+
+    /// Comparison sinks: `a == b`, `a != b`, `a in b`, `a not in b` where
+    /// neither side is a constant and one carries data of the sink's labels
+    /// (a signature: `==` stops at the first differing character, so the
+    /// time it takes tells an attacker how much of a guess was right).
+    fn check_compare(&mut self, op: CmpOp, (l, le): (&Value, &Expr), (r, re): (&Value, &Expr), range: TextRange) {
+        if !matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn) {
+            return;
+        }
+        if l.konst != Const::Unknown || r.konst != Const::Unknown {
+            return;
+        }
+        // `x in ('a', 'b')`: a membership test among constants.
+        if let Some(Items::Seq(items)) = &r.items
+            && matches!(op, CmpOp::In | CmpOp::NotIn)
+            && items.iter().all(|v| v.konst != Const::Unknown)
+        {
+            return;
+        }
+        let models = self.cx.models;
+        let op_text = op.as_str();
+        for &i in &models.compares {
+            let row = &models.rows[i];
+            if self.cx.rules_on & (1u64 << row.rule_bit) == 0 {
+                continue;
+            }
+            // The side holding the signature names it in the message; a
+            // parameter's side matters to the callers (a helper comparing
+            // its arguments).
+            let sourced = |v: &Value| {
+                v.all_taint().flows().iter().any(|f| match f.origin {
+                    Origin::Source(label) | Origin::Entry(label) => row.labels & (1 << label) != 0,
+                    Origin::Param(..) => false,
+                })
+            };
+            let (lt, rt) = (l.all_taint(), r.all_taint());
+            if lt.is_empty() && rt.is_empty() {
+                continue;
+            }
+            let named = if sourced(r) && !sourced(l) { re } else { le };
+            let arg = format!("`{}`", self.cx.snippet(named));
+            self.hit_row_sink(&lt.union(&rt), row, range, (op_text, &arg), || {
+                format!("compared with `{op_text}`")
+            });
+        }
     }
 
     fn dict_literal(&mut self, d: &'a ast::ExprDict) -> Value {
