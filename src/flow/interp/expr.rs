@@ -312,6 +312,16 @@ impl<'a> Interp<'a, '_> {
                     return;
                 }
                 Kind::Source if !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None) => {
+                    // A value stored under a secret's key that already is
+                    // one keeps the path from where it came.
+                    let already = out
+                        .all_taint()
+                        .flows()
+                        .iter()
+                        .any(|f| matches!(f.origin, Origin::Source(l) | Origin::Entry(l) if l == row.label));
+                    if !sanitize && already {
+                        return;
+                    }
                     let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
                     out.taint = out.taint.union(&t);
                     return;

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     cwe: 835,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Opt,
+    status: Status::Stable,
     since: "0.1.0",
     docs: Docs {
         what: "Flags a `while` loop that sleeps (`time.sleep`, `eventlet.sleep`, `greenthread.sleep`) and \
@@ -72,7 +72,8 @@ const BOUND_WORDS: &[&str] = &[
 /// Words (in lower case) in a loop's exit conditions that say it runs until
 /// told to stop: a service loop, not a wait. Sorted.
 const STOP_WORDS: &[&str] = &[
-    "_run", "alive", "exit", "kill", "monitor", "quit", "running", "shutdown", "stop", "terminat",
+    "_run", "active", "alive", "daemon", "exit", "kill", "monitor", "quit", "run_", "running", "shutdown", "stop",
+    "terminat",
 ];
 
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
@@ -139,16 +140,20 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     out.push(diag.step(sleep.range(), "sleeps and tests again, with no limit"));
 }
 
-/// The first sleep call of a loop body (nested functions aside).
+/// The first sleep call of a loop body (nested functions aside; a nested
+/// loop's sleep is that loop's).
 fn first_sleep<'a>(cx: &Context, body: &'a [Stmt]) -> Option<&'a Expr> {
     let mut found = None;
     for stmt in body {
-        walk_exprs(stmt, &mut |e| {
+        walk_exprs_outside_loops(stmt, &mut |e| {
+            // `sleep()` or `sleep(0)` yields to other greenthreads: it
+            // does not wait for anything.
             if found.is_none()
                 && let Expr::Call(call) = e
                 && cx
                     .qualified_name(&call.func)
                     .is_some_and(|n| SLEEPS.contains(&n.as_str()))
+                && call.arguments.args.first().is_some_and(|a| !is_zero(a))
             {
                 found = Some(e);
             }
@@ -158,6 +163,31 @@ fn first_sleep<'a>(cx: &Context, body: &'a [Stmt]) -> Option<&'a Expr> {
         }
     }
     found
+}
+
+/// Like [`walk_exprs`], not entering nested loops either.
+fn walk_exprs_outside_loops<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
+    impl<'a> Visitor<'a> for V<'_, 'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if matches!(
+                stmt,
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::While(_) | Stmt::For(_)
+            ) {
+                return;
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if matches!(expr, Expr::Lambda(_)) {
+                return;
+            }
+            (self.0)(expr);
+            visitor::walk_expr(self, expr);
+        }
+    }
+    V(f).visit_stmt(stmt);
 }
 
 /// Visits the expressions of a statement and the statements inside it,
@@ -268,6 +298,10 @@ fn collect_returns<'a>(body: &'a [Stmt], tests: &mut Vec<&'a Expr>, exits: &mut 
     }
 }
 
+fn is_zero(expr: &Expr) -> bool {
+    matches!(expr, Expr::NumberLiteral(n) if matches!(&n.value, ast::Number::Int(i) if i.as_u8() == Some(0)))
+}
+
 fn is_true(test: &Expr) -> bool {
     match test {
         Expr::BooleanLiteral(b) => b.value,
@@ -276,7 +310,7 @@ fn is_true(test: &Expr) -> bool {
     }
 }
 
-/// Whether a name or attribute in `expr` contains one of `words`.
+/// Whether a name, attribute or string key in `expr` contains one of `words`.
 fn mentions(expr: &Expr, words: &[&str]) -> bool {
     let mut hit = false;
     let mut check = |text: &str| {
@@ -288,6 +322,8 @@ fn mentions(expr: &Expr, words: &[&str]) -> bool {
     visit_expr(expr, &mut |e| match e {
         Expr::Name(n) => check(n.id.as_str()),
         Expr::Attribute(a) => check(a.attr.as_str()),
+        // A key read from the polled state (`result['timeout']`).
+        Expr::StringLiteral(s) => check(s.value.to_str()),
         _ => {}
     });
     hit
@@ -355,13 +391,36 @@ fn augmented_names(body: &[Stmt]) -> Vec<String> {
     v.0
 }
 
-/// Whether an enclosing `with` bounds the loop (`with eventlet.Timeout(60):`).
+/// Whether a timeout bounds the loop: an enclosing `with eventlet.Timeout(60):`,
+/// or a timeout started earlier in the function (`eventlet.timeout.Timeout(5)`
+/// raises in the greenthread when it expires).
 fn inside_timeout(cx: &Context) -> bool {
-    cx.stmts.iter().rev().skip(1).any(|s| match s {
-        Stmt::With(w) => w.items.iter().any(|item| {
-            matches!(&item.context_expr, Expr::Call(call)
-                if cx.snippet(&*call.func).to_ascii_lowercase().contains("timeout"))
-        }),
+    let is_timeout = |call: &ast::ExprCall| cx.snippet(&*call.func).to_ascii_lowercase().contains("timeout");
+    let enclosing = cx.stmts.iter().rev().skip(1).any(|s| match s {
+        Stmt::With(w) => w
+            .items
+            .iter()
+            .any(|item| matches!(&item.context_expr, Expr::Call(call) if is_timeout(call))),
         _ => false,
-    })
+    });
+    if enclosing {
+        return true;
+    }
+    let (Some(func), Some(current)) = (cx.enclosing_function(), cx.current_stmt()) else {
+        return false;
+    };
+    let mut started = false;
+    for stmt in &func.body {
+        if stmt.start() >= current.start() {
+            break;
+        }
+        walk_exprs(stmt, &mut |e| {
+            if let Expr::Call(call) = e
+                && is_timeout(call)
+            {
+                started = true;
+            }
+        });
+    }
+    started
 }
