@@ -455,6 +455,37 @@ impl Value {
         t
     }
 
+    /// The taint a sink that shows the value sees (a log line, an error
+    /// message): everything it holds, except data of `opaque` labels kept
+    /// in an object's attributes. Logging a client shows its `repr`, not
+    /// the password it keeps; a tuple or dict shows its items.
+    pub fn shown_taint(&self, opaque: u64) -> Taint {
+        let mut t = self.taint.clone();
+        match &self.items {
+            None => {}
+            Some(Items::Seq(items)) => {
+                for v in items.iter() {
+                    t = t.union(&v.shown_taint(opaque));
+                }
+            }
+            Some(Items::Map(items)) => {
+                for (_, v) in items.iter() {
+                    t = t.union(&v.shown_taint(opaque));
+                }
+            }
+            Some(Items::Fields(fields)) => {
+                for (_, v) in fields.iter() {
+                    let inner = v.shown_taint(opaque);
+                    t = t.union(&inner.map(|f| match f.origin {
+                        Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                        _ => Some(f.clone()),
+                    }));
+                }
+            }
+        }
+        t
+    }
+
     pub fn is_clean(&self) -> bool {
         self.all_taint().is_empty()
     }
@@ -524,19 +555,57 @@ impl Value {
 
     /// Join of two possible values (after an `if`, a loop, an exception).
     pub fn join(&self, other: &Value) -> Value {
+        // `kwargs = None`, then a dict on some path: an item read on None
+        // fails, so the dict's items are what any item read sees. The type
+        // is dropped (the value may still be None).
+        let plain_none = |v: &Value| v.konst == Const::None && v.items.is_none() && v.taint.is_empty();
+        if plain_none(self) && matches!(other.items, Some(Items::Map(_) | Items::Seq(_))) {
+            return Value {
+                konst: Const::Unknown,
+                ty: None,
+                ..other.clone()
+            };
+        }
+        if plain_none(other) && matches!(self.items, Some(Items::Map(_) | Items::Seq(_))) {
+            return Value {
+                konst: Const::Unknown,
+                ty: None,
+                ..self.clone()
+            };
+        }
         let items = match (&self.items, &other.items) {
             (Some(Items::Seq(a)), Some(Items::Seq(b))) if a.len() == b.len() => Some(Items::Seq(Rc::new(
                 a.iter().zip(b.iter()).map(|(x, y)| x.join(y)).collect(),
             ))),
             (Some(Items::Map(a)), Some(Items::Map(b))) => Some(Items::Map(Rc::new(join_keyed(a, b)))),
             (Some(Items::Fields(a)), Some(Items::Fields(b))) => Some(Items::Fields(Rc::new(join_keyed(a, b)))),
+            // An object with known attributes, or one of unknown contents (a
+            // client of another class): the attributes stay attributes, so
+            // what they hold (a password) does not become the object's own.
+            (Some(Items::Fields(a)), None) if other.konst == Const::Unknown => {
+                Some(Items::Fields(Rc::new(join_keyed(a, &[]))))
+            }
+            (None, Some(Items::Fields(b))) if self.konst == Const::Unknown => {
+                Some(Items::Fields(Rc::new(join_keyed(&[], b))))
+            }
+            // A dict with known items, or a value of unknown contents (the
+            // `else` of `remote = cluster_ref if a else self.pairs[0]`): an
+            // item read sees the item or anything of the other value, a key
+            // nobody set sees the other value; the known items stay apart.
+            (Some(Items::Map(a)), None) if other.konst == Const::Unknown => {
+                Some(Items::Map(Rc::new(join_keyed(a, &[]))))
+            }
+            (None, Some(Items::Map(b))) if self.konst == Const::Unknown => {
+                Some(Items::Map(Rc::new(join_keyed(&[], b))))
+            }
             (None, None) => None,
             _ => None,
         };
-        let taint = if items.is_some() {
-            self.taint.union(&other.taint)
-        } else {
-            self.all_taint().union(&other.all_taint())
+        let taint = match (&self.items, &other.items, &items) {
+            (_, _, None) => self.all_taint().union(&other.all_taint()),
+            (Some(_), None, Some(_)) => self.taint.union(&other.all_taint()),
+            (None, Some(_), Some(_)) => self.all_taint().union(&other.taint),
+            _ => self.taint.union(&other.taint),
         };
         Value {
             taint,
@@ -654,6 +723,34 @@ mod tests {
         let j = l.join(&m);
         assert!(j.seq_item(0).unwrap().is_clean());
         assert!(!j.seq_item(1).unwrap().is_clean());
+    }
+
+    #[test]
+    fn joins_keep_known_items_apart() {
+        let secret = Value::tainted(Taint::one(flow(1)));
+        let dict = Value::map(
+            vec![("id".into(), Value::unknown()), ("password".into(), secret.clone())],
+            "dict",
+        );
+        // `kwargs = None` on one path: the items stay, the type goes.
+        let j = Value::konst(Const::None).join(&dict);
+        assert!(j.map_item("id").unwrap().is_clean());
+        assert!(j.ty.is_none());
+        // A value of unknown contents on the other path: its taint is what
+        // any key may hold, the known items stay apart.
+        let other = Value::tainted(Taint::one(flow(0)));
+        let j = dict.join(&other);
+        assert!(j.map_item("id").unwrap().is_clean());
+        assert_eq!(j.taint.flows().len(), 1);
+        // An object with a password attribute, or an object of unknown
+        // contents: the password stays an attribute, which a log line does
+        // not show.
+        let mut client = Value::typed("Client");
+        client.set_field("password", secret);
+        let j = client.join(&Value::typed("Other"));
+        assert!(matches!(j.items, Some(Items::Fields(_))));
+        assert!(j.shown_taint(1 << 1).is_empty());
+        assert!(!j.shown_taint(0).is_empty());
     }
 
     #[test]

@@ -8,9 +8,9 @@ use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::super::models::{ArgAt, ArgRef, ArgvPart, Cond, Kind, Lit, ModelRow, Op, Target};
-use super::super::summary::{SumValue, Summary};
+use super::super::summary::{SumItems, SumValue, Summary};
 use super::super::value::{Const, Flow, Items, Key, Loc, Name, Origin, Taint, Value, push_step};
-use super::expr::store_item;
+use super::expr::{shown_through_format, store_item};
 use super::{Interp, SinkHit, Text};
 
 /// Programs that run their `-c` argument as a shell command.
@@ -423,9 +423,23 @@ impl<'a> Interp<'a, '_> {
             // program is most often fixed, so taint counts as an argument.
             (Some(ArgvPart::Program), None) => {}
             _ => {
+                let opaque = self.cx.models.opaque & row.labels;
+                // `LOG.debug('%(id)s', mapping)`: the mapping is shown
+                // through the keys the message names.
+                let formatted = row.format.and_then(|i| {
+                    let mapping = args
+                        .pos
+                        .get(i + 1)
+                        .filter(|_| args.pos.len() == i + 2 && args.star.is_none())?;
+                    let shown = shown_through_format(&args.pos.get(i)?.konst, mapping, opaque)?;
+                    Some((args.pos_exprs.get(i + 1).copied().flatten()?, shown))
+                });
                 for a in &row.args {
                     for (v, e) in args.get(a) {
-                        let t = v.all_taint();
+                        let t = match (&formatted, e) {
+                            (Some((m, shown)), Some(e)) if std::ptr::eq(*m, e) => shown.clone(),
+                            _ => v.shown_taint(opaque),
+                        };
                         if !t.is_empty() && arg_text.is_none() {
                             arg_text = e.map(|e| self.cx.snippet(e));
                         }
@@ -504,8 +518,14 @@ impl<'a> Interp<'a, '_> {
                 *result = Some(v);
             }
             Kind::Sanitizer => {
-                let mut v = if row.clears_all {
+                let scoped = row.labels != 0;
+                let mut v = if row.clears_all && !scoped {
                     Value::unknown()
+                } else if row.clears_all {
+                    // Clean for some labels only (`json.dumps` escapes a
+                    // command's arguments, but a password it encodes is
+                    // still in the text).
+                    Value::tainted(inputs(args).drop_labels(row.labels))
                 } else {
                     Value::tainted(inputs(args).clear(row.clears))
                 };
@@ -513,7 +533,7 @@ impl<'a> Interp<'a, '_> {
                     v.ty = Some(ty.as_str().into());
                 }
                 *result = Some(match result.take() {
-                    Some(r) if !row.clears_all => {
+                    Some(r) if !row.clears_all || scoped => {
                         let mut r = r;
                         r.taint = r.taint.union(&v.taint);
                         r
@@ -795,10 +815,15 @@ impl<'a> Interp<'a, '_> {
                 continue;
             };
             let a = self.path_value(a, &rf.from.path, range);
-            if rf.from.path.is_empty() && sv.from_params.len() == 1 && sv.sources.is_empty() && sv.konst.is_none() {
+            if rf.from.path.is_empty()
+                && sv.from_params.len() == 1
+                && sv.sources.is_empty()
+                && sv.konst.is_none()
+                && sv.items.is_none()
+            {
                 // The function returns its argument (or stores it) as is:
                 // keep all that is known of it, its type and contents too.
-                if rf.cleared == 0 && rf.dropped == 0 {
+                if rf.cleared == 0 && rf.dropped == 0 && !rf.cut {
                     let mut whole = a.clone();
                     whole.ty = v.ty.clone().or(whole.ty);
                     if !whole.taint.is_empty() {
@@ -834,6 +859,25 @@ impl<'a> Interp<'a, '_> {
                 cut: false,
                 dropped: 0,
             }));
+        }
+        // A tuple, list or dict returned with known items: each item keeps
+        // its own taint.
+        match &sv.items {
+            None => {}
+            Some(SumItems::Seq(items)) => {
+                let items = items
+                    .iter()
+                    .map(|x| self.materialize(x, actual, range, call_text))
+                    .collect();
+                v.items = Some(Items::Seq(Rc::new(items)));
+            }
+            Some(SumItems::Map(items)) => {
+                let items = items
+                    .iter()
+                    .map(|(k, x)| (k.as_str().into(), self.materialize(x, actual, range, call_text)))
+                    .collect();
+                v.items = Some(Items::Map(Rc::new(items)));
+            }
         }
         v
     }
@@ -946,8 +990,11 @@ impl<'a> Interp<'a, '_> {
                         r.items = None;
                     }
                 }
-                for (k, v, _) in &args.kw {
-                    store_item(&mut r, &Value::konst(Const::Str(k.clone())), v.clone());
+                for (k, v, e) in &args.kw {
+                    let mut v = v.clone();
+                    let what = format!("{k}={}", self.cx.snippet(*e));
+                    self.keyed_item(k, &mut v, e.range(), Text::Is(&what));
+                    store_item(&mut r, &Value::konst(Const::Str(k.clone())), v);
                 }
                 updated = Some(r);
                 Value::konst(Const::None)
@@ -1080,6 +1127,20 @@ impl<'a> Interp<'a, '_> {
     /// Constant folding for a few builtins; their taint rules are in the
     /// models (`builtins.toml`).
     fn builtin_function(&mut self, name: &str, args: &Args) -> Option<Value> {
+        if name == "dict" && args.pos.is_empty() {
+            return self.dict_of_keywords(args);
+        }
+        // `'%(user)s %(key)s' % locals()`: the local variables by name.
+        if matches!(name, "locals" | "vars") && args.pos.is_empty() && args.kw.is_empty() {
+            let mut items: Vec<(Key, Value)> = self
+                .env
+                .vars
+                .iter()
+                .map(|(k, v)| (Key::from(&**k), v.clone()))
+                .collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            return Some(Value::map(items, "dict"));
+        }
         let a0 = args.pos.first()?;
         match name {
             // `getattr(os, "system")` is `os.system`.
@@ -1104,9 +1165,25 @@ impl<'a> Interp<'a, '_> {
                 }
                 _ => Some(Value::tainted(a0.all_taint()).with_ty(name)),
             },
-            "dict" if args.pos.len() == 1 && a0.items.is_some() => Some(a0.clone()),
+            "dict" if args.pos.len() == 1 && a0.items.is_some() && args.kw.is_empty() => Some(a0.clone()),
             _ => None,
         }
+    }
+
+    /// `dict(a=1, password=pw)`: a dictionary of its keyword arguments,
+    /// each stored under its name.
+    fn dict_of_keywords(&self, args: &Args) -> Option<Value> {
+        if !args.pos.is_empty() || args.star.is_some() || args.star_kw.is_some() || args.kw.is_empty() {
+            return None;
+        }
+        let mut items: Vec<(Key, Value)> = Vec::new();
+        for (k, v, e) in &args.kw {
+            let mut v = v.clone();
+            let what = format!("{k}={}", self.cx.snippet(*e));
+            self.keyed_item(k, &mut v, e.range(), Text::Is(&what));
+            items.push((k.clone(), v));
+        }
+        Some(Value::map(items, "dict"))
     }
 }
 

@@ -23,6 +23,7 @@ mod log_injection;
 mod open_redirect;
 mod predictable_random_to_client;
 mod reflected_xss;
+mod secret_compared_in_variable_time;
 mod secret_in_api_error;
 mod secret_in_log;
 mod server_side_request_forgery;
@@ -48,6 +49,7 @@ const ALL: &[&Rule] = &[
     &ldap_injection::RULE,
     &code_injection::RULE,
     &log_injection::RULE,
+    &secret_compared_in_variable_time::RULE,
     &secret_in_api_error::RULE,
     &weak_hash_digest::RULE,
     &predictable_random_to_client::RULE,
