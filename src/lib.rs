@@ -15,6 +15,7 @@ pub mod fingerprint;
 pub mod flow;
 pub mod fusion;
 pub mod input;
+pub mod llm;
 pub mod pipeline;
 pub mod project;
 pub mod python;
