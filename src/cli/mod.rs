@@ -6,6 +6,7 @@
 mod baseline_cmd;
 mod config_cmd;
 mod diff_scope;
+mod llm_args;
 mod progress;
 mod review_cmd;
 mod rules_cmd;
@@ -100,6 +101,9 @@ pub struct ReviewArgs {
     /// Set by `vigil baseline`: write the baseline here instead of a report.
     #[arg(skip)]
     write_baseline: Option<PathBuf>,
+    /// The optional language-model stage (`--llm URL`).
+    #[command(flatten)]
+    llm: llm_args::LlmArgs,
 }
 
 fn parse_level(text: &str) -> Result<crate::rules::Level, String> {

@@ -58,6 +58,14 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     settings.ignore_suppressions = args.no_suppressions;
     settings.report_unused_suppressions = args.report_unused_suppressions;
     let per_file = config.per_file_ignores();
+    // Resolved before any file is read, so a bad `--llm` setting costs no review.
+    let llm_options = match args.llm.options(&|name| std::env::var(name).ok()) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
+            return ExitCode::from(2);
+        }
+    };
 
     if let Some(path) = &args.baseline {
         match baseline_cmd::read(path) {
@@ -116,6 +124,12 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         pool.install(|| pipeline::project_facts(&settings, files, &paths))
     };
     let stdin_file = (!stdin.is_empty()).then(input::load_stdin);
+    // The model stage reads the files again after the review; standard
+    // input can be read only once, so its text is kept.
+    let stdin_copy = match (&llm_options, &stdin_file) {
+        (Some(_), Some(Ok(file))) => Some(file.clone()),
+        _ => None,
+    };
     let progress = Progress::new(discovered.files.len() + stdin_file.is_some() as usize);
     let load = |path: &Path| diff_scope::load(scope.as_ref(), path, &input::source::shown_path(path));
     let outcomes = pool.install(|| {
@@ -130,6 +144,13 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         )
     });
     progress.finish();
+    let reviewed_paths: Vec<String> = match &llm_options {
+        Some(_) => outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok().map(|r| r.path.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
 
     let discovered_skipped = discovered.skipped;
     let mut report = pipeline::assemble(
@@ -139,6 +160,25 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         args.report_unused_suppressions,
     );
     report.change = scope.is_some();
+    if let Some(options) = &llm_options {
+        // Files are found again by the path the review showed.
+        let by_shown: std::collections::HashMap<String, &PathBuf> = discovered
+            .files
+            .iter()
+            .map(|p| (input::source::shown_path(p), p))
+            .collect();
+        let reload = |shown: &str| -> Option<input::SourceFile> {
+            if let Some(file) = stdin_copy.as_ref().filter(|f| f.path == shown) {
+                return Some(file.clone());
+            }
+            by_shown.get(shown).and_then(|path| load(path).ok())
+        };
+        let in_scope = |f: &crate::finding::Finding| {
+            settings.changed_lines.as_ref().is_none_or(|c| c.touches(f))
+                && settings.baseline.as_ref().is_none_or(|b| !b.contains(f))
+        };
+        crate::llm::stage::run(&mut report, &reviewed_paths, &reload, options, &in_scope);
+    }
 
     for w in &report.warnings {
         eprintln!(
@@ -170,6 +210,17 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     if let Some(unused) = &report.unused_suppressions {
         eprint!("{}", unused_suppressions_text(unused));
     }
+    if let Some(llm) = &report.llm {
+        for note in &llm.notes {
+            eprintln!("vigil: warning: language model: {}", report::terminal_safe::escape(note));
+        }
+        if let Some(failure) = &llm.failure {
+            eprintln!(
+                "vigil: error: the language-model stage stopped: {}",
+                report::terminal_safe::escape(failure)
+            );
+        }
+    }
 
     let rendered = match &args.write_baseline {
         Some(_) => baseline_cmd::render(&report),
@@ -196,9 +247,10 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         return baseline_cmd::finish(&report, path);
     }
 
-    if !report.errors.is_empty() {
+    let llm_failed = report.llm.as_ref().is_some_and(|l| l.failure.is_some());
+    if !report.errors.is_empty() || llm_failed {
         ExitCode::from(2)
-    } else if !report.findings.is_empty() && !args.exit_zero {
+    } else if crate::llm::gated_findings(&report) > 0 && !args.exit_zero {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

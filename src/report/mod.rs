@@ -5,6 +5,7 @@ pub mod bandit_json;
 pub mod gerrit;
 pub mod github;
 pub mod json;
+pub mod llm_text;
 pub mod review_text;
 pub mod rule_help;
 pub mod sarif;

@@ -17,6 +17,9 @@ use crate::finding::Finding;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", review_text::summary(report));
+    if let Some(llm) = &report.llm {
+        let _ = writeln!(out, "{}", super::llm_text::summary(llm));
+    }
     let mut order: Vec<&Finding> = report.findings.iter().collect();
     // Most serious first; ties in the machine formats' order.
     order.sort_by(|a, b| {
@@ -30,6 +33,9 @@ pub fn render(report: &Report) -> String {
         let first = first_of_rule.get(finding.rule.id).copied();
         render_finding(&mut out, finding, first);
         first_of_rule.entry(finding.rule.id).or_insert(finding);
+    }
+    if let Some(llm) = &report.llm {
+        out.push_str(&super::llm_text::dropped(llm));
     }
     if !report.errors.is_empty() {
         let _ = writeln!(out, "\nNot reviewed:");
@@ -88,5 +94,8 @@ fn render_finding(out: &mut String, f: &Finding, earlier: Option<&Finding>) {
         _ => {
             let _ = writeln!(out, "  Solution: {}", review_text::solution(f));
         }
+    }
+    if let Some(triage) = super::llm_text::triage(f) {
+        let _ = writeln!(out, "  {triage}");
     }
 }
