@@ -212,7 +212,10 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     }
     if let Some(llm) = &report.llm {
         for note in &llm.notes {
-            eprintln!("vigil: warning: language model: {}", report::terminal_safe::escape(note));
+            eprintln!(
+                "vigil: warning: language model: {}",
+                report::terminal_safe::escape(note)
+            );
         }
         if let Some(failure) = &llm.failure {
             eprintln!(

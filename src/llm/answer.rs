@@ -56,9 +56,9 @@ impl fmt::Display for AnswerError {
             AnswerError::InvalidJson(e) => write!(f, "the model's JSON does not parse: {e}"),
             AnswerError::Schema(e) => write!(f, "the model ignored the schema: {e}"),
             AnswerError::Refused(why) => write!(f, "the model refused: {why}"),
-            AnswerError::Truncated => f.write_str(
-                "the model's answer was cut at the token limit (--llm-max-tokens raises it)",
-            ),
+            AnswerError::Truncated => {
+                f.write_str("the model's answer was cut at the token limit (--llm-max-tokens raises it)")
+            }
         }
     }
 }
@@ -130,7 +130,9 @@ pub fn json_object(content: &str) -> Result<Map<String, Value>, AnswerError> {
     let inner = strip_fence(trimmed).unwrap_or(trimmed);
     if !inner.starts_with('{') && !inner.starts_with('[') {
         let start: String = inner.chars().take(80).collect();
-        return Err(AnswerError::Prose(start.split_whitespace().collect::<Vec<_>>().join(" ")));
+        return Err(AnswerError::Prose(
+            start.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
     }
     match serde_json::from_str::<Value>(inner) {
         Ok(Value::Object(map)) => Ok(map),
@@ -369,14 +371,18 @@ mod tests {
 
     #[test]
     fn a_fenced_json_answer_is_still_json() {
-        let v = verdict("```json\n{\"verdict\":\"keep\",\"confidence\":\"low\",\"explanation\":\"e\",\"fix\":\"f\"}\n```");
+        let v =
+            verdict("```json\n{\"verdict\":\"keep\",\"confidence\":\"low\",\"explanation\":\"e\",\"fix\":\"f\"}\n```");
         assert!(v.unwrap().keep);
     }
 
     #[test]
     fn prose_is_not_an_answer() {
         let e = verdict("Sure! This finding looks like a real defect because...").unwrap_err();
-        assert!(matches!(e, AnswerError::Prose(ref s) if s.starts_with("Sure!")), "{e:?}");
+        assert!(
+            matches!(e, AnswerError::Prose(ref s) if s.starts_with("Sure!")),
+            "{e:?}"
+        );
         let e = verdict("Here is my answer: {\"verdict\": \"keep\"}").unwrap_err();
         assert_eq!(e.kind(), "prose instead of JSON");
     }
@@ -392,12 +398,30 @@ mod tests {
     #[test]
     fn answers_outside_the_schema_are_refused() {
         for (answer, why) in [
-            (r#"{"verdict":"maybe","confidence":"high","explanation":"e","fix":""}"#, "not `keep` or `drop`"),
-            (r#"{"verdict":"keep","confidence":"sure","explanation":"e","fix":""}"#, "not low, medium or high"),
-            (r#"{"verdict":"keep","confidence":"low","fix":""}"#, "`explanation` is missing"),
-            (r#"{"verdict":"keep","confidence":"low","explanation":"","fix":""}"#, "empty"),
-            (r#"{"verdict":"keep","confidence":"low","explanation":"e","fix":"","note":1}"#, "unexpected key"),
-            (r#"{"verdict":true,"confidence":"low","explanation":"e","fix":""}"#, "not a string"),
+            (
+                r#"{"verdict":"maybe","confidence":"high","explanation":"e","fix":""}"#,
+                "not `keep` or `drop`",
+            ),
+            (
+                r#"{"verdict":"keep","confidence":"sure","explanation":"e","fix":""}"#,
+                "not low, medium or high",
+            ),
+            (
+                r#"{"verdict":"keep","confidence":"low","fix":""}"#,
+                "`explanation` is missing",
+            ),
+            (
+                r#"{"verdict":"keep","confidence":"low","explanation":"","fix":""}"#,
+                "empty",
+            ),
+            (
+                r#"{"verdict":"keep","confidence":"low","explanation":"e","fix":"","note":1}"#,
+                "unexpected key",
+            ),
+            (
+                r#"{"verdict":true,"confidence":"low","explanation":"e","fix":""}"#,
+                "not a string",
+            ),
             ("[1, 2]", "not a JSON object"),
         ] {
             match verdict(answer) {
@@ -440,14 +464,23 @@ mod tests {
             Err(Rejection::QuoteMismatch)
         );
         // Lines the file does not have, or the model was not shown.
-        assert_eq!(check(&claim(15, "x = 1"), &file(), &whole()), Err(Rejection::LineNotInCode));
-        assert_eq!(check(&claim(-3, "x = 1"), &file(), &whole()), Err(Rejection::LineNotInCode));
+        assert_eq!(
+            check(&claim(15, "x = 1"), &file(), &whole()),
+            Err(Rejection::LineNotInCode)
+        );
+        assert_eq!(
+            check(&claim(-3, "x = 1"), &file(), &whole()),
+            Err(Rejection::LineNotInCode)
+        );
         let part = Chunk {
             first: 0,
             last: 2,
             context: None,
         };
-        assert_eq!(check(&claim(20, "x = 1"), &file(), &part), Err(Rejection::LineNotInCode));
+        assert_eq!(
+            check(&claim(20, "x = 1"), &file(), &part),
+            Err(Rejection::LineNotInCode)
+        );
     }
 
     #[test]
@@ -457,7 +490,10 @@ mod tests {
             Err(Rejection::QuoteMismatch)
         );
         assert_eq!(check(&claim(12, "("), &file(), &whole()), Err(Rejection::QuoteTooShort));
-        assert_eq!(check(&claim(12, "   "), &file(), &whole()), Err(Rejection::QuoteTooShort));
+        assert_eq!(
+            check(&claim(12, "   "), &file(), &whole()),
+            Err(Rejection::QuoteTooShort)
+        );
     }
 
     #[test]
@@ -470,7 +506,11 @@ mod tests {
         .unwrap();
         assert_eq!(ok.end_line, 13);
         assert_eq!(
-            check(&claim(12, "subprocess.call(cmd, shell=True)\nreturn eval(cmd)"), &file(), &whole()),
+            check(
+                &claim(12, "subprocess.call(cmd, shell=True)\nreturn eval(cmd)"),
+                &file(),
+                &whole()
+            ),
             Err(Rejection::QuoteMismatch)
         );
     }

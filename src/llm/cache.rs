@@ -77,7 +77,11 @@ pub fn key(request: &str) -> String {
             (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
         })
     };
-    format!("{:016x}{:016x}", pass(0xcbf2_9ce4_8422_2325), pass(0x6c62_272e_07bb_0142))
+    format!(
+        "{:016x}{:016x}",
+        pass(0xcbf2_9ce4_8422_2325),
+        pass(0x6c62_272e_07bb_0142)
+    )
 }
 
 /// The default folder: `$XDG_CACHE_HOME/vigil/llm`, else `~/.cache/vigil/llm`.

@@ -93,7 +93,7 @@ impl CallError {
 impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CallError::Unreachable(why) => write!(f, "cannot reach the model server: {why}"),
+            CallError::Unreachable(why) => write!(f, "cannot reach the model server at {why}"),
             CallError::Timeout => f.write_str("the model server did not answer in time (--llm-timeout)"),
             CallError::Status(code, body) if body.is_empty() => write!(f, "the model server answered HTTP {code}"),
             CallError::Status(code, body) => write!(f, "the model server answered HTTP {code}: {body}"),
@@ -241,7 +241,11 @@ impl Client {
         if let Some(ApiKey(key)) = &self.endpoint.key {
             request = request.header("Authorization", format!("Bearer {key}"));
         }
-        let mut response = request.send(body).map_err(transport_error)?;
+        let at = |e: CallError| match e {
+            CallError::Unreachable(why) => CallError::Unreachable(format!("{}: {why}", shown_url(&self.endpoint.url))),
+            other => other,
+        };
+        let mut response = request.send(body).map_err(transport_error).map_err(at)?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()

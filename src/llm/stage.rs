@@ -386,8 +386,9 @@ fn model_finding(c: &Checked, file: &Numbered, model: &str) -> Finding {
         c.column + c.code.trim().chars().count() as u32
     } else {
         let text = &file.lines[end_index].1;
-        text.find(last_quoted)
-            .map_or(1, |at| text[..at].chars().count() as u32 + last_quoted.chars().count() as u32 + 1)
+        text.find(last_quoted).map_or(1, |at| {
+            text[..at].chars().count() as u32 + last_quoted.chars().count() as u32 + 1
+        })
     };
     Finding {
         path: file.path.clone(),
@@ -438,7 +439,10 @@ fn headline(description: &str) -> String {
 
 /// Counts by reason, for messages: `1 truncated, 2 malformed JSON`.
 pub fn counts(map: &BTreeMap<&'static str, usize>) -> String {
-    map.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+    map.iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -447,8 +451,14 @@ mod tests {
 
     #[test]
     fn a_headline_is_the_first_sentence() {
-        assert_eq!(headline("Shell injection. The command comes from a user."), "Shell injection");
-        assert_eq!(headline("Uses os.path.join on user input"), "Uses os.path.join on user input");
+        assert_eq!(
+            headline("Shell injection. The command comes from a user."),
+            "Shell injection"
+        );
+        assert_eq!(
+            headline("Uses os.path.join on user input"),
+            "Uses os.path.join on user input"
+        );
         assert!(headline(&"x".repeat(400)).ends_with('…'));
     }
 

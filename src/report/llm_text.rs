@@ -71,8 +71,8 @@ pub fn summary(llm: &Summary) -> String {
     }
     if llm.unusable_total() > 0 {
         parts.push(format!(
-            "{} unusable ({})",
-            plural(llm.unusable_total(), "answer", "answers"),
+            "{} without a usable answer ({})",
+            plural(llm.unusable_total(), "question", "questions"),
             crate::llm::stage::counts(&llm.unusable)
         ));
     }
@@ -81,7 +81,10 @@ pub fn summary(llm: &Summary) -> String {
             Some(budget) if llm.failure.is_none() => format!("the token budget of {} was spent", thousands(budget)),
             _ => "the stage stopped".to_string(),
         };
-        parts.push(format!("{} not sent: {why}", plural(llm.not_sent, "question", "questions")));
+        parts.push(format!(
+            "{} not sent: {why}",
+            plural(llm.not_sent, "question", "questions")
+        ));
     }
     parts.push(format!(
         "{} ({} from the cache), {} tokens sent, {} received, {:.1} s",
@@ -178,9 +181,18 @@ mod tests {
         };
         llm.rejected.insert("quoted code not on that line", 2);
         let text = summary(&llm);
-        assert!(text.starts_with("Language model `m`: 2 findings triaged: 2 kept, 0 dropped;"), "{text}");
+        assert!(
+            text.starts_with("Language model `m`: 2 findings triaged: 2 kept, 0 dropped;"),
+            "{text}"
+        );
         assert!(text.contains("2 defects reported by the model: 0 shown, 2 rejected by the line check (2 quoted code not on that line)"), "{text}");
-        assert!(text.contains("1 question not sent: the token budget of 2,000 was spent"), "{text}");
-        assert!(text.contains("3 requests (1 from the cache), 1,500 tokens sent, 20 received"), "{text}");
+        assert!(
+            text.contains("1 question not sent: the token budget of 2,000 was spent"),
+            "{text}"
+        );
+        assert!(
+            text.contains("3 requests (1 from the cache), 1,500 tokens sent, 20 received"),
+            "{text}"
+        );
     }
 }
