@@ -103,7 +103,7 @@ pub struct ReviewArgs {
     write_baseline: Option<PathBuf>,
     /// The optional language-model stage (`--llm URL`).
     #[command(flatten)]
-    llm: llm_args::LlmArgs,
+    llm: Box<llm_args::LlmArgs>,
 }
 
 fn parse_level(text: &str) -> Result<crate::rules::Level, String> {

@@ -124,6 +124,11 @@ fn body(params: &Params, user: String, name: &str, schema: Value) -> String {
     request.to_string()
 }
 
+// No `maxLength` in the schemas: servers that enforce a schema with a
+// grammar (llama.cpp) expand a length bound into one rule per character,
+// which slows sampling several times over; `max_tokens` bounds an answer
+// and `answer` cuts long texts.
+
 /// The schema of a triage answer.
 pub fn triage_schema() -> Value {
     json!({
@@ -131,8 +136,8 @@ pub fn triage_schema() -> Value {
         "properties": {
             "verdict": {"type": "string", "enum": ["keep", "drop"]},
             "confidence": {"type": "string", "enum": ["low", "medium", "high"]},
-            "explanation": {"type": "string", "maxLength": 800},
-            "fix": {"type": "string", "maxLength": 800},
+            "explanation": {"type": "string"},
+            "fix": {"type": "string"},
         },
         "required": ["verdict", "confidence", "explanation", "fix"],
         "additionalProperties": false,
@@ -151,10 +156,10 @@ pub fn discovery_schema() -> Value {
                     "type": "object",
                     "properties": {
                         "line": {"type": "integer"},
-                        "code": {"type": "string", "maxLength": 300},
+                        "code": {"type": "string"},
                         "cwe": {"type": "integer"},
-                        "description": {"type": "string", "maxLength": 800},
-                        "solution": {"type": "string", "maxLength": 800},
+                        "description": {"type": "string"},
+                        "solution": {"type": "string"},
                     },
                     "required": ["line", "code", "cwe", "description", "solution"],
                     "additionalProperties": false,

@@ -248,9 +248,7 @@ fn ask(jobs: &[Job], client: &Client, cache: Option<&Cache>, options: &Options, 
                     let outcome = if let Some(reply) = cache.and_then(|c| c.get(&job.body)) {
                         hits.fetch_add(1, Ordering::SeqCst);
                         Outcome::Answered(reply)
-                    } else if stop.load(Ordering::SeqCst) {
-                        Outcome::NotSent
-                    } else if over_budget(options, &spent, &job.body, &stop) {
+                    } else if stop.load(Ordering::SeqCst) || over_budget(options, &spent, &job.body, &stop) {
                         Outcome::NotSent
                     } else {
                         let (result, attempts) = client.complete(&job.body);
