@@ -177,6 +177,7 @@ pub fn parse_completion(body: &str, prompt_chars: usize) -> Result<Reply, CallEr
 }
 
 /// The server's error body, short and printable (it may echo our prompt).
+#[cfg(feature = "llm")]
 fn excerpt(body: &str) -> String {
     let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut cut: String = one_line.chars().take(200).collect();
