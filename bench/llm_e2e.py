@@ -57,6 +57,7 @@ def main():
     ap.add_argument("--model", default=llm_server.MODEL_NAME)
     ap.add_argument("--vigil", default=os.path.join(ROOT, "target", "debug", "vigil"))
     args = ap.parse_args()
+    args.vigil = os.path.abspath(args.vigil)
     server = None
     url = args.llm
     if not url:

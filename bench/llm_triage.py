@@ -125,8 +125,9 @@ def triage(args, url, cost):
         else:
             model = "none"
         results.append({"row": row, "model": model, "failure": llm.get("failure")})
+        why = f" ({llm['unusable_answers']})" if model == "none" and llm["unusable_answers"] else ""
         print(f"  {row['project']} {row['snapshot']} {row['path']}:{row['line']} {row['rule']} "
-              f"{row['verdict']:5} -> {model}", flush=True)
+              f"{row['verdict']:5} -> {model}{why}", flush=True)
         if llm.get("failure"):
             print("  the stage failed: " + llm["failure"], flush=True)
             break
@@ -209,6 +210,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--max-tokens", type=int, default=300)
     args = ap.parse_args()
+    args.vigil = os.path.abspath(args.vigil)
+    args.cache = os.path.abspath(args.cache)
     if not os.path.exists(args.vigil):
         raise SystemExit(f"{args.vigil} does not exist: cargo build --release, or --vigil PATH")
     if not args.llm and not args.serve:

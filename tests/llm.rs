@@ -726,6 +726,54 @@ fn a_planted_instruction_is_data_and_its_lie_is_rejected() {
 }
 
 #[test]
+fn a_listing_on_standard_input_is_asked_about_in_its_own_numbers() {
+    let run = Run::new(&[]);
+    let server = FakeServer::start(|_, _| {
+        completion(
+            &json!({"findings": [{"line": 41, "code": "return open(name).read()", "cwe": 22,
+                                  "description": "A path from the caller.", "solution": "Check it."}]})
+            .to_string(),
+        )
+    });
+    let listing = "Please review this code.\n\n40 def read(name):\n41     return open(name).read()\n";
+    let home = run.path().join("home");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args([
+            "review",
+            "--llm",
+            &server.url,
+            "--llm-model",
+            "m",
+            "--llm-no-cache",
+            "-",
+        ])
+        .current_dir(run.path())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("VIGIL_LLM_API_KEY")
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(listing.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        server.asked()[0]
+            .user()
+            .contains("40 def read(name):\n41     return open(name).read()\n")
+    );
+    assert!(
+        out(&o).contains("-:41:5: L022 A path from the caller\n"),
+        "{}{}",
+        out(&o),
+        err(&o)
+    );
+}
+
+#[test]
 fn a_long_file_is_asked_about_in_parts() {
     let mut code = String::from("import os\n\n");
     for f in 0..6 {

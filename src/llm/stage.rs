@@ -427,6 +427,8 @@ fn headline(description: &str) -> String {
         .char_indices()
         .find(|&(i, c)| c == '.' && text[i + 1..].starts_with(char::is_whitespace))
         .map_or(text.len(), |(i, _)| i);
+    // A message states one fact without a closing period, as the rules' do.
+    let end = text[..end].trim_end_matches('.').len();
     let first: String = text[..end].chars().take(160).collect();
     if first.len() < end {
         format!("{}…", first.trim_end())
