@@ -26,8 +26,8 @@ const DOCS: Docs = Docs {
     why: "The model's description is its own reading of this code: no rule of the analysis stands \
           behind it. Language models catch defects no rule encodes, but also describe code that is \
           not there; treat the finding as a lead for a reviewer, not as a verdict.",
-    example: "",
-    use_instead: "",
+    example: "def read(name):\n    return open(name).read()   # the model: `name` may hold `..` (CWE-22)\n",
+    use_instead: "def read(name):\n    return open(safe_join(BASE, name)).read()   # the model's solution, once checked\n",
     fix: "Review the code the model points at and apply its solution if the defect is real.",
     references: &[],
 };
