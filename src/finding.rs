@@ -46,6 +46,21 @@ pub struct FindingEdit {
     pub replacement: String,
 }
 
+/// What a language model said of a finding of the analysis (`--llm`
+/// triage, see `llm`). The analysis's own text stays beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelTriage {
+    /// The model's name, as the server was asked for it.
+    pub model: String,
+    /// Whether the model judged it a real defect in this code.
+    pub keep: bool,
+    pub confidence: Level,
+    /// The model's explanation for this code (its reason, when it drops it).
+    pub explanation: String,
+    /// The model's fix for this code (may be empty when it drops it).
+    pub fix: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub path: String,
@@ -103,6 +118,14 @@ pub struct Finding {
     /// may sit on: the defect's own lines and its enclosing simple statement.
     #[serde(skip)]
     pub suppression_lines: (u32, u32),
+    /// The language model's triage (`--llm`), when it gave one.
+    #[serde(skip)]
+    pub triage: Option<Box<ModelTriage>>,
+    /// For a defect a language model reported (`--llm` discovery, its line
+    /// and quoted code checked against the file): the model's name. `None`
+    /// for every finding of the analysis.
+    #[serde(skip)]
+    pub found_by_model: Option<String>,
 }
 
 impl Finding {
@@ -183,6 +206,8 @@ impl Finding {
             col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
             end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,
             suppression_lines: (statement.0.min(start_line), statement.1.max(end_line)),
+            triage: None,
+            found_by_model: None,
         }
     }
 

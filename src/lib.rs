@@ -17,6 +17,7 @@ pub mod fix;
 pub mod flow;
 pub mod fusion;
 pub mod input;
+pub mod llm;
 pub mod pipeline;
 pub mod project;
 pub mod python;

@@ -7,6 +7,7 @@ mod baseline_cmd;
 mod config_cmd;
 mod diff_scope;
 mod fix_cmd;
+mod llm_args;
 mod output;
 mod progress;
 mod review_cmd;
@@ -134,6 +135,9 @@ pub struct ReviewArgs {
     /// Set by `vigil baseline`: write the baseline here instead of a report.
     #[arg(skip)]
     write_baseline: Option<PathBuf>,
+    /// The optional language-model stage (`--llm URL`).
+    #[command(flatten)]
+    llm: Box<llm_args::LlmArgs>,
 }
 
 fn parse_level(text: &str) -> Result<crate::rules::Level, String> {

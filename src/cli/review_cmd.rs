@@ -88,6 +88,14 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     settings.min_confidence = config.confidence.value;
     settings.ignore_suppressions = args.no_suppressions;
     settings.report_unused_suppressions = args.report_unused_suppressions;
+    // Resolved before any file is read, so a bad `--llm` setting costs no review.
+    let llm_options = match args.llm.options(&|name| std::env::var(name).ok()) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
+            return ExitCode::from(2);
+        }
+    };
 
     let mut accepted = 0;
     if let Some(path) = &args.baseline {
@@ -179,6 +187,12 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         Some(name) => input::load_stdin_as(name),
         None => input::load_stdin(),
     });
+    // The model stage reads the files again after the review; standard
+    // input can be read only once, so its text is kept.
+    let stdin_copy = match (&llm_options, &stdin_file) {
+        (Some(_), Some(Ok(file))) => Some(file.clone()),
+        _ => None,
+    };
     let mut outcomes;
     let mut round = 0;
     // One review, then (with --fix or --show-diff) rounds of fixes, each
@@ -223,6 +237,21 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             break;
         }
     }
+    let reviewed_paths: Vec<String> = match &llm_options {
+        Some(_) => outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok().map(|r| r.path.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    // What the model stage reads: the text the last review saw.
+    let load = |path: &Path| {
+        let shown = input::source::shown_path(path);
+        match overlay.load(&shown) {
+            Some(fixed) => Ok(fixed),
+            None => diff_scope::load(scope.as_ref(), path, &shown),
+        }
+    };
 
     let discovered_skipped = discovered.skipped;
     let mut report = pipeline::assemble(
@@ -232,6 +261,28 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         args.report_unused_suppressions,
     );
     report.change = scope.is_some();
+    if let Some(options) = &llm_options {
+        // Files are found again by the path the review showed.
+        let by_shown: std::collections::HashMap<String, &PathBuf> = discovered
+            .files
+            .iter()
+            .map(|p| (input::source::shown_path(p), p))
+            .collect();
+        let reload = |shown: &str| -> Option<input::SourceFile> {
+            if let Some(file) = stdin_copy.as_ref().filter(|f| f.path == shown) {
+                return Some(file.clone());
+            }
+            by_shown.get(shown).and_then(|path| load(path).ok())
+        };
+        let in_scope = |f: &crate::finding::Finding| {
+            settings.changed_lines.as_ref().is_none_or(|c| c.touches(f))
+                && settings
+                    .baseline
+                    .as_ref()
+                    .is_none_or(|b| !b.accepted(std::slice::from_ref(f))[0])
+        };
+        crate::llm::stage::run(&mut report, &reviewed_paths, &reload, options, &in_scope);
+    }
 
     for w in &report.warnings {
         eprintln!(
@@ -271,6 +322,20 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     }
     if let Some(unused) = &report.unused_suppressions {
         eprint!("{}", unused_suppressions_text(unused));
+    }
+    if let Some(llm) = &report.llm {
+        for note in &llm.notes {
+            eprintln!(
+                "vigil: warning: language model: {}",
+                report::terminal_safe::escape(note)
+            );
+        }
+        if let Some(failure) = &llm.failure {
+            eprintln!(
+                "vigil: error: the language-model stage stopped: {}",
+                report::terminal_safe::escape(failure)
+            );
+        }
     }
 
     let terminal = output::to_terminal(args.output.as_deref());
@@ -346,9 +411,10 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     }
 
     let preview_changes = fix_mode == Some(fix_cmd::Mode::Preview) && fixes > 0;
-    if failed || !report.errors.is_empty() {
+    let llm_failed = report.llm.as_ref().is_some_and(|l| l.failure.is_some());
+    if failed || !report.errors.is_empty() || llm_failed {
         ExitCode::from(2)
-    } else if (preview_changes || (fix_mode != Some(fix_cmd::Mode::Preview) && !report.findings.is_empty()))
+    } else if (preview_changes || (fix_mode != Some(fix_cmd::Mode::Preview) && crate::llm::gated_findings(&report) > 0))
         && !args.exit_zero
     {
         ExitCode::from(1)

@@ -335,6 +335,12 @@ fn check_globs(folder: &Path, key: &str, items: &[Spanned<String>]) -> Result<()
 fn toml_error(e: &toml::de::Error, text: &str, shown: &str, kind: Kind) -> ConfigError {
     let message = e.message();
     let message = match unknown_key(message) {
+        Some(key) if is_secret_key(key) => format!(
+            "`{}` is refused: a repository's configuration is shared with everyone who clones it, so vigil \
+             never reads a language model's API key from it; set VIGIL_LLM_API_KEY (or the variable \
+             --llm-key-env names), or `api-key` in your own ~/.config/vigil/llm.toml",
+            escape(key)
+        ),
         Some(key) => {
             let table = match kind {
                 Kind::VigilToml => "",
@@ -352,6 +358,16 @@ fn toml_error(e: &toml::de::Error, text: &str, shown: &str, kind: Kind) -> Confi
         Some(span) => ConfigError::at(shown, text, span.start, message),
         None => ConfigError::new(format!("{shown}: {message}")),
     }
+}
+
+/// Whether an unknown key looks like a place for a credential (`llm-api-key`,
+/// `api_key`, `llm-token`): refused with its own reason, not as a typo.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase().replace('_', "-");
+    ["api-key", "apikey", "token", "secret", "password"]
+        .iter()
+        .any(|word| key.contains(word))
+        || (key.starts_with("llm") && key.contains("key"))
 }
 
 /// The key of serde's "unknown field `x`, expected ..." message.
@@ -397,6 +413,15 @@ mod tests {
         assert_eq!(line_col("a = 1\nbé = 2\n", 0), (1, 1));
         assert_eq!(line_col("a = 1\nbé = 2\n", 6), (2, 1));
         assert_eq!(line_col("a = 1\nbé = 2\n", 10), (2, 4));
+    }
+
+    #[test]
+    fn credential_keys_are_refused_for_what_they_are() {
+        assert!(super::is_secret_key("llm-api-key"));
+        assert!(super::is_secret_key("api_key"));
+        assert!(super::is_secret_key("llm-key"));
+        assert!(!super::is_secret_key("selec"));
+        assert!(!super::is_secret_key("extend-exclude"));
     }
 
     #[test]

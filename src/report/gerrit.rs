@@ -181,6 +181,8 @@ mod tests {
             col_offset: 0,
             end_col_offset: 0,
             suppression_lines: (3, 3),
+            triage: None,
+            found_by_model: None,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod gerrit;
 pub mod github;
 pub mod html;
 pub mod json;
+pub mod llm_text;
 pub mod paint;
 pub mod review_text;
 pub mod rule_help;
@@ -53,6 +54,9 @@ pub struct Report {
     /// With `--report-unused-suppressions`: the comments that hid nothing,
     /// as the review judged them. `None` when not asked for.
     pub unused_suppressions: Option<Vec<crate::review::UnusedSuppression>>,
+    /// With `--llm URL`: what the language-model stage did (its dropped
+    /// findings, counts, tokens and time). `None` without `--llm`.
+    pub llm: Option<crate::llm::Summary>,
 }
 
 impl Report {

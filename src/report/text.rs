@@ -41,6 +41,9 @@ pub fn render_with(report: &Report, options: &Options) -> String {
     let mut out = String::new();
     if !options.quiet {
         let _ = writeln!(out, "{}", summary(report, paint));
+        if let Some(llm) = &report.llm {
+            let _ = writeln!(out, "{}", super::llm_text::summary(llm));
+        }
     }
     let mut first_of_rule: HashMap<&str, &Finding> = HashMap::new();
     for (i, finding) in most_serious_first(report).into_iter().enumerate() {
@@ -50,6 +53,9 @@ pub fn render_with(report: &Report, options: &Options) -> String {
         let first = first_of_rule.get(finding.rule.id).copied();
         render_finding(&mut out, finding, first, options);
         first_of_rule.entry(finding.rule.id).or_insert(finding);
+    }
+    if let Some(llm) = &report.llm {
+        out.push_str(&super::llm_text::dropped(llm));
     }
     if !options.quiet {
         not_reviewed(&mut out, report, paint);
@@ -145,6 +151,9 @@ fn render_finding(out: &mut String, f: &Finding, earlier: Option<&Finding>, opti
         _ => {
             let _ = writeln!(out, "  {solution} {}", review_text::solution(f));
         }
+    }
+    if let Some(triage) = super::llm_text::triage(f) {
+        let _ = writeln!(out, "  {triage}");
     }
 }
 

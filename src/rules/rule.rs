@@ -71,6 +71,9 @@ pub enum Family {
     Permissions,
     /// Missing input validation in API handlers (R6xx).
     Validation,
+    /// Defects a language model reported (`--llm` discovery, L ids): not
+    /// rules of the analysis, never in the registry.
+    Model,
 }
 
 impl Family {
@@ -90,6 +93,7 @@ impl Family {
             Family::Exposure => "exposure",
             Family::Permissions => "permissions",
             Family::Validation => "validation",
+            Family::Model => "language-model",
         }
     }
 }

@@ -347,6 +347,14 @@ fn finding(m: &mut Markup, f: &Finding, index: usize) {
         m.markup("</ol>");
     }
     m.markup("<p><b>Solution:</b> ").prose(&f.solution).markup("</p>");
+    // The optional language-model stage: its verdict on this finding, or
+    // that the model, not a rule, reported it.
+    for note in [super::llm_text::origin(f), super::llm_text::triage(f)]
+        .into_iter()
+        .flatten()
+    {
+        m.markup("<p class=\"model\">").prose(&note).markup("</p>");
+    }
     if let Some(edit) = &f.edit {
         m.markup("<p><b>Mechanical fix:</b> ");
         // The text replaced, when it is on one quoted line.
@@ -559,6 +567,8 @@ mod tests {
             col_offset: 0,
             end_col_offset: 0,
             suppression_lines: (1, 1),
+            triage: None,
+            found_by_model: None,
         }
     }
 
