@@ -20,6 +20,7 @@ mod exposure;
 mod file_modes;
 mod frameworks;
 mod general;
+mod images;
 mod injection;
 mod leaks;
 mod permissions;

@@ -71,6 +71,10 @@ pub enum Family {
     Permissions,
     /// Missing input validation in API handlers (R6xx).
     Validation,
+    /// Host operations on untrusted disk images (R7xx).
+    Images,
+    /// Authorization and tenant isolation in API handlers (R8xx).
+    Authorization,
 }
 
 impl Family {
@@ -90,6 +94,8 @@ impl Family {
             Family::Exposure => "exposure",
             Family::Permissions => "permissions",
             Family::Validation => "validation",
+            Family::Images => "images",
+            Family::Authorization => "authorization",
         }
     }
 }
