@@ -784,7 +784,10 @@ mod tests {
     #[test]
     fn words_survive_what_forgets_items() {
         let s = |x: &str| Value::konst(Const::str(x));
-        let with_f = Value::seq(vec![s("qemu-img"), s("resize"), s("-f"), s("raw"), Value::unknown()], "tuple");
+        let with_f = Value::seq(
+            vec![s("qemu-img"), s("resize"), s("-f"), s("raw"), Value::unknown()],
+            "tuple",
+        );
         let without = Value::seq(vec![s("qemu-img"), s("resize"), Value::unknown()], "tuple");
         // Different lengths: the items go, the words stay.
         let j = with_f.join(&without);

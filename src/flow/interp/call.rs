@@ -495,8 +495,7 @@ impl<'a> Interp<'a, '_> {
         // `-f`: what it prints was probed from the file); not when the
         // option is passed on some paths (`-f` when the caller gives a
         // format): the value is then probed only on the others.
-        if !row.argv_has.is_empty()
-            && !argv_match(row, args, argv_of(row, args).as_deref()).is_some_and(|m| !m.partly)
+        if !row.argv_has.is_empty() && !argv_match(row, args, argv_of(row, args).as_deref()).is_some_and(|m| !m.partly)
         {
             return;
         }
@@ -1154,7 +1153,9 @@ impl<'a> Interp<'a, '_> {
 fn add_words(r: &mut Value, x: &Value, sequence: bool) {
     let Some(before) = r.words_of() else { return };
     let added = if sequence {
-        x.words_of().map(|w| before.concat(&w)).unwrap_or_else(|| before.opened())
+        x.words_of()
+            .map(|w| before.concat(&w))
+            .unwrap_or_else(|| before.opened())
     } else {
         before.concat(&Words::of_items(std::slice::from_ref(x)))
     };
@@ -1388,8 +1389,15 @@ fn argv_match(row: &ModelRow, args: &Args, items: Option<&[Value]>) -> Option<Ar
         .iter()
         .find_map(|x| words.may.iter().find(|w| option_matches(x, w)).cloned());
     let with = row.argv_with.is_empty() || with_word.is_some();
-    let lacks = !words.open && !words.sure.iter().any(|w| row.argv_lacks.iter().any(|l| option_matches(l, w)));
-    let partly = words.may.iter().any(|w| row.argv_lacks.iter().any(|l| option_matches(l, w)));
+    let lacks = !words.open
+        && !words
+            .sure
+            .iter()
+            .any(|w| row.argv_lacks.iter().any(|l| option_matches(l, w)));
+    let partly = words
+        .may
+        .iter()
+        .any(|w| row.argv_lacks.iter().any(|l| option_matches(l, w)));
     (has && with && lacks).then_some(ArgvMatch { with_word, partly })
 }
 

@@ -46,12 +46,7 @@ impl Feature {
 /// cinder's helpers that run `qemu-img info` (a `qemu-img info` command line
 /// and oslo.utils' `QemuImgInfo` parser are recognised by themselves). What
 /// they check depends on their version; [`SAFE_INSPECTION_KEYWORDS`] tells.
-pub const INSPECTION_HELPERS: &[&str] = &[
-    "QemuImgInfo",
-    "_qemu_img_info",
-    "_qemu_img_info_base",
-    "qemu_img_info",
-];
+pub const INSPECTION_HELPERS: &[&str] = &["QemuImgInfo", "_qemu_img_info", "_qemu_img_info_base", "qemu_img_info"];
 
 /// Keywords that only the inspection helpers of the format-inspector era
 /// take (cinder's `qemu_img_info(..., allow_qcow2_backing_file=...)`): such

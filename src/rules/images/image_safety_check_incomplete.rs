@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     cwe: 610,
     severity: Level::High,
     confidence: Level::Medium,
-    status: Status::Opt,
+    status: Status::Stable,
     since: "0.1.0",
     docs: Docs {
         what: "Flags a function that inspects a disk image (`qemu-img info`, a `qemu_img_info` helper, \

@@ -81,11 +81,11 @@ pub fn scan<'a>(cx: &Context<'a>, body: &'a [Stmt]) -> ImageWork<'a> {
         // The inspection helpers of the format-inspector era take these
         // keywords: such a call ran its safety check.
         if last.is_some_and(|l| INSPECTION_HELPERS.contains(&l))
-            && call
-                .arguments
-                .keywords
-                .iter()
-                .any(|k| k.arg.as_ref().is_some_and(|a| SAFE_INSPECTION_KEYWORDS.contains(&a.as_str())))
+            && call.arguments.keywords.iter().any(|k| {
+                k.arg
+                    .as_ref()
+                    .is_some_and(|a| SAFE_INSPECTION_KEYWORDS.contains(&a.as_str()))
+            })
         {
             features.extend_from_slice(&Feature::ALL);
         }
@@ -205,7 +205,9 @@ fn command_words(body: &[Stmt], call: &ExprCall) -> Vec<String> {
                         Some(&*a.value)
                     }
                     Stmt::AugAssign(a)
-                        if a.target.as_name_expr().is_some_and(|n| self.names.contains(&n.id.as_str())) =>
+                        if a.target
+                            .as_name_expr()
+                            .is_some_and(|n| self.names.contains(&n.id.as_str())) =>
                     {
                         Some(&*a.value)
                     }
