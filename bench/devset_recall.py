@@ -59,7 +59,7 @@ TREES = os.path.join(HERE, "corpora", "devset-trees")
 # injection, CWE-117) is not exposure: it is about forged log lines, not
 # secrets reaching a log.
 CLASS_RULES = {
-    "authz": ((), {285, 639, 862, 863}),  # no rule yet
+    "authz": (("R8",), {285, 639, 862, 863}),
     "dos": (("R301", "R302", "R303", "R304", "R307", "R308", "S113"),
             {400, 674, 770, 789, 835, 1088, 1333}),
     "exposure": (("R401", "R402", "R403", "R404", "R405", "T209", "T532", "S109"),

@@ -12,6 +12,7 @@ mod measured_data;
 pub mod registry;
 pub mod rule;
 
+mod authorization;
 mod banned_calls;
 mod banned_imports;
 mod crypto;
