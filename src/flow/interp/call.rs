@@ -222,7 +222,7 @@ impl<'a> Interp<'a, '_> {
         // sinks, and sources only for some command lines, do not.
         let project = if rows
             .iter()
-            .any(|r| r.kind != Kind::Sink && !(r.kind == Kind::Source && !r.argv_has.is_empty()))
+            .any(|r| r.kind != Kind::Sink && (r.kind != Kind::Source || r.argv_has.is_empty()))
         {
             None
         } else {
@@ -495,8 +495,7 @@ impl<'a> Interp<'a, '_> {
         // `-f`: what it prints was probed from the file); not when the
         // option is passed on some paths (`-f` when the caller gives a
         // format): the value is then probed only on the others.
-        if !row.argv_has.is_empty() && !argv_match(row, args, argv_of(row, args).as_deref()).is_some_and(|m| !m.partly)
-        {
+        if !row.argv_has.is_empty() && argv_match(row, args, argv_of(row, args).as_deref()).is_none_or(|m| m.partly) {
             return;
         }
         let inputs = |args: &Args| -> Taint {
