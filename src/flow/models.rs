@@ -220,9 +220,13 @@ pub struct ModelRow {
     /// Sink: the checked arguments form a command line (program first);
     /// which part of it the sink is about.
     pub argv: Option<ArgvPart>,
-    /// Sink: only when the command line has one of these words...
+    /// Sink: only when the command line has one of these words (the
+    /// program)...
     pub argv_has: Vec<String>,
-    /// ...and none of these.
+    /// ...and one of these, when given (a subcommand: `info`, `convert`)...
+    pub argv_with: Vec<String>,
+    /// ...and none of these (`-f`; `*` matches any text, and a two-letter
+    /// option also matches its attached value, `-fqcow2`).
     pub argv_lacks: Vec<String>,
     pub severity: Option<String>,
     /// Sink: a condition under which the finding is more severe (`high`),
@@ -277,6 +281,7 @@ impl ModelRow {
             requires: None,
             argv: None,
             argv_has: Vec::new(),
+            argv_with: Vec::new(),
             argv_lacks: Vec::new(),
             severity: None,
             from_params: true,
@@ -562,7 +567,11 @@ impl Models {
             Some(other) => return Err(format!("`argv` is \"program\" or \"arguments\", not `{other}`")),
         };
         m.argv_has = strings(row, "argv_has")?;
+        m.argv_with = strings(row, "argv_with")?;
         m.argv_lacks = strings(row, "argv_lacks")?;
+        if m.argv_has.is_empty() && !(m.argv_with.is_empty() && m.argv_lacks.is_empty()) {
+            return Err("`argv_with` and `argv_lacks` need `argv_has` (the program they are about)".into());
+        }
         if let Some(sev) = string(row, "severity")? {
             if !matches!(sev.as_str(), "low" | "medium" | "high") {
                 return Err(format!("`severity` must be low, medium or high, not `{sev}`"));
@@ -743,6 +752,9 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "when",
             "type",
             "tags",
+            "argv_has",
+            "argv_with",
+            "argv_lacks",
         ],
         Kind::Sink => &[
             "kind",
@@ -764,6 +776,7 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "requires",
             "argv",
             "argv_has",
+            "argv_with",
             "argv_lacks",
             "severity",
             "from_params",

@@ -43,6 +43,9 @@ pub const MEASURED: &[Measured] = &[
     Measured { id: "R601", findings: 9, lines: 1872715, tp: 0, minor: 7, fp: 2 },
     Measured { id: "R602", findings: 0, lines: 1872715, tp: 0, minor: 0, fp: 0 },
     Measured { id: "R603", findings: 73, lines: 1872715, tp: 0, minor: 25, fp: 0 },
+    Measured { id: "R701", findings: 4, lines: 2178644, tp: 4, minor: 0, fp: 0 },
+    Measured { id: "R801", findings: 9, lines: 2178644, tp: 8, minor: 1, fp: 0 },
+    Measured { id: "R802", findings: 1, lines: 2178644, tp: 0, minor: 1, fp: 0 },
     Measured { id: "S101", findings: 97, lines: 1872715, tp: 2, minor: 23, fp: 0 },
     Measured { id: "S102", findings: 1, lines: 1872715, tp: 0, minor: 1, fp: 0 },
     Measured { id: "S103", findings: 2, lines: 1872715, tp: 1, minor: 0, fp: 1 },
@@ -135,4 +138,6 @@ pub const MEASURED: &[Measured] = &[
     Measured { id: "T611", findings: 0, lines: 1872715, tp: 0, minor: 0, fp: 0 },
     Measured { id: "T614", findings: 0, lines: 1872715, tp: 0, minor: 0, fp: 0 },
     Measured { id: "T643", findings: 0, lines: 1872715, tp: 0, minor: 0, fp: 0 },
+    Measured { id: "T770", findings: 6, lines: 2178644, tp: 4, minor: 2, fp: 0 },
+    Measured { id: "T843", findings: 50, lines: 2178644, tp: 41, minor: 8, fp: 1 },
 ];

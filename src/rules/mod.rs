@@ -12,6 +12,7 @@ mod measured_data;
 pub mod registry;
 pub mod rule;
 
+mod authorization;
 mod banned_calls;
 mod banned_imports;
 mod crypto;
@@ -20,6 +21,7 @@ mod exposure;
 mod file_modes;
 mod frameworks;
 mod general;
+mod images;
 mod injection;
 mod leaks;
 mod permissions;

@@ -6,11 +6,11 @@ use std::sync::OnceLock;
 use super::checker::Hooks;
 use super::rule::{FamilyRules, Rule, Status};
 use super::{
-    banned_calls, banned_imports, crypto, denial_of_service, exposure, frameworks, general, injection, leaks,
-    permissions, races, secrets, taint, validation,
+    authorization, banned_calls, banned_imports, crypto, denial_of_service, exposure, frameworks, general, images,
+    injection, leaks, permissions, races, secrets, taint, validation,
 };
 
-fn families() -> [&'static FamilyRules; 14] {
+fn families() -> [&'static FamilyRules; 16] {
     [
         &general::RULES,
         &secrets::RULES,
@@ -26,6 +26,8 @@ fn families() -> [&'static FamilyRules; 14] {
         &exposure::RULES,
         &permissions::RULES,
         &validation::RULES,
+        &images::RULES,
+        &authorization::RULES,
     ]
 }
 

@@ -8,7 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::super::models::Kind;
 use super::super::summary::SumConst;
-use super::super::value::{Const, Flow, Items, Key, MAX_PATH, Name, Origin, Taint, Value};
+use super::super::value::{Const, Flow, Items, Key, MAX_PATH, Name, Origin, Taint, Value, Words};
 use super::{Interp, Text};
 
 impl<'a> Interp<'a, '_> {
@@ -411,6 +411,12 @@ impl<'a> Interp<'a, '_> {
                     out.taint = base.taint.clone();
                 }
             }
+            // A slice of a command line whose items are not known keeps its
+            // words: slices cut a prefix (`cmd[2:]` drops `env LC_ALL=C`),
+            // not the options of the program.
+            if out.items.is_none() && base.items.is_none() {
+                out.words = base.words.clone();
+            }
             return out;
         }
         let key = self.eval(slice);
@@ -576,6 +582,25 @@ impl<'a> Interp<'a, '_> {
             v.taint = l.taint.union(&r.taint);
             return v;
         }
+        // `prefix + ('qemu-img', 'convert', ...)` with a prefix of unknown
+        // items, or a list whose items were forgotten: what is known of the
+        // constant words survives. An unknown part before the known words is
+        // a prefix (`cgexec -g ...`, `env LC_ALL=C`); one after them may hold
+        // any word.
+        if op == Operator::Add && (l.is_seq() || r.is_seq()) {
+            let words = match (l.words_of(), r.words_of()) {
+                (Some(a), Some(b)) => Some(a.concat(&b)),
+                (Some(a), None) => Some(a.opened()),
+                (None, Some(b)) => Some(b),
+                (None, None) => None,
+            };
+            if let Some(words) = words {
+                let mut v = Value::tainted(taint);
+                v.ty = l.ty.clone().or_else(|| r.ty.clone()).or_else(|| Some("list".into()));
+                v.words = Some(Rc::new(words));
+                return v;
+            }
+        }
         let mut v = Value::tainted(taint);
         v.konst = konst;
         v.ty = match op {
@@ -736,27 +761,45 @@ impl<'a> Interp<'a, '_> {
 
     fn seq_literal(&mut self, elts: &'a [Expr], ty: &str) -> Value {
         let mut items = Vec::new();
-        let mut known = true;
         let mut extra = Taint::default();
+        // `(*prefix, 'qemu-img', 'info', path)`: once a starred part's items
+        // are unknown, the words of the parts still say what the command is
+        // (computed only from then on: most literals never need them).
+        let mut words: Option<Words> = None;
         for e in elts {
             match e {
                 Expr::Starred(s) => {
                     let v = self.eval(&s.value);
-                    match &v.items {
-                        Some(Items::Seq(inner)) => items.extend(inner.iter().cloned()),
-                        _ => known = false,
+                    match (&v.items, words.take()) {
+                        (Some(Items::Seq(inner)), None) => items.extend(inner.iter().cloned()),
+                        (_, before) => {
+                            let before = before.unwrap_or_else(|| Words::of_items(&items));
+                            words = Some(match v.words_of() {
+                                Some(w) => before.concat(&w),
+                                None if before.may.is_empty() => before,
+                                None => before.opened(),
+                            });
+                        }
                     }
                     extra = extra.union(&v.taint);
                     if v.items.is_none() {
                         extra = extra.union(&v.all_taint());
                     }
                 }
-                _ => items.push(self.eval(e)),
+                _ => {
+                    let v = self.eval(e);
+                    if let Some(w) = words.take() {
+                        words = Some(w.concat(&Words::of_items(std::slice::from_ref(&v))));
+                    }
+                    items.push(v);
+                }
             }
         }
-        if !known {
+        if let Some(words) = words {
             let t = items.iter().fold(extra, |t, v| t.union(&v.all_taint()));
-            return Value::tainted(t).with_ty(ty);
+            let mut v = Value::tainted(t).with_ty(ty);
+            v.words = Some(Rc::new(words));
+            return v;
         }
         let mut v = Value::seq(items, ty);
         v.taint = v.taint.union(&extra);

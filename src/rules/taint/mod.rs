@@ -18,6 +18,7 @@ mod code_injection;
 mod command_injection;
 mod cookie_without_secure_flag;
 mod image_format_not_pinned;
+mod image_size_not_limited;
 mod ldap_injection;
 mod log_injection;
 mod open_redirect;
@@ -58,6 +59,7 @@ const ALL: &[&Rule] = &[
     &secret_in_log::RULE,
     &open_redirect::RULE,
     &xml_external_entity::RULE,
+    &image_size_not_limited::RULE,
     &cookie_without_secure_flag::RULE,
     &xpath_injection::RULE,
     &image_format_not_pinned::RULE,
