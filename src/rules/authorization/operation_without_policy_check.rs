@@ -55,10 +55,19 @@ pub fn check(cx: &Context, class: &StmtClassDef, out: &mut Vec<Diagnostic>) {
     if evidence.len() < 2 {
         return;
     }
-    for m in methods
+    let unchecked: Vec<&Method> = methods
         .iter()
-        .filter(|m| m.entry && !m.enforces() && m.delegates.is_none())
-    {
+        .filter(|m| m.entry && !m.enforces() && m.delegates.is_none() && m.mutates.is_some())
+        .collect();
+    // The comparison is the evidence, and it must be a comparison with the
+    // rule of the class, not its exception: when most entry points that
+    // change something check no policy here, this class is not where policy
+    // is enforced (Nova's compute API and manager: the REST layer checks,
+    // and two methods check a finer rule of their own).
+    if unchecked.len() > evidence.len() {
+        return;
+    }
+    for m in unchecked {
         let Some(change) = m.mutates else { continue };
         let name = m.name();
         let siblings: Vec<String> = evidence.iter().take(4).map(|s| format!("`{}`", s.name())).collect();
