@@ -59,12 +59,12 @@ TREES = os.path.join(HERE, "corpora", "devset-trees")
 # injection, CWE-117) is not exposure: it is about forged log lines, not
 # secrets reaching a log.
 CLASS_RULES = {
-    "authz": ((), {285, 639, 862, 863}),  # no rule yet
+    "authz": (("R8",), {285, 639, 862, 863}),
     "dos": (("R301", "R302", "R303", "R304", "R307", "R308", "S113"),
             {400, 674, 770, 789, 835, 1088, 1333}),
     "exposure": (("R401", "R402", "R403", "R404", "R405", "T209", "T532", "S109"),
                  {200, 203, 209, 312, 359, 532}),
-    "image": (("T843", "R302"), {843}),
+    "image": (("T843", "T770", "R302", "R7"), {610, 843}),
     "leak": (("R2",), {403, 404, 459, 772, 775}),
     "lock": (("R104", "R105", "R106"), {667}),
     "permission": (("R5", "S103", "S108"), {276, 732}),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """OWASP BenchmarkPython: vigil and Bandit side by side, per category and overall.
 
-    python3 bench/owasp.py [CHECKOUT] [--vigil target/debug/vigil] [--select ...] [--no-bandit]
+    python3 bench/owasp.py [CHECKOUT] [--vigil target/debug/vigil] [--select ...] [--extend-select ...] [--no-bandit]
                            [--show-misses CATEGORY] [--show-fps CATEGORY]
 
 CHECKOUT is a BenchmarkPython source tree; by default it is exported from the
@@ -64,10 +64,12 @@ def case_name(path):
     return base[:-3] if base.startswith("BenchmarkTest") and base.endswith(".py") else None
 
 
-def vigil_findings(tree, vigil, select):
+def vigil_findings(tree, vigil, select, extend=""):
     cmd = [os.path.abspath(vigil), "review", "--format", "json", "--exit-zero", "."]
     if select:
         cmd[2:2] = ["--select", select]
+    if extend:
+        cmd[2:2] = ["--extend-select", extend]
     out = subprocess.run(cmd, cwd=tree, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"vigil failed ({out.returncode}): {out.stderr[:2000]}")
@@ -112,7 +114,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkout", nargs="?", default="")
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "debug", "vigil"))
-    parser.add_argument("--select", default="T", help="vigil --select value (default: T, the dataflow rules)")
+    parser.add_argument("--select", default="T",
+                        help="vigil --select value (default: T, the dataflow rules; \"\" for the default set)")
+    parser.add_argument("--extend-select", default="", help="vigil --extend-select value")
     parser.add_argument("--no-bandit", action="store_true", help="skip Bandit")
     parser.add_argument("--show-misses", default="", metavar="CATEGORY", help="list false negatives")
     parser.add_argument("--show-fps", default="", metavar="CATEGORY", help="list false positives")
@@ -120,7 +124,7 @@ def main():
 
     tree = checkout(args.checkout)
     cases = expected()
-    vigil, rules = vigil_findings(tree, args.vigil, args.select)
+    vigil, rules = vigil_findings(tree, args.vigil, args.select, args.extend_select)
     tables = [("vigil", score(cases, vigil))]
     if not args.no_bandit:
         tables.append(("bandit", score(cases, bandit_findings(tree))))

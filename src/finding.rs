@@ -14,6 +14,14 @@ use crate::rules::{Diagnostic, Level, Rule};
 /// At most this many source lines are quoted with a finding.
 const MAX_SNIPPET_LINES: usize = 6;
 
+/// Lines of source shown before and after a defect in [`Finding::context`].
+const CONTEXT_LINES: u32 = 3;
+
+/// At most this many lines of a long defect (a multi-line statement) are
+/// part of its context, and at most `MAX_CONTEXT_LINES` in all.
+const MAX_CONTEXT_DEFECT_LINES: u32 = 12;
+const MAX_CONTEXT_LINES: usize = 60;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SnippetLine {
     pub line: u32,
@@ -37,6 +45,21 @@ pub struct FindingEdit {
     pub end_line: u32,
     pub end_column: u32,
     pub replacement: String,
+}
+
+/// What a language model said of a finding of the analysis (`--llm`
+/// triage, see `llm`). The analysis's own text stays beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelTriage {
+    /// The model's name, as the server was asked for it.
+    pub model: String,
+    /// Whether the model judged it a real defect in this code.
+    pub keep: bool,
+    pub confidence: Level,
+    /// The model's explanation for this code (its reason, when it drops it).
+    pub explanation: String,
+    /// The model's fix for this code (may be empty when it drops it).
+    pub fix: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +91,11 @@ pub struct Finding {
     /// What to change.
     pub solution: String,
     pub snippet: Vec<SnippetLine>,
+    /// The source around the defect and around each step of its path in
+    /// this file, in order, for reports that show code in context (`html`);
+    /// not every line between them.
+    #[serde(skip)]
+    pub context: Vec<SnippetLine>,
     /// The path to the defect (source to sink, check to use); may be empty.
     pub steps: Vec<FlowStep>,
     /// A mechanical fix, where the rule has one.
@@ -91,6 +119,14 @@ pub struct Finding {
     /// may sit on: the defect's own lines and its enclosing simple statement.
     #[serde(skip)]
     pub suppression_lines: (u32, u32),
+    /// The language model's triage (`--llm`), when it gave one.
+    #[serde(skip)]
+    pub triage: Option<Box<ModelTriage>>,
+    /// For a defect a language model reported (`--llm` discovery, its line
+    /// and quoted code checked against the file): the model's name. `None`
+    /// for every finding of the analysis.
+    #[serde(skip)]
+    pub found_by_model: Option<String>,
 }
 
 impl Finding {
@@ -109,6 +145,11 @@ impl Finding {
                 text: restore_indent(line_text(lines, text, l), file.indent),
             })
             .collect();
+        let step_lines: Vec<u32> = diag
+            .steps
+            .iter()
+            .map(|step| lines.line_index(step.range.start()).get() as u32)
+            .collect();
         let steps = diag
             .steps
             .iter()
@@ -119,6 +160,13 @@ impl Finding {
                     column: at.column.get() as u32 + file.indent,
                     note: step.note.clone(),
                 }
+            })
+            .collect();
+        let context = context_lines(lines, text, (start_line, end_line), &step_lines)
+            .into_iter()
+            .map(|l| SnippetLine {
+                line: file.display_line(l),
+                text: restore_indent(line_text(lines, text, l), file.indent),
             })
             .collect();
         let edit = diag.edit.as_ref().map(|edit| {
@@ -151,6 +199,7 @@ impl Finding {
             detail: diag.detail,
             solution: diag.fix.unwrap_or_else(|| diag.rule.docs.fix.to_string()),
             snippet,
+            context,
             steps,
             edit,
             fingerprint: String::new(),
@@ -159,6 +208,8 @@ impl Finding {
             col_offset: u32::from(diag.range.start() - line_start_offset) + file.indent,
             end_col_offset: u32::from(diag.range.end() - end_line_start) + file.indent,
             suppression_lines: (statement.0.min(start_line), statement.1.max(end_line)),
+            triage: None,
+            found_by_model: None,
         }
     }
 
@@ -178,6 +229,33 @@ impl Finding {
     pub fn names(&self) -> Vec<&'static str> {
         self.rules().flat_map(|r| r.names()).collect()
     }
+}
+
+/// The lines of the text (1-based) to show around a defect on `defect`
+/// (first and last line) whose path steps are on `steps`: a few lines on
+/// either side of the defect and one on either side of each step, sorted,
+/// each once, and bounded so that a long statement cannot quote a file.
+fn context_lines(lines_index: &LineIndex, text: &str, defect: (u32, u32), steps: &[u32]) -> Vec<u32> {
+    let last_line = lines_index.line_count() as u32;
+    let (first, last) = (defect.0, defect.1.min(defect.0 + MAX_CONTEXT_DEFECT_LINES - 1));
+    let mut wanted: Vec<(u32, u32)> = vec![(first.saturating_sub(CONTEXT_LINES), last + CONTEXT_LINES)];
+    wanted.extend(steps.iter().map(|&s| (s.saturating_sub(1), s + 1)));
+    let mut lines: Vec<u32> = wanted
+        .into_iter()
+        .flat_map(|(from, to)| from.max(1)..=to.min(last_line))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.truncate(MAX_CONTEXT_LINES);
+    // A text ending in a newline has an empty last "line" after it: not
+    // worth showing after the last line of code.
+    if lines
+        .last()
+        .is_some_and(|&l| l == last_line && line_text(lines_index, text, l).is_empty() && l > last)
+    {
+        lines.pop();
+    }
+    lines
 }
 
 /// A quoted line as the user wrote it, with a listing's indentation back.

@@ -34,16 +34,32 @@ fn folded_code(finding: &Finding) -> String {
 /// Gives every finding its fingerprint. `findings` must be sorted (the
 /// occurrence index follows source order) and may span several files.
 pub fn assign(findings: &mut [Finding]) {
-    let mut seen: HashMap<(String, &'static str, String), u32> = HashMap::new();
-    for finding in findings.iter_mut() {
-        let code = folded_code(finding);
-        let occurrence = seen
-            .entry((finding.path.clone(), finding.rule.id, code.clone()))
-            .or_insert(0);
-        let index = occurrence.to_string();
-        finding.fingerprint = format!("{:016x}", fnv1a(&[finding.rule.id, &finding.path, &code, &index]));
-        *occurrence += 1;
+    let fingerprints = with_paths(findings, |path| path.to_string());
+    for (finding, fingerprint) in findings.iter_mut().zip(fingerprints) {
+        finding.fingerprint = fingerprint;
     }
+}
+
+/// The fingerprints `findings` would have if each path were `path_of` its
+/// shown path (a baseline's paths start at the baseline's folder, not at
+/// the folder the review runs in). `path_of` must not map two paths to one.
+pub fn with_paths(findings: &[Finding], path_of: impl Fn(&str) -> String) -> Vec<String> {
+    let mut seen: HashMap<(String, &'static str, String), u32> = HashMap::new();
+    let mut paths: HashMap<&str, String> = HashMap::new();
+    findings
+        .iter()
+        .map(|finding| {
+            let path = paths
+                .entry(finding.path.as_str())
+                .or_insert_with(|| path_of(&finding.path))
+                .clone();
+            let code = folded_code(finding);
+            let occurrence = seen.entry((path.clone(), finding.rule.id, code.clone())).or_insert(0);
+            let index = occurrence.to_string();
+            *occurrence += 1;
+            format!("{:016x}", fnv1a(&[finding.rule.id, &path, &code, &index]))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -59,6 +59,15 @@ impl Project {
         self.facts
             .get_or_init(|| compute_facts(settings, &self.sources, &self.entries))
     }
+
+    /// The facts alone, for a caller that keeps them longer than the
+    /// texts and trees (the editor's server).
+    pub fn into_facts(self, settings: &Settings) -> ProjectFacts {
+        self.facts(settings);
+        self.facts
+            .into_inner()
+            .expect("Project::facts has just computed the facts")
+    }
 }
 
 fn compute_facts(settings: &Settings, sources: &Sources, entries: &[FileEntry]) -> ProjectFacts {

@@ -244,15 +244,25 @@ pub fn finish(
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     crate::fingerprint::assign(&mut result.findings);
-    // After fingerprints: occurrence indices count every finding of the file.
-    if let Some(changed) = &settings.changed_lines {
-        result.findings.retain(|f| changed.touches(f));
+    // After fingerprints: occurrence indices count every finding of the
+    // file. The change filter runs first, so the baseline's count covers
+    // only findings on changed lines.
+    let accepted = match &settings.baseline {
+        Some(baseline) => baseline.accepted(&result.findings),
+        None => vec![false; result.findings.len()],
+    };
+    let mut kept = Vec::with_capacity(result.findings.len());
+    for (finding, accepted) in std::mem::take(&mut result.findings).into_iter().zip(accepted) {
+        if settings.changed_lines.as_ref().is_some_and(|c| !c.touches(&finding)) {
+            continue;
+        }
+        if accepted {
+            result.baselined += 1;
+            continue;
+        }
+        kept.push(finding);
     }
-    if let Some(baseline) = &settings.baseline {
-        let before = result.findings.len();
-        result.findings.retain(|f| !baseline.contains(f));
-        result.baselined = before - result.findings.len();
-    }
+    result.findings = kept;
     if settings.report_unused_suppressions {
         result.unused_suppressions = unused_suppressions(file, suppressions, selection, &used);
     }

@@ -189,7 +189,10 @@ fn bad_files_are_reported_and_the_rest_reviewed() {
     let err = stderr(&out);
     assert!(err.contains("vigil: warning: py2.py:1: syntax error:"), "{err}");
     assert!(
-        err.contains("vigil: error: latin1.py: is not valid UTF-8 (first bad byte at offset 5); skipped"),
+        err.contains(
+            "vigil: error: latin1.py: line 1 is not valid UTF-8 (byte 0xe9 at column 6) and no encoding is \
+             declared (PEP 263: `# -*- coding: NAME -*-` on line 1 or 2); skipped"
+        ),
         "{err}"
     );
     assert!(err.contains("vigil: error: nul.py: contains NUL bytes"), "{err}");

@@ -133,6 +133,45 @@ fn flags_override_the_file() {
 }
 
 #[test]
+fn extend_select_adds_to_the_default_set() {
+    // S307 is on by default, S101 is not.
+    let two = "eval(x)\nassert y\n";
+    let dir = tree(&[(".vigil.toml", "extend-select = [\"S101\"]\n"), ("a.py", two)]);
+    let out = vigil(dir.path(), &["review", "--format", "json", "a.py"]);
+    assert_eq!(findings(&out), found(&[("a.py", 1), ("a.py", 2)]));
+    let out = vigil(dir.path(), &["review", "--format", "json", "--isolated", "a.py"]);
+    assert_eq!(findings(&out), found(&[("a.py", 1)]));
+    let out = vigil(
+        dir.path(),
+        &[
+            "review",
+            "--format",
+            "json",
+            "--isolated",
+            "--extend-select",
+            "B101",
+            "a.py",
+        ],
+    );
+    assert_eq!(findings(&out), found(&[("a.py", 1), ("a.py", 2)]));
+    // With `select`, it extends that selection instead.
+    let out = vigil(
+        dir.path(),
+        &[
+            "review",
+            "--format",
+            "json",
+            "--select",
+            "S101",
+            "--extend-select",
+            "S307",
+            "a.py",
+        ],
+    );
+    assert_eq!(findings(&out), found(&[("a.py", 1), ("a.py", 2)]));
+}
+
+#[test]
 fn config_flag_names_the_file_and_isolated_ignores_all() {
     let dir = tree(&[
         (".vigil.toml", "select = [\"S506\"]\n"),
@@ -191,6 +230,7 @@ fn vigil_config_shows_every_key_and_its_origin() {
             "# vigil configuration
 # file: {file} [tool.vigil]
 select = [\"S1\", \"B506\"]  # {file}:5
+extend-select = []  # default
 ignore = []  # default
 per-file-ignores = {{ \"nova/tests/**\" = [\"S307\"] }}  # {file}:6
 severity = \"medium\"  # flag --severity
@@ -214,6 +254,7 @@ fn vigil_config_without_a_file_and_isolated() {
         "# vigil configuration
 # file: none (--isolated: configuration files are ignored)
 select = []  # default: every rule that is on by default
+extend-select = []  # default
 ignore = []  # default
 per-file-ignores = {}  # default
 severity = \"low\"  # default
@@ -249,12 +290,12 @@ const ERRORS: &[(&str, &str, &str)] = &[
     (
         ".vigil.toml",
         "select = [\"S1\"]\nselec = [\"S1\"]\n",
-        ".vigil.toml:2:1: unknown key `selec`: the keys are `select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `include-tests`, `test-paths`, `models`",
+        ".vigil.toml:2:1: unknown key `selec`: the keys are `select`, `extend-select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `include-tests`, `test-paths`, `models`",
     ),
     (
         "pyproject.toml",
         "[project]\nname = \"x\"\n\n[tool.vigil]\nseverity = \"low\"\nbogus = 1\n\n[tool.other]\nbogus = 2\n",
-        "pyproject.toml:6:1: unknown key `bogus` in [tool.vigil]: the keys are `select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `include-tests`, `test-paths`, `models`",
+        "pyproject.toml:6:1: unknown key `bogus` in [tool.vigil]: the keys are `select`, `extend-select`, `ignore`, `per-file-ignores`, `severity`, `confidence`, `exclude`, `extend-exclude`, `include-tests`, `test-paths`, `models`",
     ),
     (
         ".vigil.toml",

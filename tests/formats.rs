@@ -218,7 +218,7 @@ fn gerrit_review_input_has_the_documented_shape() {
         message.starts_with("vigil: Found 5 security defects in 2 files"),
         "{message}"
     );
-    assert!(message.contains("- latin1.py: is not valid UTF-8"), "{message}");
+    assert!(message.contains("- latin1.py: line 1 is not valid UTF-8"), "{message}");
     let comments = doc["comments"].as_object().unwrap();
     assert_eq!(comments.keys().collect::<Vec<_>>(), ["nova/api.py", ODD_NAME]);
     for list in comments.values() {
@@ -256,7 +256,8 @@ fn zuul_file_comments_pass_zuuls_schema() {
     assert_eq!(keys(&doc["zuul"]), ["file_comments", "warnings"]);
     assert_eq!(
         doc["zuul"]["warnings"][0],
-        "vigil could not review latin1.py: is not valid UTF-8 (first bad byte at offset 5); skipped"
+        "vigil could not review latin1.py: line 1 is not valid UTF-8 (byte 0xe9 at column 6) and no encoding is \
+         declared (PEP 263: `# -*- coding: NAME -*-` on line 1 or 2); skipped"
     );
     // `zuul/lib/filecomments.py`: {str: [{line: int, message: str, range:
     // {start_line, start_character, end_line, end_character: int}, level:

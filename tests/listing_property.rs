@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use vigil::input::Origin;
 use vigil::input::source::decode;
 use vigil::review::{self, Settings};
 use vigil::rules::registry::Selection;
@@ -27,8 +28,8 @@ impl Lcg {
 
 type Seen = Vec<(u32, u32, &'static str, String)>;
 
-fn findings(bytes: Vec<u8>, python_by_name: bool) -> Seen {
-    let file = decode(bytes, "case".to_string(), python_by_name).expect("fixture decodes");
+fn findings(bytes: Vec<u8>, origin: Origin) -> Seen {
+    let file = decode(bytes, "case".to_string(), origin).expect("fixture decodes");
     let settings = Settings::new(Selection::new(&["ALL".to_string()], &[]).unwrap());
     review::review(&file, &settings)
         .findings
@@ -69,11 +70,11 @@ fn a_listing_reviews_like_the_file_it_quotes() {
     let mut compared = 0;
     for path in paths {
         let code = std::fs::read_to_string(&path).unwrap();
-        let direct = findings(code.clone().into_bytes(), true);
+        let direct = findings(code.clone().into_bytes(), Origin::PythonFile);
         let first = 1 + (rng.next() % 5000) as u32;
         let request = requests[(rng.next() % requests.len() as u64) as usize];
         let listing = as_listing(&code, first, request);
-        let embedded = findings(listing.into_bytes(), false);
+        let embedded = findings(listing.into_bytes(), Origin::OtherFile);
         let expected: Seen = direct
             .into_iter()
             .map(|(l, c, id, m)| (l + first - 1, c, id, m))

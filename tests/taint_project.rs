@@ -241,3 +241,98 @@ class Helper(object):
         ]
     );
 }
+
+/// A secret kept in one item of what a helper returns (a tuple, a dict, a
+/// dict inside a dict) or in an attribute of a client object stays there:
+/// logging the other items, or the client's results, is not logging it.
+#[test]
+fn secrets_stay_in_their_items_across_calls() {
+    let clients = "\
+from oslo_concurrency import processutils
+
+
+class Client(object):
+    def __init__(self, password):
+        self.password = password
+
+
+class Other(object):
+    pass
+
+
+def get_client(config, legacy):
+    if legacy:
+        client = Client(password=config.san_password)
+    else:
+        client = Other(config.san_password)
+    return client
+
+
+def connection_params(backend):
+    return (backend.address, backend.user, backend.san_password)
+
+
+def execute(*cmd, **kwargs):
+    return processutils.execute(*cmd, **kwargs)
+
+
+def connection_info(volume, auth_secret):
+    data = {'volume_id': volume.id}
+    if auth_secret:
+        data['auth_password'] = auth_secret
+    return {'driver_volume_type': 'iscsi', 'data': data}
+";
+    let driver = "\
+from oslo_log import log as logging
+
+from pkg import clients
+
+LOG = logging.getLogger(__name__)
+
+
+def names(config):
+    client = clients.get_client(config, True)
+    LOG.debug('names: %s', client.list_names())
+
+
+def connect(backend):
+    address, user, password = clients.connection_params(backend)
+    LOG.debug('connecting to %s', address)
+    LOG.debug('connecting as %s with %s', user, password)
+
+
+def attach(volume, secret):
+    info = clients.connection_info(volume, secret)
+    LOG.info('attached %(volume_id)s', info['data'])
+    LOG.info('attached with %s', info['data'])
+
+
+def backup(config, path):
+    out, err = clients.execute('dsmc', '-password=%s' % config.tsm_password, path)
+    LOG.error('dsmc failed: %(out)s %(err)s', {'out': out, 'err': err})
+";
+    let dir = tree(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/clients.py", clients),
+        ("pkg/driver.py", driver),
+        ("pkg/main.py", "from pkg import driver\n"),
+    ]);
+    let out = vigil(dir.path(), &["review", "--select", "T532", "--format", "json", "pkg"]);
+    let (found, steps) = findings(&out);
+    assert_eq!(
+        found,
+        vec![
+            ("pkg/driver.py".to_string(), 16, "T532".to_string()),
+            ("pkg/driver.py".to_string(), 22, "T532".to_string()),
+        ],
+        "{steps:?}"
+    );
+    assert_eq!(
+        steps[1],
+        vec![
+            "19: `secret` is a secret",
+            "20: returned by `clients.connection_info()`",
+            "22: `LOG.info()` logs it",
+        ]
+    );
+}

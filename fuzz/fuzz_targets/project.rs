@@ -7,6 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use vigil::flow::{FileEntry, Models, project};
+use vigil::input::Origin;
 use vigil::input::source::decode;
 use vigil::review::{self, Settings};
 use vigil::rules::registry::{self, Selection};
@@ -31,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let facts = project::build(&entries, &project::Texts(&texts), Models::active(), &selected, &selected);
     let settings = Settings::new(selection.clone());
     for (entry, text) in entries.iter().zip(&texts) {
-        let Ok(file) = decode(text.clone().into_bytes(), entry.path.clone(), true) else { continue };
+        let Ok(file) = decode(text.clone().into_bytes(), entry.path.clone(), Origin::PythonFile) else { continue };
         let _ = review::review_in_project(&file, &settings, Some(&facts));
     }
 });

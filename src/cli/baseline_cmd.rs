@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{BaselineArgs, ReviewArgs};
+use crate::filter::baseline::PathBase;
 use crate::filter::{Baseline, baseline};
 use crate::report::Report;
 
@@ -36,17 +37,37 @@ pub fn read(path: &Path) -> Result<Baseline, String> {
         };
         format!("baseline {shown} {reason}; write one with `vigil baseline -o {shown}`")
     })?;
-    baseline::parse(&text).map_err(|reason| {
+    let parsed = baseline::parse(&text).map_err(|reason| {
         format!(
             "baseline {shown} {reason}; restore it from version control or write a new one with \
              `vigil baseline -o {shown}`"
         )
-    })
+    })?;
+    Ok(parsed.with_base(base_of(path)))
 }
 
-/// The baseline file's text, in place of a report.
-pub fn render(report: &Report) -> String {
-    baseline::render(&report.findings)
+/// The baseline's paths start at its folder (see `PathBase`); one written
+/// to standard output starts where the review runs.
+fn base_of(path: &Path) -> PathBase {
+    let folder = match path.parent() {
+        _ if path.as_os_str() == "-" => Path::new("."),
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (
+        std::env::current_dir().and_then(std::fs::canonicalize),
+        std::fs::canonicalize(folder),
+    ) {
+        (Ok(cwd), Ok(folder)) => PathBase::new(cwd, folder),
+        // A folder that cannot be resolved cannot be written to either; the
+        // review's own paths are the best guess.
+        _ => PathBase::default(),
+    }
+}
+
+/// The baseline file's text, in place of a report, for the file at `path`.
+pub fn render(report: &Report, path: &Path) -> String {
+    baseline::render(&report.findings, &base_of(path))
 }
 
 /// After the baseline is written: what was written, and the exit code (a
@@ -70,9 +91,25 @@ pub fn finish(report: &Report, path: &Path) -> ExitCode {
     }
 }
 
-/// The note after a review with `--baseline`.
-pub fn note(report: &Report, path: &Path) {
+/// The note after a review with `--baseline`; a warning when a baseline
+/// with findings hid none in a whole review (a change review may well touch
+/// none of them): it was written for other files, or from paths that no
+/// longer exist.
+pub fn note(report: &Report, path: &Path, accepted: usize, quiet: bool) {
     let n = report.baselined;
+    if n == 0 && accepted > 0 && !report.change {
+        eprintln!(
+            "vigil: warning: the baseline {} matched none of the {} findings it lists: its paths start at its \
+             own folder; was it written for these files (and with this vigil)? `vigil baseline -o {}` writes it again",
+            path.display(),
+            accepted,
+            path.display()
+        );
+        return;
+    }
+    if quiet {
+        return;
+    }
     eprintln!(
         "vigil: note: the baseline {} hid {n} finding{}",
         path.display(),

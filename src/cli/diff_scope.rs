@@ -31,6 +31,9 @@ pub struct DiffScope {
     pub changed_lines: ChangedLines,
     /// The diff of each file to review, by shown path, to check against disk.
     changes: HashMap<String, ChangedFile>,
+    /// Python files git does not track yet, reviewed whole (`--diff` only),
+    /// as shown.
+    pub untracked: Vec<String>,
 }
 
 /// The diff to review, when `--diff` or `--diff-file` asks for one. Errors
@@ -99,16 +102,9 @@ pub fn resolve(args: &ReviewArgs, paths: &[PathBuf]) -> Result<Option<DiffScope>
             ));
             continue;
         }
-        let real = root.join(relative);
-        let Some((named, scope)) = scopes.iter().find(|(_, scope)| real.starts_with(scope)) else {
+        let Some((shown_buf, shown, real)) = place(&root, relative, &scopes) else {
             continue;
         };
-        let shown_buf = match real.strip_prefix(scope) {
-            Ok(rest) if rest.as_os_str().is_empty() => named.to_path_buf(),
-            Ok(rest) => named.join(rest),
-            Err(_) => continue,
-        };
-        let shown = input::source::shown_path(&shown_buf);
         if change.patch.binary || change.patch.is_link_or_submodule() {
             continue;
         }
@@ -139,13 +135,58 @@ pub fn resolve(args: &ReviewArgs, paths: &[PathBuf]) -> Result<Option<DiffScope>
         discovered.files.push(shown_buf);
         changes.insert(shown, change);
     }
+    // `git diff REV` compares with the work tree but never shows a file git
+    // does not track yet, though a new module is part of the change being
+    // written: such files are reviewed whole, as added, and named on
+    // standard error so that nobody mistakes a scratch file for the change.
+    let mut untracked = Vec::new();
+    if rev.is_some() {
+        for relative in git_untracked(&root)? {
+            let Some((shown_buf, shown, real)) = place(&root, Path::new(&relative), &scopes) else {
+                continue;
+            };
+            let is_file = std::fs::symlink_metadata(&real).is_ok_and(|m| m.is_file());
+            if changes.contains_key(&shown) || !is_file || !input::discover::is_python_file(&real) {
+                continue;
+            }
+            changed_lines.insert(shown.clone(), every_line(&real));
+            discovered.files.push(shown_buf);
+            untracked.push(shown);
+        }
+    }
     discovered.files.sort();
     discovered.files.dedup();
     Ok(Some(DiffScope {
         discovered,
         changed_lines,
         changes,
+        untracked,
     }))
+}
+
+/// Where a path of the diff (relative to the repository's top) is, when it
+/// is under one of the named paths: the path to show (as a plain review of
+/// the named path would), the same as text, and the path on disk.
+fn place(root: &Path, relative: &Path, scopes: &[(&Path, PathBuf)]) -> Option<(PathBuf, String, PathBuf)> {
+    let real = root.join(relative);
+    let (named, scope) = scopes.iter().find(|(_, scope)| real.starts_with(scope))?;
+    let shown_buf = match real.strip_prefix(scope) {
+        Ok(rest) if rest.as_os_str().is_empty() => named.to_path_buf(),
+        Ok(rest) => named.join(rest),
+        Err(_) => return None,
+    };
+    let shown = input::source::shown_path(&shown_buf);
+    Some((shown_buf, shown, real))
+}
+
+/// Every line of a file that is new as a whole. A file that cannot be read
+/// gets no lines here; reading it for the review reports why.
+fn every_line(path: &Path) -> std::collections::BTreeSet<u32> {
+    let lines = std::fs::read(path).map_or(0, |bytes| {
+        let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+        newlines + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
+    });
+    (1..=u32::try_from(lines).unwrap_or(u32::MAX)).collect()
 }
 
 /// Reads a file for review: in a change review, as Python, and only when
@@ -229,6 +270,21 @@ fn git_toplevel(start: &Path) -> Result<PathBuf, String> {
     )?;
     std::fs::canonicalize(top.trim_end_matches(['\n', '\r']))
         .map_err(|e| format!("cannot read the repository top {}: {e}", top.trim()))
+}
+
+/// The files under `root` that git does not track and does not ignore,
+/// relative to `root` (NUL-separated output: no quoting to undo).
+fn git_untracked(root: &Path) -> Result<Vec<String>, String> {
+    let listed = run_git(
+        root,
+        &["ls-files", "--others", "--exclude-standard", "-z", "--", "."],
+        "git ls-files --others --exclude-standard",
+    )?;
+    Ok(listed
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 fn git_diff(root: &Path, rev: &str) -> Result<String, String> {

@@ -6,6 +6,9 @@
 mod baseline_cmd;
 mod config_cmd;
 mod diff_scope;
+mod fix_cmd;
+mod llm_args;
+mod output;
 mod progress;
 mod review_cmd;
 mod rules_cmd;
@@ -17,6 +20,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
+
+pub(crate) use rules_cmd::render_doc;
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +55,8 @@ enum Command {
         #[command(flatten)]
         settings: settings_args::SettingsArgs,
     },
+    /// Run a Language Server Protocol server on standard input and output, for editors.
+    Server,
 }
 
 #[derive(Args)]
@@ -69,8 +76,29 @@ pub struct ReviewArgs {
     /// Files or directories to review; `-` for standard input. Default: `.`.
     paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    #[arg(
+        long,
+        short = 'f',
+        visible_alias = "output-format",
+        value_enum,
+        default_value = "text"
+    )]
     format: Format,
+    /// Colour and the terminal layout (carets under each defect): `auto` on a terminal unless
+    /// NO_COLOR is set, `always`, or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: output::ColorChoice,
+    /// Print the findings only: no summary line, notes or progress (warnings and errors still go
+    /// to stderr).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Count the findings of each rule instead of listing them (text and concise formats).
+    #[arg(long)]
+    statistics: bool,
+    /// The file standard input stands for (an editor's buffer): the path shown, and the one the
+    /// configuration, per-file ignores and `--force-exclude` apply to.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     #[command(flatten)]
     settings: settings_args::SettingsArgs,
     /// Apply `exclude` to paths named on the command line too (for pre-commit, which names every file).
@@ -97,12 +125,22 @@ pub struct ReviewArgs {
     /// Review a change given as a unified diff or `git format-patch` mail (`-`: standard input).
     #[arg(long, value_name = "PATCH")]
     diff_file: Option<PathBuf>,
+    /// Apply the safe fixes some findings carry (`yaml.load` -> `yaml.safe_load`, ...) to the files,
+    /// then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// Print the fixes `--fix` would apply as a unified diff, and change nothing.
+    #[arg(long)]
+    show_diff: bool,
     /// Hide the findings recorded in this baseline file (see `vigil baseline`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Set by `vigil baseline`: write the baseline here instead of a report.
     #[arg(skip)]
     write_baseline: Option<PathBuf>,
+    /// The optional language-model stage (`--llm URL`).
+    #[command(flatten)]
+    llm: Box<llm_args::LlmArgs>,
 }
 
 fn parse_level(text: &str) -> Result<crate::rules::Level, String> {
@@ -129,5 +167,6 @@ pub fn main() -> ExitCode {
         Command::Rule { id } => rules_cmd::show(&id),
         Command::Baseline(args) => review_cmd::run(baseline_cmd::review_args(args)),
         Command::Config { path, settings } => config_cmd::run(path, &settings),
+        Command::Server => crate::server::run(),
     }
 }

@@ -2,16 +2,18 @@
 //! one report. Output order never depends on the thread count: files are
 //! reviewed in parallel but collected in their sorted order.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::progress::Progress;
-use super::{ReviewArgs, baseline_cmd, diff_scope};
+use super::{ReviewArgs, baseline_cmd, diff_scope, fix_cmd, output};
 use crate::config;
+use crate::finding::Finding;
 use crate::input;
 use crate::pipeline;
-use crate::report;
+use crate::report::{self, Format};
 use crate::review::{Settings, UnusedSuppression, Verdict};
 
 /// Deeply nested code makes the parser and the walk recurse; analysis
@@ -19,14 +21,29 @@ use crate::review::{Settings, UnusedSuppression, Verdict};
 const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 pub fn run(args: ReviewArgs) -> ExitCode {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
+    if let Err(e) = check_flags(&args) {
+        eprintln!("vigil: error: {e}");
+        return ExitCode::from(2);
+    }
+    let paths = if !args.paths.is_empty() {
         args.paths.clone()
+    } else if args.stdin_filename.is_some() {
+        vec![PathBuf::from("-")]
+    } else {
+        vec![PathBuf::from(".")]
     };
     // The configuration is looked for from the first path reviewed (the
-    // current folder for standard input).
-    let first = paths.first().filter(|p| p.as_os_str() != "-").cloned();
+    // current folder for standard input, or the folder of the file it
+    // stands for).
+    let first = match &args.stdin_filename {
+        // A new buffer is not on disk yet: its folder (or the nearest one
+        // that exists) decides.
+        Some(name) => name
+            .ancestors()
+            .find(|a| !a.as_os_str().is_empty() && a.exists())
+            .map(Path::to_path_buf),
+        None => paths.first().filter(|p| p.as_os_str() != "-").cloned(),
+    };
     let config = match config::load(&first.unwrap_or_else(|| PathBuf::from(".")), &args.settings.overrides()) {
         Ok(config) => config,
         Err(e) => {
@@ -52,6 +69,20 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let per_file = config.per_file_ignores();
+    let selection = match &args.stdin_filename {
+        // Standard input is the whole review then: the per-file ignores of
+        // the file it stands for are the run's.
+        Some(name) => {
+            let ignored = absolute(name).map(|real| per_file.rules_for(&real)).unwrap_or_default();
+            if ignored.is_empty() {
+                selection
+            } else {
+                selection.without(&ignored)
+            }
+        }
+        None => selection,
+    };
     let mut settings = Settings::new(selection);
     settings.min_severity = config.severity.value;
     settings.min_confidence = config.confidence.value;
@@ -74,11 +105,22 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             &crate::cache::RunParts { rules, models: &models },
         ));
     }
-    let per_file = config.per_file_ignores();
+    // Resolved before any file is read, so a bad `--llm` setting costs no review.
+    let llm_options = match args.llm.options(&|name| std::env::var(name).ok()) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
+            return ExitCode::from(2);
+        }
+    };
 
+    let mut accepted = 0;
     if let Some(path) = &args.baseline {
         match baseline_cmd::read(path) {
-            Ok(baseline) => settings.baseline = Some(baseline),
+            Ok(baseline) => {
+                accepted = baseline.len();
+                settings.baseline = Some(baseline);
+            }
             Err(e) => {
                 eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
                 return ExitCode::from(2);
@@ -93,8 +135,22 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
+    let (mut stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
     let excludes = config.excludes();
+    if let Some(name) = &args.stdin_filename
+        && args.force_exclude
+        && absolute(name).is_some_and(|real| excludes.iter().any(|g| g.matches_with_ancestors(&real)))
+    {
+        // An editor or a hook passes every buffer: an excluded one is not
+        // reviewed, as an excluded file named with --force-exclude is not.
+        if !args.quiet {
+            eprintln!(
+                "vigil: note: {} is excluded by the configuration (--force-exclude): not reviewed",
+                report::terminal_safe::escape(&input::source::shown_path(name))
+            );
+        }
+        stdin.clear();
+    }
     let tests = config.tests();
     let walk = input::Walk {
         exclude: &excludes,
@@ -132,24 +188,90 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         let files = tree.as_ref().map_or(&discovered.files, |t| &t.files);
         pool.install(|| pipeline::project_facts(&settings, files, &paths))
     };
-    let stdin_file = (!stdin.is_empty()).then(input::load_stdin);
-    let progress = Progress::new(discovered.files.len() + stdin_file.is_some() as usize);
-    let load = |path: &Path| diff_scope::load(scope.as_ref(), path, &input::source::shown_path(path));
-    let outcomes = pool.install(|| {
-        pipeline::review_files(
-            &settings,
-            stdin_file,
-            &discovered.files,
-            &load,
-            &per_file,
-            project.as_ref(),
-            &|| progress.tick(),
-        )
+    let quiet = args.quiet;
+    let fix_mode = match (args.fix, args.show_diff) {
+        (_, true) => Some(fix_cmd::Mode::Preview),
+        (true, false) => Some(fix_cmd::Mode::Write),
+        _ => None,
+    };
+    let shown_files: HashMap<String, PathBuf> = discovered
+        .files
+        .iter()
+        .map(|p| (input::source::shown_path(p), p.clone()))
+        .collect();
+    let mut overlay = fix_cmd::Overlay::default();
+    let mut stdin_file = (!stdin.is_empty()).then(|| match &args.stdin_filename {
+        Some(name) => input::load_stdin_as(name),
+        None => input::load_stdin(),
     });
-    progress.finish();
+    // The model stage reads the files again after the review; standard
+    // input can be read only once, so its text is kept.
+    let stdin_copy = match (&llm_options, &stdin_file) {
+        (Some(_), Some(Ok(file))) => Some(file.clone()),
+        _ => None,
+    };
+    let mut outcomes;
+    let mut round = 0;
+    // One review, then (with --fix or --show-diff) rounds of fixes, each
+    // followed by a review of the fixed texts: the last review is the report.
+    loop {
+        let total = discovered.files.len() + stdin_file.is_some() as usize;
+        let progress = if quiet || round > 0 {
+            Progress::drawn_if(total, false)
+        } else {
+            Progress::new(total)
+        };
+        let load = |path: &Path| {
+            let shown = input::source::shown_path(path);
+            match overlay.load(&shown) {
+                Some(fixed) => Ok(fixed),
+                None => diff_scope::load(scope.as_ref(), path, &shown),
+            }
+        };
+        outcomes = pool.install(|| {
+            pipeline::review_files(
+                &settings,
+                stdin_file.take(),
+                &discovered.files,
+                &load,
+                &per_file,
+                project.as_ref(),
+                &|| progress.tick(),
+            )
+        });
+        progress.finish();
+        round += 1;
+        if fix_mode.is_none() || round > fix_cmd::MAX_ROUNDS {
+            break;
+        }
+        let mut findings: Vec<Finding> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok())
+            .flat_map(|r| r.review.findings.iter().cloned())
+            .collect();
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        if !overlay.apply(&findings, &shown_files) {
+            break;
+        }
+    }
     if let Some(cache) = settings.cache.take() {
         cache.save();
     }
+    let reviewed_paths: Vec<String> = match &llm_options {
+        Some(_) => outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok().map(|r| r.path.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    // What the model stage reads: the text the last review saw.
+    let load = |path: &Path| {
+        let shown = input::source::shown_path(path);
+        match overlay.load(&shown) {
+            Some(fixed) => Ok(fixed),
+            None => diff_scope::load(scope.as_ref(), path, &shown),
+        }
+    };
 
     let discovered_skipped = discovered.skipped;
     let mut report = pipeline::assemble(
@@ -159,6 +281,28 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         args.report_unused_suppressions,
     );
     report.change = scope.is_some();
+    if let Some(options) = &llm_options {
+        // Files are found again by the path the review showed.
+        let by_shown: std::collections::HashMap<String, &PathBuf> = discovered
+            .files
+            .iter()
+            .map(|p| (input::source::shown_path(p), p))
+            .collect();
+        let reload = |shown: &str| -> Option<input::SourceFile> {
+            if let Some(file) = stdin_copy.as_ref().filter(|f| f.path == shown) {
+                return Some(file.clone());
+            }
+            by_shown.get(shown).and_then(|path| load(path).ok())
+        };
+        let in_scope = |f: &crate::finding::Finding| {
+            settings.changed_lines.as_ref().is_none_or(|c| c.touches(f))
+                && settings
+                    .baseline
+                    .as_ref()
+                    .is_none_or(|b| !b.accepted(std::slice::from_ref(f))[0])
+        };
+        crate::llm::stage::run(&mut report, &reviewed_paths, &reload, options, &in_scope);
+    }
 
     for w in &report.warnings {
         eprintln!(
@@ -174,7 +318,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     for e in &report.errors {
         eprintln!("vigil: error: {}", report::terminal_safe::escape(&e.to_string()));
     }
-    if report.findings.is_empty() && report.files_reviewed > 0 && report.test_files_left_out > 0 {
+    if !quiet && report.findings.is_empty() && report.files_reviewed > 0 && report.test_files_left_out > 0 {
         // The clean answer stays exact on standard output; what it covers is
         // said here.
         let n = report.test_files_left_out;
@@ -184,16 +328,86 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             if n == 1 { "it" } else { "them" }
         );
     }
+    if !quiet && let Some(scope) = &scope {
+        for path in &scope.untracked {
+            eprintln!(
+                "vigil: note: {} is not tracked by git: reviewed whole as a new file of the change \
+                 (`git add` it, or list it in .gitignore to leave it out)",
+                report::terminal_safe::escape(path)
+            );
+        }
+    }
     if let Some(path) = &args.baseline {
-        baseline_cmd::note(&report, path);
+        baseline_cmd::note(&report, path, accepted, quiet);
     }
     if let Some(unused) = &report.unused_suppressions {
         eprint!("{}", unused_suppressions_text(unused));
     }
+    if let Some(llm) = &report.llm {
+        for note in &llm.notes {
+            eprintln!(
+                "vigil: warning: language model: {}",
+                report::terminal_safe::escape(note)
+            );
+        }
+        if let Some(failure) = &llm.failure {
+            eprintln!(
+                "vigil: error: the language-model stage stopped: {}",
+                report::terminal_safe::escape(failure)
+            );
+        }
+    }
 
-    let rendered = match &args.write_baseline {
-        Some(_) => baseline_cmd::render(&report),
-        None => report::render(&report, args.format),
+    let terminal = output::to_terminal(args.output.as_deref());
+    let options = output::text_options(args.color, terminal, output::no_color_env(), quiet);
+    let mut failed = false;
+    for refusal in overlay.refusals() {
+        eprintln!("vigil: warning: {refusal}");
+    }
+    let mut write_errors = Vec::new();
+    if fix_mode == Some(fix_cmd::Mode::Write) {
+        write_errors = overlay.write();
+    }
+    let (fixes, fixed_files) = overlay.counts();
+    let rendered = match (&args.write_baseline, fix_mode) {
+        (Some(path), _) => baseline_cmd::render(&report, path),
+        (None, Some(fix_cmd::Mode::Preview)) => {
+            if !quiet {
+                eprintln!(
+                    "vigil: note: --fix would fix {}{}",
+                    count(fixes, "finding"),
+                    if fixes == 0 {
+                        String::new()
+                    } else {
+                        format!(" in {}", count(fixed_files, "file"))
+                    }
+                );
+            }
+            overlay.diff(options.paint)
+        }
+        (None, mode) => {
+            if mode == Some(fix_cmd::Mode::Write) {
+                failed = !write_errors.is_empty();
+                for e in &write_errors {
+                    eprintln!("vigil: error: {e}");
+                }
+                if !quiet {
+                    for fixed in overlay.applied() {
+                        eprintln!("vigil: fixed {fixed}");
+                    }
+                    if fixes > 0 {
+                        eprintln!(
+                            "vigil: note: fixed {} in {}; the review is of what is left",
+                            count(fixes, "finding"),
+                            count(fixed_files, "file")
+                        );
+                    } else if !report.findings.is_empty() && overlay.refusals().is_empty() {
+                        eprintln!("vigil: note: none of the findings has a fix vigil can apply safely");
+                    }
+                }
+            }
+            output::render(&report, args.format, args.statistics, &options)
+        }
     };
     let destination = args.write_baseline.as_ref().or(args.output.as_ref());
     let written = match destination.filter(|path| path.as_os_str() != "-") {
@@ -216,13 +430,62 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         return baseline_cmd::finish(&report, path);
     }
 
-    if !report.errors.is_empty() {
+    let preview_changes = fix_mode == Some(fix_cmd::Mode::Preview) && fixes > 0;
+    let llm_failed = report.llm.as_ref().is_some_and(|l| l.failure.is_some());
+    if failed || !report.errors.is_empty() || llm_failed {
         ExitCode::from(2)
-    } else if !report.findings.is_empty() && !args.exit_zero {
+    } else if (preview_changes || (fix_mode != Some(fix_cmd::Mode::Preview) && crate::llm::gated_findings(&report) > 0))
+        && !args.exit_zero
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `1 finding`, `3 findings`.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Flags that cannot work together, said before anything is read.
+fn check_flags(args: &ReviewArgs) -> Result<(), String> {
+    let stdin =
+        args.paths.iter().any(|p| p.as_os_str() == "-") || (args.paths.is_empty() && args.stdin_filename.is_some());
+    if args.stdin_filename.is_some() && args.paths.iter().any(|p| p.as_os_str() != "-") {
+        return Err(
+            "--stdin-filename names standard input: give `-` or no path, and review other files in another run"
+                .to_string(),
+        );
+    }
+    if (args.fix || args.show_diff) && stdin {
+        return Err(
+            "--fix and --show-diff change files, and standard input is not one: name the file instead \
+             (`vigil review --fix path/to/file.py`)"
+                .to_string(),
+        );
+    }
+    if args.statistics && !matches!(args.format, Format::Text | Format::Concise) {
+        return Err("--statistics counts findings for people: use it with --format text or concise".to_string());
+    }
+    if args.show_diff && args.statistics {
+        return Err("--show-diff prints a diff: --statistics has nothing to count there".to_string());
+    }
+    Ok(())
+}
+
+/// The absolute path of `name`, resolving what exists of it: the file
+/// standard input stands for may not exist on disk (a new buffer, in a
+/// folder not made yet).
+fn absolute(name: &Path) -> Option<PathBuf> {
+    let relative = if name.is_absolute() {
+        name.to_path_buf()
+    } else {
+        Path::new(".").join(name)
+    };
+    let existing = relative.ancestors().find(|a| a.exists())?;
+    let rest = relative.strip_prefix(existing).ok()?;
+    Some(std::fs::canonicalize(existing).ok()?.join(rest))
 }
 
 /// In a change review, the changed test files are left out as a walk

@@ -21,6 +21,10 @@ pub struct SettingsArgs {
     /// Only these rules: vigil ids, Bandit ids, names or prefixes (`S6`, `B3`), comma-separated.
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
+    /// Add these rules to the selection (to the default set when --select is not given), e.g.
+    /// `--extend-select T022` for a web application whose URL paths are file names.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
     /// Skip these rules (same forms as --select).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
@@ -43,6 +47,7 @@ impl SettingsArgs {
             config_file: self.config.clone(),
             isolated: self.isolated,
             select: given(&self.select),
+            extend_select: given(&self.extend_select),
             ignore: given(&self.ignore),
             severity: self.severity,
             confidence: self.confidence,

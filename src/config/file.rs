@@ -23,6 +23,7 @@ use crate::rules::{Level, registry};
 /// The keys, in the order `vigil config` prints them.
 pub const KEYS: &[&str] = &[
     "select",
+    "extend-select",
     "ignore",
     "per-file-ignores",
     "severity",
@@ -42,6 +43,7 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Loose {
     select: Option<Spanned<toml::Value>>,
+    extend_select: Option<Spanned<toml::Value>>,
     ignore: Option<Spanned<toml::Value>>,
     per_file_ignores: Option<Spanned<toml::Value>>,
     severity: Option<Spanned<toml::Value>>,
@@ -60,6 +62,7 @@ type Strings = Spanned<Vec<Spanned<String>>>;
 #[serde(rename_all = "kebab-case")]
 struct Typed {
     select: Option<Strings>,
+    extend_select: Option<Strings>,
     ignore: Option<Strings>,
     per_file_ignores: Option<Spanned<BTreeMap<Spanned<String>, Strings>>>,
     severity: Option<Spanned<String>>,
@@ -86,6 +89,7 @@ struct Tools<T> {
 #[derive(Debug, Default)]
 pub struct FileValues {
     pub select: Option<Sourced<Vec<String>>>,
+    pub extend_select: Option<Sourced<Vec<String>>>,
     pub ignore: Option<Sourced<Vec<String>>>,
     pub per_file_ignores: Option<Sourced<PerFileTable>>,
     pub severity: Option<Sourced<Level>>,
@@ -140,6 +144,7 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
 
     for (key, value, kind) in [
         ("select", &loose.select, Expect::Strings),
+        ("extend-select", &loose.extend_select, Expect::Strings),
         ("ignore", &loose.ignore, Expect::Strings),
         ("per-file-ignores", &loose.per_file_ignores, Expect::TableOfStrings),
         ("severity", &loose.severity, Expect::String),
@@ -174,6 +179,7 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
     };
     let mut values = FileValues {
         select: sourced_strings(&typed.select),
+        extend_select: sourced_strings(&typed.extend_select),
         ignore: sourced_strings(&typed.ignore),
         exclude: sourced_strings(&typed.exclude),
         extend_exclude: sourced_strings(&typed.extend_exclude),
@@ -186,7 +192,11 @@ pub fn parse(file: &ConfigFile, text: &str) -> Result<FileValues, ConfigError> {
         ..FileValues::default()
     };
 
-    for (key, list) in [("select", &typed.select), ("ignore", &typed.ignore)] {
+    for (key, list) in [
+        ("select", &typed.select),
+        ("extend-select", &typed.extend_select),
+        ("ignore", &typed.ignore),
+    ] {
         if let Some(list) = list {
             check_selectors(key, list.get_ref()).map_err(|(span, m)| at(span, m))?;
         }
@@ -325,6 +335,12 @@ fn check_globs(folder: &Path, key: &str, items: &[Spanned<String>]) -> Result<()
 fn toml_error(e: &toml::de::Error, text: &str, shown: &str, kind: Kind) -> ConfigError {
     let message = e.message();
     let message = match unknown_key(message) {
+        Some(key) if is_secret_key(key) => format!(
+            "`{}` is refused: a repository's configuration is shared with everyone who clones it, so vigil \
+             never reads a language model's API key from it; set VIGIL_LLM_API_KEY (or the variable \
+             --llm-key-env names), or `api-key` in your own ~/.config/vigil/llm.toml",
+            escape(key)
+        ),
         Some(key) => {
             let table = match kind {
                 Kind::VigilToml => "",
@@ -342,6 +358,16 @@ fn toml_error(e: &toml::de::Error, text: &str, shown: &str, kind: Kind) -> Confi
         Some(span) => ConfigError::at(shown, text, span.start, message),
         None => ConfigError::new(format!("{shown}: {message}")),
     }
+}
+
+/// Whether an unknown key looks like a place for a credential (`llm-api-key`,
+/// `api_key`, `llm-token`): refused with its own reason, not as a typo.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase().replace('_', "-");
+    ["api-key", "apikey", "token", "secret", "password"]
+        .iter()
+        .any(|word| key.contains(word))
+        || (key.starts_with("llm") && key.contains("key"))
 }
 
 /// The key of serde's "unknown field `x`, expected ..." message.
@@ -387,6 +413,15 @@ mod tests {
         assert_eq!(line_col("a = 1\nbé = 2\n", 0), (1, 1));
         assert_eq!(line_col("a = 1\nbé = 2\n", 6), (2, 1));
         assert_eq!(line_col("a = 1\nbé = 2\n", 10), (2, 4));
+    }
+
+    #[test]
+    fn credential_keys_are_refused_for_what_they_are() {
+        assert!(super::is_secret_key("llm-api-key"));
+        assert!(super::is_secret_key("api_key"));
+        assert!(super::is_secret_key("llm-key"));
+        assert!(!super::is_secret_key("selec"));
+        assert!(!super::is_secret_key("extend-exclude"));
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub struct Overrides {
     /// `--isolated`: use no configuration file at all.
     pub isolated: bool,
     pub select: Option<Vec<String>>,
+    pub extend_select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
     pub severity: Option<Level>,
     pub confidence: Option<Level>,
@@ -138,6 +139,8 @@ pub struct Config {
     /// Whether `--isolated` kept every file out.
     pub isolated: bool,
     pub select: Sourced<Vec<String>>,
+    /// Rules added to `select` (or to the default set).
+    pub extend_select: Sourced<Vec<String>>,
     pub ignore: Sourced<Vec<String>>,
     pub per_file_ignores: Sourced<PerFileTable>,
     pub severity: Sourced<Level>,
@@ -189,6 +192,9 @@ pub fn load(target: &Path, overrides: &Overrides) -> Result<Config, ConfigError>
         isolated: overrides.isolated,
         select: flag(overrides.select.clone(), "--select")
             .or(values.select)
+            .unwrap_or_else(|| Sourced::default(Vec::new())),
+        extend_select: flag(overrides.extend_select.clone(), "--extend-select")
+            .or(values.extend_select)
             .unwrap_or_else(|| Sourced::default(Vec::new())),
         ignore: flag(overrides.ignore.clone(), "--ignore")
             .or(values.ignore)
@@ -242,7 +248,7 @@ impl Config {
     /// The rules to run. Selectors from the file were checked when it was
     /// read; ones from flags are checked here.
     pub fn selection(&self) -> Result<Selection, String> {
-        Selection::new(&self.select.value, &self.ignore.value)
+        Selection::extended(&self.select.value, &self.extend_select.value, &self.ignore.value)
     }
 
     /// `exclude` and `extend-exclude`, for the walk.

@@ -31,6 +31,12 @@ pub fn render(config: &Config) -> String {
         ""
     };
     line("select", list(&config.select), &config.select.origin, select_note);
+    line(
+        "extend-select",
+        list(&config.extend_select),
+        &config.extend_select.origin,
+        "",
+    );
     line("ignore", list(&config.ignore), &config.ignore.origin, "");
     let table = config
         .per_file_ignores

@@ -7,8 +7,14 @@
 //! line text and occurrence index, never the line number); rule id, path,
 //! line and message are there for the people who read and review the file.
 //! This module renders and parses the text; `cli` reads and writes the file.
+//!
+//! Paths in a baseline start at the baseline file's folder ([`PathBase`]),
+//! whatever folder the review runs from: a review shows paths relative to
+//! its working directory, so they are moved to the baseline's folder before
+//! fingerprints are compared, and the same baseline works from anywhere.
 
 use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,11 +26,77 @@ pub const SCHEMA: &str = "vigil-baseline/1";
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
     fingerprints: HashSet<String>,
+    base: PathBase,
+}
+
+/// Where a baseline's paths start, seen from the review: both folders are
+/// absolute (and canonical, `cli` resolves them); with neither set, the
+/// review's paths are taken as they are.
+#[derive(Debug, Clone, Default)]
+pub struct PathBase {
+    /// The folder the review runs in.
+    cwd: PathBuf,
+    /// The folder holding the baseline file.
+    folder: PathBuf,
+}
+
+impl PathBase {
+    pub fn new(cwd: PathBuf, folder: PathBuf) -> PathBase {
+        PathBase { cwd, folder }
+    }
+
+    /// A path as the review shows it, as the baseline records it: relative
+    /// to the baseline's folder, `/`-separated, with `..` where it lies
+    /// outside. Only names are compared: nothing is read from the disk.
+    pub fn path(&self, shown: &str) -> String {
+        if self.folder.as_os_str().is_empty() || self.cwd == self.folder {
+            return shown.to_string();
+        }
+        let absolute = normalize(&self.cwd.join(shown));
+        let folder = normalize(&self.folder);
+        let (mut a, mut b) = (absolute.components().peekable(), folder.components().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            if x != y {
+                break;
+            }
+            a.next();
+            b.next();
+        }
+        let mut parts: Vec<String> = b.map(|_| "..".to_string()).collect();
+        parts.extend(a.map(|c| c.as_os_str().to_string_lossy().into_owned()));
+        parts.join("/")
+    }
+}
+
+/// `path` with `.` dropped and `..` taken back, lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Baseline {
-    pub fn contains(&self, finding: &Finding) -> bool {
-        self.fingerprints.contains(&finding.fingerprint)
+    /// Reads the review's paths from `base` (see [`PathBase`]).
+    pub fn with_base(mut self, base: PathBase) -> Baseline {
+        self.base = base;
+        self
+    }
+
+    /// For each of `findings` (sorted, of one or more files, with every
+    /// finding of each file), whether the baseline accepted it.
+    pub fn accepted(&self, findings: &[Finding]) -> Vec<bool> {
+        crate::fingerprint::with_paths(findings, |p| self.base.path(p))
+            .iter()
+            .map(|fp| self.fingerprints.contains(fp))
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -65,18 +137,23 @@ struct EntryIn {
     fingerprint: String,
 }
 
-/// The baseline file for `findings` (sorted as the review sorts them). The
-/// same findings always give the same bytes: no dates, no tool version, so
-/// the file only changes in version control when the accepted findings do.
-pub fn render(findings: &[Finding]) -> String {
+/// The baseline file for `findings` (sorted as the review sorts them), with
+/// paths from `base`'s folder. The same findings always give the same
+/// bytes: no dates, no tool version, so the file only changes in version
+/// control when the accepted findings do.
+pub fn render(findings: &[Finding], base: &PathBase) -> String {
+    let fingerprints = crate::fingerprint::with_paths(findings, |p| base.path(p));
+    let paths: Vec<String> = findings.iter().map(|f| base.path(&f.path)).collect();
     let doc = FileOut {
         schema: SCHEMA,
         findings: findings
             .iter()
-            .map(|f| EntryOut {
-                fingerprint: &f.fingerprint,
+            .zip(&fingerprints)
+            .zip(&paths)
+            .map(|((f, fingerprint), path)| EntryOut {
+                fingerprint,
                 rule_id: f.rule.id,
-                path: &f.path,
+                path,
                 line: f.line,
                 message: &f.message,
             })
@@ -117,12 +194,28 @@ pub fn parse(text: &str) -> Result<Baseline, String> {
         }
         fingerprints.insert(fp);
     }
-    Ok(Baseline { fingerprints })
+    Ok(Baseline {
+        fingerprints,
+        base: PathBase::default(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{PathBase, parse};
+
+    #[test]
+    fn review_paths_move_to_the_baseline_folder() {
+        let base = PathBase::new("/repo/nova".into(), "/repo".into());
+        assert_eq!(base.path("virt/disk.py"), "nova/virt/disk.py");
+        assert_eq!(base.path("./virt/../api.py"), "nova/api.py");
+        assert_eq!(base.path("/repo/glance/x.py"), "glance/x.py");
+        let below = PathBase::new("/repo".into(), "/repo/ci".into());
+        assert_eq!(below.path("nova/api.py"), "../nova/api.py");
+        let same = PathBase::new("/repo".into(), "/repo".into());
+        assert_eq!(same.path("nova/api.py"), "nova/api.py");
+        assert_eq!(PathBase::default().path("a.py"), "a.py");
+    }
 
     #[test]
     fn good_file() {

@@ -18,7 +18,7 @@ use super::interp::{Env, FuncInfo, Interp, ModuleCx, RawFinding};
 use super::models::{Kind, Match, ModelRow, Models, Scope};
 use super::summary::{
     ClassFacts, GlobalFact, ParamInfo, ParamKind, ParamPath, ParamSink, ProjectFacts, ReturnFlow, SourceFlow, SumConst,
-    SumValue, Summary,
+    SumItems, SumValue, Summary,
 };
 use super::value::{Const, Flow, Items, Loc, Name, Origin, Taint, Value};
 use crate::python::ParsedModule;
@@ -529,8 +529,8 @@ impl Triggers {
         // matters where it is logged, is not followed into callers here).
         let strong = |s: &super::summary::SourceFlow| models.opaque & (1 << s.label) == 0;
         for (name, summary) in &facts.summaries {
-            let gives = summary.returns.as_ref().is_some_and(|r| r.sources.iter().any(strong))
-                || summary.fields.iter().any(|(_, v)| v.sources.iter().any(strong));
+            let gives = summary.returns.as_ref().is_some_and(|r| r.any_source(&strong))
+                || summary.fields.iter().any(|(_, v)| v.any_source(&strong));
             if !gives {
                 continue;
             }
@@ -918,8 +918,18 @@ fn param_range(def: &StmtFunctionDef, index: usize) -> TextRange {
     all.get(index).copied().unwrap_or(def.range())
 }
 
-/// A value as a summary keeps it.
+/// Containers with more known items than this are summarised by their taint.
+const MAX_SUM_ITEMS: usize = 16;
+/// Containers nested deeper than this are summarised by their taint.
+const MAX_SUM_DEPTH: usize = 2;
+
+/// A value as a summary keeps it: a tuple, list or dict with its items
+/// (two levels deep), anything else by its whole taint.
 fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
+    export_value_at(cx, v, 0)
+}
+
+fn export_value_at(cx: &ModuleCx, v: &Value, depth: usize) -> SumValue {
     let mut out = SumValue {
         konst: match &v.konst {
             Const::Unknown | Const::Float(_) | Const::Strs(_) => None,
@@ -930,18 +940,51 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
         tags: v.tags,
         ..SumValue::default()
     };
+    // A container's items are kept apart, two levels deep (the connection
+    // info `{'driver_volume_type': ..., 'data': {...}}` a driver returns).
+    if depth < MAX_SUM_DEPTH {
+        match &v.items {
+            Some(Items::Seq(items)) if items.len() <= MAX_SUM_ITEMS => {
+                out.items = Some(SumItems::Seq(
+                    items.iter().map(|x| export_value_at(cx, x, depth + 1)).collect(),
+                ));
+                add_taint(cx, &mut out, &v.taint);
+                return out;
+            }
+            Some(Items::Map(items)) if items.len() <= MAX_SUM_ITEMS => {
+                out.items = Some(SumItems::Map(
+                    items
+                        .iter()
+                        .map(|(k, x)| (k.to_string(), export_value_at(cx, x, depth + 1)))
+                        .collect(),
+                ));
+                add_taint(cx, &mut out, &v.taint);
+                return out;
+            }
+            _ => {}
+        }
+    }
     // An object returned holds a secret in an attribute (a client built with
-    // a password): the object is not the secret.
+    // a password): the object is not the secret. A parameter's data kept in
+    // an attribute (`A(password=config.password)`) is cut as by an unknown
+    // call, so the caller's secret does not come back either.
     let taint = match &v.items {
         Some(Items::Fields(_)) => {
             let opaque = cx.models.opaque;
             v.taint.union(&v.all_taint().map(|f| match f.origin {
                 Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                Origin::Param(..) if opaque != 0 => Some(Flow { cut: true, ..f.clone() }),
                 _ => Some(f.clone()),
             }))
         }
         _ => v.all_taint(),
     };
+    add_taint(cx, &mut out, &taint);
+    out
+}
+
+/// Adds a taint's flows to a summary value (a few of each kind).
+fn add_taint(cx: &ModuleCx, out: &mut SumValue, taint: &Taint) {
     for f in taint.flows() {
         match &f.origin {
             Origin::Param(i, path) => {
@@ -973,7 +1016,6 @@ fn export_value(cx: &ModuleCx, v: &Value) -> SumValue {
             }
         }
     }
-    out
 }
 
 /// The module-level values other modules may import: constants, types,

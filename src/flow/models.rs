@@ -109,6 +109,10 @@ pub enum Match {
     Return(Scope),
     /// `CONST in x` (guards): `x` contains the constant (when `branch` is true).
     Contains(String),
+    /// An equality or membership test (`a == b`, `a != b`, `a in b`) between
+    /// two values that are not constants (sinks: a comparison that stops at
+    /// the first differing character).
+    Compare,
     /// A `label` row matches no code.
     Label,
     /// The body of a function in scope (`context` rows).
@@ -219,9 +223,13 @@ pub struct ModelRow {
     /// Sink: the checked arguments form a command line (program first);
     /// which part of it the sink is about.
     pub argv: Option<ArgvPart>,
-    /// Sink: only when the command line has one of these words...
+    /// Sink: only when the command line has one of these words (the
+    /// program)...
     pub argv_has: Vec<String>,
-    /// ...and none of these.
+    /// ...and one of these, when given (a subcommand: `info`, `convert`)...
+    pub argv_with: Vec<String>,
+    /// ...and none of these (`-f`; `*` matches any text, and a two-letter
+    /// option also matches its attached value, `-fqcow2`).
     pub argv_lacks: Vec<String>,
     pub severity: Option<String>,
     /// Sink: a condition under which the finding is more severe (`high`),
@@ -246,6 +254,11 @@ pub struct ModelRow {
     /// result of an unknown call (`f(secret)`); `false` for labels whose
     /// data is rarely returned as it is (a secret used to build a client).
     pub through_calls: bool,
+    /// Sink: the position of a `%`-format message that the call applies to
+    /// the positional arguments after it (logging's `LOG.debug(msg, args)`):
+    /// a mapping passed alone is shown only through the keys the message
+    /// names (`%(volume_id)s`).
+    pub format: Option<usize>,
 }
 
 impl ModelRow {
@@ -271,6 +284,7 @@ impl ModelRow {
             requires: None,
             argv: None,
             argv_has: Vec::new(),
+            argv_with: Vec::new(),
             argv_lacks: Vec::new(),
             severity: None,
             from_params: true,
@@ -282,6 +296,7 @@ impl ModelRow {
             load_key: Vec::new(),
             branch: true,
             through_calls: true,
+            format: None,
         }
     }
 
@@ -295,7 +310,7 @@ impl ModelRow {
                 .or(s.class_base.as_ref())
                 .map_or("", |p| p.as_str()),
             Match::Contains(c) => c,
-            Match::Label => "",
+            Match::Label | Match::Compare => "",
             Match::Body(s) => s
                 .decorator
                 .as_ref()
@@ -318,6 +333,8 @@ pub struct Models {
     pub params: Vec<usize>,
     pub returns: Vec<usize>,
     pub contains: Vec<usize>,
+    /// Sinks on comparisons.
+    pub compares: Vec<usize>,
     /// Read rows whose pattern is only a name shape (`*password*`,
     /// `disk_format`): matched against attribute and constant key names.
     /// Sources make the value a source; sanitizers make it clean (a field
@@ -469,6 +486,7 @@ impl Models {
             Match::Param(..) => self.params.push(id),
             Match::Return(_) => self.returns.push(id),
             Match::Contains(_) => self.contains.push(id),
+            Match::Compare => self.compares.push(id),
             Match::Label => {
                 if !row.through_calls {
                     self.opaque |= 1 << row.label;
@@ -663,7 +681,11 @@ impl Models {
             Some(other) => return Err(format!("`argv` is \"program\" or \"arguments\", not `{other}`")),
         };
         m.argv_has = strings(row, "argv_has")?;
+        m.argv_with = strings(row, "argv_with")?;
         m.argv_lacks = strings(row, "argv_lacks")?;
+        if m.argv_has.is_empty() && !(m.argv_with.is_empty() && m.argv_lacks.is_empty()) {
+            return Err("`argv_with` and `argv_lacks` need `argv_has` (the program they are about)".into());
+        }
         if let Some(sev) = string(row, "severity")? {
             if !matches!(sev.as_str(), "low" | "medium" | "high") {
                 return Err(format!("`severity` must be low, medium or high, not `{sev}`"));
@@ -686,6 +708,11 @@ impl Models {
         m.load_key = ints(row, "load_key")?;
         m.branch = bool_key(row, "branch")?.unwrap_or(true);
         m.through_calls = bool_key(row, "through_calls")?.unwrap_or(true);
+        m.format = match row.get("format") {
+            None => None,
+            Some(RowValue::Int(n)) if *n >= 0 => Some(*n as usize),
+            Some(other) => return Err(format!("`format` is the position of the message, not {other}")),
+        };
 
         match kind {
             Kind::Source if string(row, "label")?.is_none() => return Err("a source needs a `label`".into()),
@@ -702,7 +729,10 @@ impl Models {
                 if m.labels == 0 && m.when.is_empty() && m.argv_has.is_empty() && m.requires.is_none() {
                     return Err("a sink with no `labels` needs a `when`, `argv_has` or `requires` condition".into());
                 }
-                if m.args.is_empty() && !matches!(m.matcher, Match::Return(_) | Match::Store(_)) && m.labels != 0 {
+                if m.args.is_empty()
+                    && !matches!(m.matcher, Match::Return(_) | Match::Store(_) | Match::Compare)
+                    && m.labels != 0
+                {
                     return Err("a sink needs the `args` it checks".into());
                 }
             }
@@ -730,14 +760,16 @@ impl Models {
             })
         };
         let mut found = Vec::new();
-        for key in ["call", "read", "store", "param", "returns", "contains", "body"] {
+        for key in [
+            "call", "read", "store", "param", "returns", "contains", "body", "compare",
+        ] {
             if row.get(key).is_some() {
                 found.push(key);
             }
         }
         if found.len() != 1 {
             return Err(format!(
-                "a row matches exactly one of `call`, `read`, `store`, `param`, `returns`, `contains`, `body` (found {})",
+                "a row matches exactly one of `call`, `read`, `store`, `param`, `returns`, `contains`, `body`, `compare` (found {})",
                 if found.is_empty() {
                     "none".to_string()
                 } else {
@@ -762,6 +794,12 @@ impl Models {
                     return Err("`body = true` is for context rows".into());
                 }
                 Match::Body(scope()?)
+            }
+            "compare" => {
+                if bool_key(row, "compare")? != Some(true) || kind != Kind::Sink || has_no_labels(row) {
+                    return Err("`compare = true` is for sink rows with `labels`".into());
+                }
+                Match::Compare
             }
             _ => {
                 if kind != Kind::Guard {
@@ -799,6 +837,11 @@ where
     exact.chain(patterned)
 }
 
+/// Whether a row names no `labels` (a comparison sink needs them).
+fn has_no_labels(row: &Row) -> bool {
+    row.get("labels").is_none()
+}
+
 fn is_rule_id(text: &str) -> bool {
     text.len() == 4 && text.starts_with('T') && text[1..].chars().all(|c| c.is_ascii_digit())
 }
@@ -821,12 +864,16 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "when",
             "type",
             "tags",
+            "argv_has",
+            "argv_with",
+            "argv_lacks",
         ],
         Kind::Sink => &[
             "kind",
             "call",
             "store",
             "returns",
+            "compare",
             "decorator",
             "class_base",
             "module",
@@ -841,11 +888,13 @@ fn allowed_keys(kind: Kind) -> &'static [&'static str] {
             "requires",
             "argv",
             "argv_has",
+            "argv_with",
             "argv_lacks",
             "severity",
             "from_params",
             "escalate",
             "escalate_note",
+            "format",
         ],
         Kind::Sanitizer => &[
             "kind", "call", "read", "args", "clears", "when", "note", "type", "labels",
@@ -900,7 +949,7 @@ fn string(row: &Row, key: &str) -> Result<Option<String>, String> {
     match row.get(key) {
         None => Ok(None),
         Some(RowValue::Str(s)) => Ok(Some(s.clone())),
-        Some(RowValue::Bool(_)) if key == "returns" || key == "body" => Ok(Some(String::new())),
+        Some(RowValue::Bool(_)) if key == "returns" || key == "body" || key == "compare" => Ok(Some(String::new())),
         Some(other) => Err(format!("`{key}` must be a string, not {other}")),
     }
 }
@@ -1083,22 +1132,24 @@ mod tests {
             let keys: Vec<((usize, String), u32)> = rows
                 .iter()
                 .map(|r| {
-                    let key = ["call", "read", "store", "param", "returns", "contains", "body"]
-                        .iter()
-                        .enumerate()
-                        .find_map(|(i, k)| match r.get(k) {
-                            Some(RowValue::Str(s)) => Some((i, s.clone())),
-                            Some(RowValue::Bool(_)) => Some((i, String::new())),
-                            _ => None,
-                        })
-                        .unwrap_or_default();
+                    let key = [
+                        "call", "read", "store", "param", "returns", "contains", "body", "compare",
+                    ]
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, k)| match r.get(k) {
+                        Some(RowValue::Str(s)) => Some((i, s.clone())),
+                        Some(RowValue::Bool(_)) => Some((i, String::new())),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
                     (key, r.line)
                 })
                 .collect();
             for pair in keys.windows(2) {
                 assert!(
                     pair[0].0 <= pair[1].0,
-                    "{file}:{}: `{}` should come before `{}` (line {}): rows are sorted by call, read, store, param, returns, contains, then name",
+                    "{file}:{}: `{}` should come before `{}` (line {}): rows are sorted by call, read, store, param, returns, contains, body, compare, then name",
                     pair[1].1,
                     pair[1].0.1,
                     pair[0].0.1,

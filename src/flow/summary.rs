@@ -101,16 +101,40 @@ impl SumConst {
 /// What a value is made of, in a summary (a return value, an attribute).
 #[derive(Debug, Clone, Default)]
 pub struct SumValue {
+    /// Taint of the value itself, beyond what its known `items` hold.
     pub from_params: Vec<ReturnFlow>,
     pub sources: Vec<SourceFlow>,
     pub konst: Option<SumConst>,
     pub ty: Option<String>,
     pub refers: Option<String>,
     pub tags: u32,
+    /// The items of a returned tuple, list or dict, two levels deep: a
+    /// caller unpacking `address, user, password = params()` gets the
+    /// password's taint in `password` only, not in `address`.
+    pub items: Option<SumItems>,
+}
+
+/// Known items of a container in a summary.
+#[derive(Debug, Clone)]
+pub enum SumItems {
+    Seq(Vec<SumValue>),
+    Map(Vec<(String, SumValue)>),
+}
+
+/// What the fixpoint compares of a [`SumValue`]: its facts, not its paths.
+#[derive(PartialEq)]
+struct Shape {
+    params: Vec<(ParamPath, u64, bool, u64)>,
+    sources: Vec<(u8, u64)>,
+    konst: Option<SumConst>,
+    ty: Option<String>,
+    refers: Option<String>,
+    tags: u32,
+    items: Option<(bool, Vec<(String, Shape)>)>,
 }
 
 impl SumValue {
-    fn shape(&self) -> impl PartialEq + use<> {
+    fn shape(&self) -> Shape {
         let mut params: Vec<(ParamPath, u64, bool, u64)> = self
             .from_params
             .iter()
@@ -119,18 +143,38 @@ impl SumValue {
         params.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2, a.3).cmp(&(b.0.param, &b.0.path, b.1, b.2, b.3)));
         let mut sources: Vec<(u8, u64)> = self.sources.iter().map(|s| (s.label, s.cleared)).collect();
         sources.sort();
-        (
+        let items = self.items.as_ref().map(|items| match items {
+            SumItems::Seq(v) => (true, v.iter().map(|x| (String::new(), x.shape())).collect()),
+            SumItems::Map(v) => (false, v.iter().map(|(k, x)| (k.clone(), x.shape())).collect()),
+        });
+        Shape {
             params,
             sources,
-            self.konst.clone(),
-            self.ty.clone(),
-            self.refers.clone(),
-            self.tags,
-        )
+            konst: self.konst.clone(),
+            ty: self.ty.clone(),
+            refers: self.refers.clone(),
+            tags: self.tags,
+            items,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.from_params.is_empty() && self.sources.is_empty() && self.konst.is_none() && self.ty.is_none()
+        self.from_params.is_empty()
+            && self.sources.is_empty()
+            && self.konst.is_none()
+            && self.ty.is_none()
+            && self.items.is_none()
+    }
+
+    /// Whether the value or one of its items carries a source flow that
+    /// `pred` accepts.
+    pub fn any_source(&self, pred: &impl Fn(&SourceFlow) -> bool) -> bool {
+        self.sources.iter().any(pred)
+            || match &self.items {
+                None => false,
+                Some(SumItems::Seq(v)) => v.iter().any(|x| x.any_source(pred)),
+                Some(SumItems::Map(v)) => v.iter().any(|(_, x)| x.any_source(pred)),
+            }
     }
 }
 

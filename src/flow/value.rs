@@ -27,6 +27,8 @@ pub const MAX_PATH: usize = 1;
 const MAX_STRS: usize = 4;
 /// Containers with more known items than this are summarised by their taint.
 pub const MAX_ITEMS: usize = 64;
+/// A sequence's [`Words`] keep at most this many strings.
+const MAX_WORDS: usize = 32;
 
 /// Where a step happened: in the file being analysed, or in another one
 /// (a callee's path, brought in by its summary).
@@ -338,12 +340,94 @@ pub enum Items {
     Fields(Rc<Vec<(Name, Value)>>),
 }
 
+/// What is known of the constant strings of a list or tuple whose items are
+/// not all known: a command built as `prefix + ('qemu-img', 'convert', ...)`
+/// from a prefix the caller passed, or two branches that built command lines
+/// of different lengths. Shape sinks (`qemu-img` without `-f`) read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Words {
+    /// Strings the sequence holds on every path.
+    pub sure: Rc<[Rc<str>]>,
+    /// Strings it may hold (on some path).
+    pub may: Rc<[Rc<str>]>,
+    /// A sequence of unknown content was added after the known words
+    /// (`cmd + extra`): any word may be there.
+    pub open: bool,
+}
+
+impl Words {
+    /// The words of a sequence whose items are all known: constants are
+    /// sure, one of a few constants may be any of them. An item of unknown
+    /// value is one word that is not a constant (an image path), not `open`.
+    pub fn of_items(items: &[Value]) -> Words {
+        let mut sure: Vec<Rc<str>> = Vec::new();
+        let mut may: Vec<Rc<str>> = Vec::new();
+        for v in items {
+            match &v.konst {
+                Const::Str(s) => {
+                    push_word(&mut sure, s);
+                    push_word(&mut may, s);
+                }
+                Const::Strs(all) => all.iter().for_each(|s| push_word(&mut may, s)),
+                _ => {}
+            }
+        }
+        Words {
+            sure: sure.into(),
+            may: may.into(),
+            open: false,
+        }
+    }
+
+    /// Both sequences, one after the other.
+    pub fn concat(&self, other: &Words) -> Words {
+        let mut sure = self.sure.to_vec();
+        other.sure.iter().for_each(|s| push_word(&mut sure, s));
+        let mut may = self.may.to_vec();
+        other.may.iter().for_each(|s| push_word(&mut may, s));
+        Words {
+            sure: sure.into(),
+            may: may.into(),
+            open: self.open || other.open,
+        }
+    }
+
+    /// One sequence or the other (after an `if`).
+    pub fn join(&self, other: &Words) -> Words {
+        let sure: Vec<Rc<str>> = self.sure.iter().filter(|s| other.sure.contains(s)).cloned().collect();
+        let mut may = self.may.to_vec();
+        other.may.iter().for_each(|s| push_word(&mut may, s));
+        Words {
+            sure: sure.into(),
+            may: may.into(),
+            open: self.open || other.open,
+        }
+    }
+
+    /// The same words with unknown content added after them.
+    pub fn opened(&self) -> Words {
+        Words {
+            open: true,
+            ..self.clone()
+        }
+    }
+}
+
+fn push_word(list: &mut Vec<Rc<str>>, word: &Rc<str>) {
+    if list.len() < MAX_WORDS && !list.contains(word) {
+        list.push(word.clone());
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Value {
     /// Taint of the value itself, beyond what its known items hold.
     pub taint: Taint,
     pub konst: Const,
     pub items: Option<Items>,
+    /// For a list or tuple whose items are not known (`items` is `None`):
+    /// what is known of its constant strings.
+    pub words: Option<Rc<Words>>,
     /// The type of the object (`flask.Request`, a project class), if known.
     pub ty: Option<Name>,
     /// The qualified name this value is (a module, function, class, or a
@@ -371,6 +455,7 @@ impl Value {
             taint: Taint::default(),
             konst: Const::Unknown,
             items: None,
+            words: None,
             ty: None,
             refers: None,
             tags: 0,
@@ -455,8 +540,56 @@ impl Value {
         t
     }
 
+    /// The taint a sink that shows the value sees (a log line, an error
+    /// message): everything it holds, except data of `opaque` labels kept
+    /// in an object's attributes. Logging a client shows its `repr`, not
+    /// the password it keeps; a tuple or dict shows its items.
+    pub fn shown_taint(&self, opaque: u64) -> Taint {
+        let mut t = self.taint.clone();
+        match &self.items {
+            None => {}
+            Some(Items::Seq(items)) => {
+                for v in items.iter() {
+                    t = t.union(&v.shown_taint(opaque));
+                }
+            }
+            Some(Items::Map(items)) => {
+                for (_, v) in items.iter() {
+                    t = t.union(&v.shown_taint(opaque));
+                }
+            }
+            Some(Items::Fields(fields)) => {
+                for (_, v) in fields.iter() {
+                    let inner = v.shown_taint(opaque);
+                    t = t.union(&inner.map(|f| match f.origin {
+                        Origin::Source(l) | Origin::Entry(l) if opaque & (1 << l) != 0 => None,
+                        _ => Some(f.clone()),
+                    }));
+                }
+            }
+        }
+        t
+    }
+
     pub fn is_clean(&self) -> bool {
         self.all_taint().is_empty()
+    }
+
+    /// What is known of the constant strings of this list or tuple: from its
+    /// items when they are known, else from [`Value::words`].
+    pub fn words_of(&self) -> Option<Words> {
+        match &self.items {
+            Some(Items::Seq(items)) => Some(Words::of_items(items)),
+            Some(_) => None,
+            None => self.words.as_deref().cloned(),
+        }
+    }
+
+    /// Whether this value is known to be a list or tuple.
+    pub fn is_seq(&self) -> bool {
+        matches!(self.items, Some(Items::Seq(_)))
+            || self.words.is_some()
+            || matches!(self.ty.as_deref(), Some("list" | "tuple"))
     }
 
     /// The same value with its whole taint cleared for `rules`.
@@ -524,24 +657,74 @@ impl Value {
 
     /// Join of two possible values (after an `if`, a loop, an exception).
     pub fn join(&self, other: &Value) -> Value {
+        // `kwargs = None`, then a dict on some path: an item read on None
+        // fails, so the dict's items are what any item read sees. The type
+        // is dropped (the value may still be None).
+        let plain_none = |v: &Value| v.konst == Const::None && v.items.is_none() && v.taint.is_empty();
+        if plain_none(self) && matches!(other.items, Some(Items::Map(_) | Items::Seq(_))) {
+            return Value {
+                konst: Const::Unknown,
+                ty: None,
+                ..other.clone()
+            };
+        }
+        if plain_none(other) && matches!(self.items, Some(Items::Map(_) | Items::Seq(_))) {
+            return Value {
+                konst: Const::Unknown,
+                ty: None,
+                ..self.clone()
+            };
+        }
         let items = match (&self.items, &other.items) {
             (Some(Items::Seq(a)), Some(Items::Seq(b))) if a.len() == b.len() => Some(Items::Seq(Rc::new(
                 a.iter().zip(b.iter()).map(|(x, y)| x.join(y)).collect(),
             ))),
-            (Some(Items::Map(a)), Some(Items::Map(b))) => Some(Items::Map(Rc::new(join_keyed(a, b)))),
-            (Some(Items::Fields(a)), Some(Items::Fields(b))) => Some(Items::Fields(Rc::new(join_keyed(a, b)))),
+            (Some(Items::Map(a)), Some(Items::Map(b))) => Some(Items::Map(Rc::new(join_keyed(a, b, None, None)))),
+            (Some(Items::Fields(a)), Some(Items::Fields(b))) => {
+                Some(Items::Fields(Rc::new(join_keyed(a, b, Some(self), Some(other)))))
+            }
+            // An object with known attributes, or one of unknown contents (a
+            // client of another class): the attributes stay attributes, so
+            // what they hold (a password) does not become the object's own;
+            // an attribute set on one path only (`if info.file_format ==
+            // 'luks': info.file_format = 'raw'`) is, on the other path, what
+            // the object held.
+            (Some(Items::Fields(a)), None) if other.konst == Const::Unknown && other.words.is_none() => {
+                Some(Items::Fields(Rc::new(join_keyed(a, &[], Some(self), Some(other)))))
+            }
+            (None, Some(Items::Fields(b))) if self.konst == Const::Unknown && self.words.is_none() => {
+                Some(Items::Fields(Rc::new(join_keyed(&[], b, Some(self), Some(other)))))
+            }
+            // A dict with known items, or a value of unknown contents (the
+            // `else` of `remote = cluster_ref if a else self.pairs[0]`): an
+            // item read sees the item or anything of the other value (the
+            // subscript adds the dict's own taint), a key nobody set sees the
+            // other value; the known items stay apart.
+            (Some(Items::Map(a)), None) if other.konst == Const::Unknown => {
+                Some(Items::Map(Rc::new(join_keyed(a, &[], None, None))))
+            }
+            (None, Some(Items::Map(b))) if self.konst == Const::Unknown => {
+                Some(Items::Map(Rc::new(join_keyed(&[], b, None, None))))
+            }
             (None, None) => None,
             _ => None,
         };
-        let taint = if items.is_some() {
-            self.taint.union(&other.taint)
-        } else {
-            self.all_taint().union(&other.all_taint())
+        let taint = match (&self.items, &other.items, &items) {
+            (_, _, None) => self.all_taint().union(&other.all_taint()),
+            (Some(_), None, Some(_)) => self.taint.union(&other.all_taint()),
+            (None, Some(_), Some(_)) => self.all_taint().union(&other.taint),
+            _ => self.taint.union(&other.taint),
+        };
+        // Sequences the join forgets (different lengths) keep their words.
+        let words = match (&items, self.words_of(), other.words_of()) {
+            (None, Some(a), Some(b)) => Some(Rc::new(a.join(&b))),
+            _ => None,
         };
         Value {
             taint,
             konst: self.konst.join(&other.konst),
             items,
+            words,
             ty: if self.ty == other.ty { self.ty.clone() } else { None },
             refers: if self.refers == other.refers {
                 self.refers.clone()
@@ -566,6 +749,7 @@ impl Value {
             && self.ty == other.ty
             && self.refers == other.refers
             && self.tags == other.tags
+            && self.words == other.words
             && match (&self.items, &other.items) {
                 (None, None) => true,
                 (Some(Items::Seq(a)), Some(Items::Seq(b))) => {
@@ -580,27 +764,42 @@ impl Value {
 
     /// Forgets constants (used to make loops converge).
     pub fn widen(&self) -> Value {
+        // Words only grow (`may`) or shrink (`sure`) within the literals of
+        // the function, so a loop still converges with them.
         Value {
             konst: Const::Unknown,
             items: None,
+            words: self.words_of().map(Rc::new),
             taint: self.all_taint(),
             ..self.clone()
         }
     }
 }
 
-fn join_keyed(a: &[(Rc<str>, Value)], b: &[(Rc<str>, Value)]) -> Vec<(Rc<str>, Value)> {
+/// The items of two joined containers or objects. An item known on one side
+/// only may, on the other, be missing or hold whatever that side's own taint
+/// says (an attribute of a tainted object read without being set).
+/// The items of two joined containers. An item present on one side only
+/// may be missing on the other: for a dict (`va`, `vb` `None`) it joins an
+/// unknown value (a read adds the dict's own taint); for an object's
+/// attributes it joins what the other object held (its own taint).
+fn join_keyed(
+    a: &[(Rc<str>, Value)],
+    b: &[(Rc<str>, Value)],
+    va: Option<&Value>,
+    vb: Option<&Value>,
+) -> Vec<(Rc<str>, Value)> {
+    let held = |v: Option<&Value>| v.map_or_else(Value::unknown, |v| Value::tainted(v.taint.clone()));
     let mut out: Vec<(Rc<str>, Value)> = Vec::new();
     for (k, v) in a {
         match b.iter().find(|(l, _)| l == k) {
             Some((_, w)) => out.push((k.clone(), v.join(w))),
-            // Absent on one path: the item may hold this value or be missing.
-            None => out.push((k.clone(), v.join(&Value::unknown()))),
+            None => out.push((k.clone(), v.join(&held(vb)))),
         }
     }
     for (k, w) in b {
         if !a.iter().any(|(l, _)| l == k) {
-            out.push((k.clone(), w.join(&Value::unknown())));
+            out.push((k.clone(), w.join(&held(va))));
         }
     }
     out
@@ -654,6 +853,63 @@ mod tests {
         let j = l.join(&m);
         assert!(j.seq_item(0).unwrap().is_clean());
         assert!(!j.seq_item(1).unwrap().is_clean());
+    }
+
+    #[test]
+    fn joins_keep_known_items_apart() {
+        let secret = Value::tainted(Taint::one(flow(1)));
+        let dict = Value::map(
+            vec![("id".into(), Value::unknown()), ("password".into(), secret.clone())],
+            "dict",
+        );
+        // `kwargs = None` on one path: the items stay, the type goes.
+        let j = Value::konst(Const::None).join(&dict);
+        assert!(j.map_item("id").unwrap().is_clean());
+        assert!(j.ty.is_none());
+        // A value of unknown contents on the other path: its taint is what
+        // any key may hold, the known items stay apart.
+        let other = Value::tainted(Taint::one(flow(0)));
+        let j = dict.join(&other);
+        assert!(j.map_item("id").unwrap().is_clean());
+        assert_eq!(j.taint.flows().len(), 1);
+        // An object with a password attribute, or an object of unknown
+        // contents: the password stays an attribute, which a log line does
+        // not show.
+        let mut client = Value::typed("Client");
+        client.set_field("password", secret);
+        let j = client.join(&Value::typed("Other"));
+        assert!(matches!(j.items, Some(Items::Fields(_))));
+        assert!(j.shown_taint(1 << 1).is_empty());
+        assert!(!j.shown_taint(0).is_empty());
+    }
+
+    #[test]
+    fn words_survive_what_forgets_items() {
+        let s = |x: &str| Value::konst(Const::str(x));
+        let with_f = Value::seq(
+            vec![s("qemu-img"), s("resize"), s("-f"), s("raw"), Value::unknown()],
+            "tuple",
+        );
+        let without = Value::seq(vec![s("qemu-img"), s("resize"), Value::unknown()], "tuple");
+        // Different lengths: the items go, the words stay.
+        let j = with_f.join(&without);
+        assert!(j.items.is_none());
+        let w = j.words_of().unwrap();
+        assert!(w.sure.iter().any(|x| &**x == "qemu-img"));
+        assert!(!w.sure.iter().any(|x| &**x == "-f"));
+        assert!(w.may.iter().any(|x| &**x == "-f"));
+        // Unknown content after the known words may hold anything.
+        assert!(w.concat(&Words::of_items(&[])).opened().open);
+        // A loop widening keeps them.
+        assert_eq!(j.widen().words_of(), Some(w));
+    }
+
+    #[test]
+    fn an_attribute_set_on_one_path_keeps_the_object_taint_on_the_other() {
+        let mut set = Value::tainted(Taint::one(flow(0)));
+        set.set_field("file_format", Value::konst(Const::str("raw")));
+        let j = set.join(&Value::tainted(Taint::one(flow(0))));
+        assert!(!j.field("file_format").unwrap().taint.is_empty());
     }
 
     #[test]

@@ -187,5 +187,11 @@ fn has_python_shebang(path: &Path) -> bool {
     if reader.read_line(&mut first).is_err() {
         return false;
     }
-    first.starts_with("#!") && first.contains("python")
+    is_python_shebang(&first)
+}
+
+/// Whether a file's first line is a shebang that runs Python
+/// (`#!/usr/bin/env python3`): the walk and [`super::source`] agree on it.
+pub(crate) fn is_python_shebang(first_line: &str) -> bool {
+    first_line.starts_with("#!") && first_line.contains("python")
 }

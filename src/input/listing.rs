@@ -17,36 +17,38 @@ pub struct Listing {
     pub indent: u32,
 }
 
-/// The number and code of a line shaped `N <code>` (or `N` alone).
-fn numbered(line: &str) -> Option<(u32, &str)> {
+/// A listing's numbers may span at most this many lines: a gap is filled
+/// with blank lines, and a typo like `10000000000 x` must not make vigil
+/// allocate gigabytes. No Python file comes near it.
+pub const MAX_SPAN: u32 = 10_000_000;
+
+/// The digits and code of a line shaped `N <code>` (or `N` alone), whatever
+/// the digits say.
+fn shaped(line: &str) -> Option<(&str, &str)> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 9 {
+    if digits == 0 {
         return None;
     }
-    let number: u32 = line[..digits].parse().ok()?;
     let rest = &line[digits..];
     match rest.as_bytes().first() {
-        None => Some((number, "")),
-        Some(b' ' | b'\t') => Some((number, &rest[1..])),
+        None => Some((&line[..digits], "")),
+        Some(b' ' | b'\t') => Some((&line[..digits], &rest[1..])),
         Some(_) => None,
     }
 }
 
 /// Splits `text` into request and code when it is a listing; `Ok(None)` when it
-/// is not one (then it is reviewed as plain Python); `Err` when it starts like a
-/// listing but its numbering cannot be trusted.
+/// is not one (then it is reviewed as plain Python); `Err` when it has the
+/// shape of a listing but its numbering cannot be trusted.
 pub fn parse(text: &str) -> Result<Option<Listing>, String> {
     let lines: Vec<&str> = text.lines().collect();
-    // The listing starts at the first numbered line followed by another
-    // numbered line with a larger number: one numbered line alone ("1 apple")
-    // is prose, not code.
-    let Some(start) =
-        (0..lines.len()).find(
-            |&i| match (numbered(lines[i]), lines.get(i + 1).and_then(|l| numbered(l))) {
-                (Some((a, _)), Some((b, _))) => b > a,
-                _ => false,
-            },
-        )
+    // The listing starts at the first two consecutive lines shaped `N <code>`:
+    // one numbered line alone ("1 apple") is prose, not code. The numbers
+    // are checked afterwards, so a listing whose numbers go backwards from
+    // its first line is rejected rather than read as prose.
+    let Some(start) = lines
+        .windows(2)
+        .position(|pair| shaped(pair[0]).is_some() && shaped(pair[1]).is_some())
     else {
         return Ok(None);
     };
@@ -54,29 +56,40 @@ pub fn parse(text: &str) -> Result<Option<Listing>, String> {
 
     let last_numbered = (start..lines.len())
         .rev()
-        .find(|&i| numbered(lines[i]).is_some())
+        .find(|&i| shaped(lines[i]).is_some())
         .unwrap_or(start);
     let mut code = String::new();
     let mut numbers = Vec::new();
     let mut previous: Option<u32> = None;
     for (index, line) in lines.iter().enumerate().take(last_numbered + 1).skip(start) {
-        let Some((number, body)) = numbered(line) else {
+        let line_no = index + 1;
+        let Some((digits, body)) = shaped(line) else {
             if line.trim().is_empty() {
                 continue;
             }
             return Err(format!(
-                "listing line {} is not numbered (`{}`): every code line of a listing must read `N <code>`",
-                index + 1,
+                "listing line {line_no} is not numbered (`{}`): every code line of a listing must read `N <code>`",
                 line.chars().take(60).collect::<String>()
+            ));
+        };
+        let Ok(number) = digits.parse::<u32>() else {
+            return Err(format!(
+                "listing line {line_no} is numbered {}, over the largest line number {}",
+                shorten(digits),
+                u32::MAX
             ));
         };
         if let Some(prev) = previous {
             if number <= prev {
                 return Err(format!(
-                    "listing line {} is numbered {} after {}: listing numbers must increase",
-                    index + 1,
-                    number,
-                    prev
+                    "listing line {line_no} is numbered {number} after {prev}: listing numbers must increase"
+                ));
+            }
+            let first = numbers.first().copied().unwrap_or(prev);
+            if number - first >= MAX_SPAN {
+                return Err(format!(
+                    "listing line {line_no} is numbered {number} after {prev}: a listing spans at most \
+                     {MAX_SPAN} lines, and this one would span from {first}"
                 ));
             }
             // Fill a gap with blank lines so later numbers stay exact.
@@ -97,6 +110,15 @@ pub fn parse(text: &str) -> Result<Option<Listing>, String> {
         numbers,
         indent,
     }))
+}
+
+/// A number as the error shows it: a line of a thousand digits is cut.
+fn shorten(digits: &str) -> String {
+    if digits.len() <= 24 {
+        digits.to_string()
+    } else {
+        format!("{}... ({} digits)", &digits[..20], digits.len())
+    }
 }
 
 /// Removes the indentation (in spaces) common to every non-blank line.
@@ -173,7 +195,51 @@ mod tests {
     #[test]
     fn decreasing_numbers_are_an_error() {
         let e = parse("1 a = 1\n2 b = 2\n2 c = 3\n").unwrap_err();
-        assert!(e.contains("must increase"), "{e}");
+        assert_eq!(e, "listing line 3 is numbered 2 after 2: listing numbers must increase");
+    }
+
+    /// Two lines shaped `N <code>` start a listing whatever their numbers:
+    /// numbers going backwards at the start are a broken listing, not prose.
+    #[test]
+    fn numbers_going_backwards_or_repeating_at_the_start_are_an_error() {
+        assert_eq!(
+            parse("Review:\n5 import os\n3 os.system(x)\n").unwrap_err(),
+            "listing line 3 is numbered 3 after 5: listing numbers must increase"
+        );
+        assert_eq!(
+            parse("7 import os\n7 os.system(x)\n").unwrap_err(),
+            "listing line 2 is numbered 7 after 7: listing numbers must increase"
+        );
+    }
+
+    #[test]
+    fn numbers_that_overflow_are_an_error() {
+        assert_eq!(
+            parse("4294967295 a\n4294967296 b\n").unwrap_err(),
+            "listing line 2 is numbered 4294967296, over the largest line number 4294967295"
+        );
+        assert_eq!(
+            parse("12345678901 a\n2 b\n").unwrap_err(),
+            "listing line 1 is numbered 12345678901, over the largest line number 4294967295"
+        );
+        let long = "9".repeat(1000);
+        assert_eq!(
+            parse(&format!("1 a\n{long} b\n")).unwrap_err(),
+            "listing line 2 is numbered 99999999999999999999... (1000 digits), over the largest line number 4294967295"
+        );
+        let l = parse("4294967294 a\n4294967295 b\n").unwrap().unwrap();
+        assert_eq!(l.numbers, vec![4_294_967_294, 4_294_967_295]);
+    }
+
+    #[test]
+    fn a_gap_too_large_to_fill_is_an_error() {
+        assert_eq!(
+            parse("1 a\n2 b\n10000001 c\n").unwrap_err(),
+            "listing line 3 is numbered 10000001 after 2: a listing spans at most 10000000 lines, and this one \
+             would span from 1"
+        );
+        let l = parse("1 a\n10000000 b\n").unwrap().unwrap();
+        assert_eq!(l.numbers.len(), 10_000_000);
     }
 
     #[test]

@@ -5,7 +5,10 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::discover::is_python_shebang;
+use super::encoding;
 use super::listing::{self, Listing};
+use crate::python;
 
 /// Files larger than this are reported and skipped rather than read whole.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -87,19 +90,38 @@ impl InputError {
     }
 }
 
-/// Reads one file. `.py`/`.pyw`/`.pyi` files (and files with a python shebang)
-/// are Python; anything else is tried as a review-request listing first.
+/// What a name (or standard input) says about the bytes behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A `.py`/`.pyw`/`.pyi` file, or a file a diff says is Python: Python,
+    /// never a listing (a diff's line numbers are the file's own).
+    PythonFile,
+    /// Any other file the user named: Python when it has a python shebang, a
+    /// listing when it looks like one, Python when it parses; otherwise it is
+    /// not reviewed, rather than reviewed as prose.
+    OtherFile,
+    /// Standard input: a listing when it looks like one, Python otherwise.
+    Stdin,
+}
+
+/// Reads one file. `.py`/`.pyw`/`.pyi` files are Python; anything else is
+/// Python, a review-request listing or an error ([`Origin::OtherFile`]).
 pub fn load(path: &Path, shown: &str) -> Result<SourceFile, InputError> {
-    load_with(path, shown, is_python_name(path))
+    let origin = if is_python_name(path) {
+        Origin::PythonFile
+    } else {
+        Origin::OtherFile
+    };
+    load_with(path, shown, origin)
 }
 
 /// Reads a file known to be Python, never as a listing: in a change review
 /// the diff's line numbers are the file's own.
 pub fn load_python(path: &Path, shown: &str) -> Result<SourceFile, InputError> {
-    load_with(path, shown, true)
+    load_with(path, shown, Origin::PythonFile)
 }
 
-fn load_with(path: &Path, shown: &str, python_by_name: bool) -> Result<SourceFile, InputError> {
+fn load_with(path: &Path, shown: &str, origin: Origin) -> Result<SourceFile, InputError> {
     let meta = std::fs::metadata(path).map_err(|e| InputError::new(shown, io_reason(&e)))?;
     if meta.is_dir() {
         return Err(InputError::new(shown, "is a directory"));
@@ -115,49 +137,78 @@ fn load_with(path: &Path, shown: &str, python_by_name: bool) -> Result<SourceFil
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| InputError::new(shown, io_reason(&e)))?;
-    decode(bytes, shown.to_string(), python_by_name)
+    decode(bytes, shown.to_string(), origin)
 }
 
 /// Reads standard input: a listing when it looks like one, Python otherwise.
 pub fn load_stdin() -> Result<SourceFile, InputError> {
+    read_stdin("-", Origin::Stdin)
+}
+
+/// Reads standard input as the file `name` (`--stdin-filename`: an editor's
+/// buffer): shown as `name`, and Python without a second look when the name
+/// says so, as that file would be.
+pub fn load_stdin_as(name: &Path) -> Result<SourceFile, InputError> {
+    let origin = if is_python_name(name) {
+        Origin::PythonFile
+    } else {
+        Origin::Stdin
+    };
+    read_stdin(&shown_path(name), origin)
+}
+
+fn read_stdin(shown: &str, origin: Origin) -> Result<SourceFile, InputError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new("-", io_reason(&e)))?;
+        .map_err(|e| InputError::new(shown, io_reason(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(InputError::new("-", "standard input is over the 64 MiB limit"));
+        return Err(InputError::new(shown, "standard input is over the 64 MiB limit"));
     }
-    decode(bytes, "-".to_string(), false)
+    decode(bytes, shown.to_string(), origin)
 }
 
 /// Turns raw bytes into a reviewable file: the one path from bytes to text,
-/// shared by files, standard input and the fuzz target.
-pub fn decode(bytes: Vec<u8>, shown: String, python_by_name: bool) -> Result<SourceFile, InputError> {
-    if bytes.contains(&0) {
-        return Err(InputError::new(
-            &shown,
-            "contains NUL bytes: not a Python source file; skipped",
-        ));
+/// shared by files, standard input and the fuzz targets. The bytes are
+/// decoded as CPython decodes source (PEP 263, [`encoding`]), then `origin`
+/// decides between Python and a listing.
+pub fn decode(bytes: Vec<u8>, shown: String, origin: Origin) -> Result<SourceFile, InputError> {
+    let text = encoding::decode(bytes).map_err(|reason| InputError::new(&shown, reason))?;
+    if origin == Origin::PythonFile {
+        return Ok(SourceFile::plain(shown, text));
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            &shown,
-            format!(
-                "is not valid UTF-8 (first bad byte at offset {}); skipped",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
-    if text.starts_with('\u{feff}') {
-        // The BOM is one character of three bytes; replacing it with spaces
-        // would shift columns, so drop it (Python ignores it too).
-        text.drain(..'\u{feff}'.len_utf8());
+    // A shebang says Python louder than any shape: a script is never read
+    // as a listing.
+    if origin == Origin::OtherFile && has_python_shebang(&text) {
+        return Ok(SourceFile::plain(shown, text));
     }
-    if !python_by_name && let Some(listing) = listing::parse(&text).map_err(|e| InputError::new(&shown, e))? {
+    if let Some(listing) = listing::parse(&text).map_err(|e| InputError::new(&shown, e))? {
         return Ok(SourceFile::from_listing(shown, listing));
     }
+    if origin == Origin::OtherFile
+        && let Some(problem) = python::parse(&text).syntax_errors.into_iter().min_by_key(|p| p.line)
+    {
+        // README.txt or a configuration file named by mistake: reviewing it
+        // as Python would print syntax warnings and then say that no defect
+        // was found in code that is not code.
+        let message = problem.message.lines().next().unwrap_or_default().to_string();
+        return Err(InputError::new(
+            &shown,
+            format!(
+                "neither Python (not a .py file, no python shebang, and line {} does not parse: {}) \
+                 nor a review-request listing (numbered lines `N <code>`); skipped",
+                problem.line, message
+            ),
+        ));
+    }
     Ok(SourceFile::plain(shown, text))
+}
+
+/// Whether line 1 is a shebang that runs Python (`#!/usr/bin/env python3`).
+fn has_python_shebang(text: &str) -> bool {
+    let first = text.split(['\n', '\r']).next().unwrap_or_default();
+    is_python_shebang(first)
 }
 
 fn is_python_name(path: &Path) -> bool {
@@ -198,15 +249,61 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    fn decoded(text: &str, name: &str, origin: Origin) -> Result<SourceFile, InputError> {
+        decode(text.as_bytes().to_vec(), name.to_string(), origin)
+    }
+
     #[test]
     fn bom_is_dropped_and_nul_rejected() {
-        let file = decode("\u{feff}x = 1\n".as_bytes().to_vec(), "a.py".into(), true).unwrap();
+        let file = decoded("\u{feff}x = 1\n", "a.py", Origin::PythonFile).unwrap();
         assert_eq!(file.text, "x = 1\n");
         assert!(
-            decode(b"x\0".to_vec(), "a.py".into(), true)
+            decoded("x\0", "a.py", Origin::PythonFile)
                 .unwrap_err()
                 .reason
                 .contains("NUL")
         );
+    }
+
+    #[test]
+    fn prose_named_explicitly_is_neither_python_nor_a_listing() {
+        let err = decoded("This is vigil.\nRun it.\n", "README.txt", Origin::OtherFile).unwrap_err();
+        assert!(
+            err.reason
+                .starts_with("neither Python (not a .py file, no python shebang, and line 1 does not parse: "),
+            "{err}"
+        );
+        assert!(
+            err.reason
+                .ends_with(") nor a review-request listing (numbered lines `N <code>`); skipped"),
+            "{err}"
+        );
+        // The same text is Python when the name or standard input says so:
+        // syntax errors are then warnings of the review.
+        assert!(decoded("This is vigil.\n", "a.py", Origin::PythonFile).is_ok());
+        assert!(decoded("This is vigil.\n", "-", Origin::Stdin).is_ok());
+    }
+
+    #[test]
+    fn other_files_that_parse_or_have_a_shebang_are_python() {
+        let file = decoded("import os\nos.system(x)\n", "notes.txt", Origin::OtherFile).unwrap();
+        assert_eq!((file.text.as_str(), file.request), ("import os\nos.system(x)\n", None));
+        // A script is Python even when it does not parse (Python 2), and even
+        // when two of its lines look like listing lines.
+        let script = "#!/usr/bin/env python\nprint 'hi'\n1 2\n3 4\n";
+        let file = decoded(script, "bin/tool", Origin::OtherFile).unwrap();
+        assert_eq!((file.text.as_str(), file.request), (script, None));
+        assert!(decoded("#!/bin/sh\necho hi\n", "run", Origin::OtherFile).is_err());
+        assert!(decoded("", "empty.txt", Origin::OtherFile).is_ok());
+    }
+
+    #[test]
+    fn listings_are_recognised_in_other_files_and_standard_input() {
+        for origin in [Origin::OtherFile, Origin::Stdin] {
+            let file = decoded("Review this.\n10 import os\n11 os.system(x)\n", "r.txt", origin).unwrap();
+            assert_eq!(file.line_numbers, vec![10, 11]);
+        }
+        let file = decoded("10 import os\n11 os.system(x)\n", "a.py", Origin::PythonFile).unwrap();
+        assert!(file.line_numbers.is_empty(), "a .py file is never a listing");
     }
 }

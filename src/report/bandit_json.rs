@@ -49,7 +49,10 @@ fn result(f: &Finding) -> BanditResult<'_> {
         issue_text: &f.message,
         line_number: f.line,
         line_range: (f.line..=f.end_line).collect(),
-        more_info: format!("vigil rule {}", f.rule.id),
+        more_info: match &f.found_by_model {
+            Some(model) => format!("reported by language model {model} (vigil --llm)"),
+            None => super::rule_help::docs_url(f.rule),
+        },
         test_id: f.rule.bandit.unwrap_or(f.rule.id),
         test_name: bandit_test_name(f.rule),
     }

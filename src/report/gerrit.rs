@@ -172,6 +172,7 @@ mod tests {
                 line: 3,
                 text: line_text.into(),
             }],
+            context: Vec::new(),
             steps: Vec::new(),
             edit: None,
             fingerprint: String::new(),
@@ -180,6 +181,8 @@ mod tests {
             col_offset: 0,
             end_col_offset: 0,
             suppression_lines: (3, 3),
+            triage: None,
+            found_by_model: None,
         }
     }
 

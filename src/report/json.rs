@@ -19,6 +19,46 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     unused_suppressions: Option<Vec<JsonUnusedSuppression<'a>>>,
     summary: Summary,
+    /// With `--llm`: what the language-model stage did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm: Option<JsonLlm<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLlm<'a> {
+    model: &'a str,
+    triaged: usize,
+    kept: usize,
+    dropped: usize,
+    not_triaged: usize,
+    discovered: usize,
+    rejected: usize,
+    rejected_reasons: &'a std::collections::BTreeMap<&'static str, usize>,
+    duplicates: usize,
+    out_of_scope: usize,
+    unusable_answers: &'a std::collections::BTreeMap<&'static str, usize>,
+    requests: usize,
+    retries: usize,
+    cache_hits: usize,
+    tokens_sent: u64,
+    tokens_received: u64,
+    seconds: f64,
+    token_budget: Option<u64>,
+    questions_not_sent: usize,
+    failure: Option<&'a str>,
+    gate: Vec<&'static str>,
+    /// With `--show-dropped`: the findings the model dropped, each with its triage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dropped_findings: Option<Vec<JsonFinding<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonTriage<'a> {
+    model: &'a str,
+    verdict: &'static str,
+    confidence: Level,
+    explanation: &'a str,
+    fix: &'a str,
 }
 
 #[derive(Serialize)]
@@ -62,6 +102,16 @@ struct JsonFinding<'a> {
     also: Vec<JsonAlso<'a>>,
     /// The dataflow analysis proved only constants reach this sink.
     only_constants: bool,
+    /// `llm` for a defect a language model reported (`--llm`); absent for
+    /// the analysis's findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'static str>,
+    /// The model that reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<&'a str>,
+    /// The language model's triage of this finding (`--llm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    triage: Option<JsonTriage<'a>>,
 }
 
 #[derive(Serialize)]
@@ -151,6 +201,49 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             })
             .collect(),
         only_constants: f.only_constants,
+        source: f.found_by_model.as_ref().map(|_| "llm"),
+        model: f.found_by_model.as_deref(),
+        triage: f.triage.as_ref().map(|t| JsonTriage {
+            model: &t.model,
+            verdict: if t.keep { "keep" } else { "drop" },
+            confidence: t.confidence,
+            explanation: &t.explanation,
+            fix: &t.fix,
+        }),
+    }
+}
+
+fn llm(l: &crate::llm::Summary) -> JsonLlm<'_> {
+    let mut gate = Vec::new();
+    if l.gate.triage {
+        gate.push("triage");
+    }
+    if l.gate.discover {
+        gate.push("discover");
+    }
+    JsonLlm {
+        model: &l.model,
+        triaged: l.triaged,
+        kept: l.kept,
+        dropped: l.dropped.len(),
+        not_triaged: l.not_triaged,
+        discovered: l.discovered,
+        rejected: l.rejected_total(),
+        rejected_reasons: &l.rejected,
+        duplicates: l.duplicates,
+        out_of_scope: l.out_of_scope,
+        unusable_answers: &l.unusable,
+        requests: l.requests,
+        retries: l.retries,
+        cache_hits: l.cache_hits,
+        tokens_sent: l.tokens_sent,
+        tokens_received: l.tokens_received,
+        seconds: (l.seconds * 1000.0).round() / 1000.0,
+        token_budget: l.budget,
+        questions_not_sent: l.not_sent,
+        failure: l.failure.as_deref(),
+        gate,
+        dropped_findings: l.show_dropped.then(|| l.dropped.iter().map(finding).collect()),
     }
 }
 
@@ -210,6 +303,7 @@ pub fn render(report: &Report) -> String {
             medium: report.count(Level::Medium),
             low: report.count(Level::Low),
         },
+        llm: report.llm.as_ref().map(llm),
     };
     // Serialising plain structs of strings and numbers cannot fail.
     let mut text = serde_json::to_string_pretty(&doc).expect("report serialises");

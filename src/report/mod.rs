@@ -2,12 +2,18 @@
 //! [`Report`]. Nothing here decides what counts as a finding.
 
 pub mod bandit_json;
+pub mod concise;
 pub mod gerrit;
 pub mod github;
+pub mod html;
 pub mod json;
+pub mod llm_text;
+pub mod paint;
 pub mod review_text;
 pub mod rule_help;
 pub mod sarif;
+pub mod snippet;
+pub mod statistics;
 pub mod terminal_safe;
 pub mod text;
 pub mod zuul;
@@ -48,6 +54,9 @@ pub struct Report {
     /// With `--report-unused-suppressions`: the comments that hid nothing,
     /// as the review judged them. `None` when not asked for.
     pub unused_suppressions: Option<Vec<crate::review::UnusedSuppression>>,
+    /// With `--llm URL`: what the language-model stage did (its dropped
+    /// findings, counts, tokens and time). `None` without `--llm`.
+    pub llm: Option<crate::llm::Summary>,
 }
 
 impl Report {
@@ -61,6 +70,8 @@ impl Report {
 pub enum Format {
     /// A review for people: line, defect, description, solution.
     Text,
+    /// One line per finding: `path:line:col: ID message`.
+    Concise,
     /// vigil's stable JSON schema (see docs/json-schema.md).
     Json,
     /// Bandit's JSON report, for tools that already read Bandit.
@@ -73,16 +84,20 @@ pub enum Format {
     Zuul,
     /// GitHub Actions workflow commands that annotate the lines of a pull request.
     Github,
+    /// One self-contained HTML page for an audit: summary, filters, findings in their code.
+    Html,
 }
 
 pub fn render(report: &Report, format: Format) -> String {
     match format {
         Format::Text => text::render(report),
+        Format::Concise => concise::render(report, &text::Options::default()),
         Format::Json => json::render(report),
         Format::BanditJson => bandit_json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Gerrit => gerrit::render(report),
         Format::Zuul => zuul::render(report),
         Format::Github => github::render(report),
+        Format::Html => html::render(report),
     }
 }

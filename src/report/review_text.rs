@@ -39,9 +39,12 @@ pub fn rule_line(f: &Finding) -> String {
             .collect();
         format!(" · also {}", ids.join(", "))
     };
+    let model = super::llm_text::origin(f)
+        .map(|o| format!(" · {o}"))
+        .unwrap_or_default();
     format!(
-        "{} · {}{}{} · CWE-{} · severity {} · confidence {} · {}",
-        rule.id, rule.name, bandit, also, rule.cwe, f.severity, f.confidence, lines
+        "{} · {}{}{} · CWE-{} · severity {} · confidence {} · {}{}",
+        rule.id, rule.name, bandit, also, rule.cwe, f.severity, f.confidence, lines, model
     )
 }
 
@@ -78,13 +81,17 @@ pub fn solution(f: &Finding) -> Cow<'_, str> {
 /// lines, without a trailing newline.
 pub fn review(f: &Finding) -> String {
     let path = path(f).map(|p| format!("\n\nPath:\n{p}")).unwrap_or_default();
+    let triage = super::llm_text::triage(f)
+        .map(|t| format!("\n\n{t}"))
+        .unwrap_or_default();
     format!(
-        "{}\n\n{}\n\nDefect: {}{}\n\nSolution: {}",
+        "{}\n\n{}\n\nDefect: {}{}\n\nSolution: {}{}",
         message(f),
         rule_line(f),
         description(f),
         path,
-        solution(f)
+        solution(f),
+        triage
     )
 }
 
@@ -94,12 +101,19 @@ pub fn review(f: &Finding) -> String {
 /// [`NO_DEFECTS`] only when every input was reviewed; otherwise it says what
 /// was not (see [`not_reviewed`]).
 pub fn summary(report: &Report) -> String {
+    let dropped = report.llm.as_ref().map_or(0, |l| l.dropped.len());
     if report.findings.is_empty() {
         return match not_reviewed(report) {
             Some(honest) => honest,
+            // The analysis found defects; only the model's triage hid them.
+            None if dropped > 0 => format!(
+                "No security defects are left after the language model's triage: it dropped {} of the analysis.",
+                count(dropped, "finding", "")
+            ),
             None => NO_DEFECTS.to_string(),
         };
     }
+    let by_model = report.findings.iter().filter(|f| f.found_by_model.is_some()).count();
     // Findings are grouped by path in every report, so equal paths are
     // adjacent once sorted.
     let mut paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
@@ -108,10 +122,16 @@ pub fn summary(report: &Report) -> String {
     let (n, files) = (report.findings.len(), paths.len());
     let mut scope = vec![count(report.files_reviewed, "file", "reviewed")];
     scope.extend(left_out(report));
+    let model_note = if by_model > 0 {
+        format!(" ({by_model} reported by the language model)")
+    } else {
+        String::new()
+    };
     format!(
-        "Found {} security defect{} in {} file{} ({} high, {} medium, {} low severity); {}.",
+        "Found {} security defect{}{} in {} file{} ({} high, {} medium, {} low severity); {}.",
         n,
         if n == 1 { "" } else { "s" },
+        model_note,
         files,
         if files == 1 { "" } else { "s" },
         report.count(Level::High),

@@ -7,6 +7,20 @@ use std::fmt::Write;
 
 use crate::rules::Rule;
 
+/// Where the repository's rule pages live: `docs/rules/<ID>.md`, one page
+/// per rule, generated from the same `Docs` (`tests/rule_docs.rs` keeps them
+/// current). With `repository` set in Cargo.toml the link is absolute;
+/// without it, it is the page's path in the repository, which is where the
+/// page is for anyone holding the source.
+pub fn docs_url(rule: &Rule) -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    if repository.is_empty() {
+        format!("docs/rules/{}.md", rule.id)
+    } else {
+        format!("{repository}/blob/HEAD/docs/rules/{}.md", rule.id)
+    }
+}
+
 fn references(rule: &Rule) -> Vec<String> {
     let mut refs = vec![format!("CWE-{}: {}", rule.cwe, rule.cwe_link())];
     refs.extend(rule.docs.references.iter().map(|r| r.to_string()));

@@ -124,7 +124,7 @@ struct SarifResult<'a> {
     /// Only for rules with a mechanical fix (`Finding::edit`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<Fix>,
-    properties: ResultProperties,
+    properties: ResultProperties<'a>,
 }
 
 #[derive(Serialize)]
@@ -165,9 +165,17 @@ struct Replacement {
 }
 
 #[derive(Serialize)]
-struct ResultProperties {
+struct ResultProperties<'a> {
     severity: Level,
     confidence: Level,
+    /// `llm` for a defect a language model reported (`--llm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<&'a str>,
+    /// The model's triage (`keep` or `drop`), when it gave one.
+    #[serde(rename = "llmVerdict", skip_serializing_if = "Option::is_none")]
+    llm_verdict: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -413,6 +421,9 @@ pub fn render(report: &Report) -> String {
             properties: ResultProperties {
                 severity: f.severity,
                 confidence: f.confidence,
+                source: f.found_by_model.as_ref().map(|_| "llm"),
+                model: f.found_by_model.as_deref(),
+                llm_verdict: f.triage.as_ref().map(|t| if t.keep { "keep" } else { "drop" }),
             },
         })
         .collect();

@@ -13,6 +13,7 @@ pub mod registry;
 pub mod rule;
 pub mod words;
 
+mod authorization;
 mod banned_calls;
 mod banned_imports;
 mod crypto;
@@ -21,6 +22,7 @@ mod exposure;
 mod file_modes;
 mod frameworks;
 mod general;
+mod images;
 mod injection;
 mod leaks;
 mod permissions;

@@ -6,11 +6,11 @@ use std::sync::OnceLock;
 use super::checker::{Hooks, On};
 use super::rule::{Family, FamilyRules, Rule, Status};
 use super::{
-    banned_calls, banned_imports, crypto, denial_of_service, exposure, frameworks, general, injection, leaks,
-    permissions, races, secrets, taint, validation,
+    authorization, banned_calls, banned_imports, crypto, denial_of_service, exposure, frameworks, general, images,
+    injection, leaks, permissions, races, secrets, taint, validation,
 };
 
-fn families() -> [&'static FamilyRules; 14] {
+fn families() -> [&'static FamilyRules; 16] {
     [
         &general::RULES,
         &secrets::RULES,
@@ -26,6 +26,8 @@ fn families() -> [&'static FamilyRules; 14] {
         &exposure::RULES,
         &permissions::RULES,
         &validation::RULES,
+        &images::RULES,
+        &authorization::RULES,
     ]
 }
 
@@ -81,6 +83,12 @@ impl Selection {
     /// `select` empty means the default set (every stable rule). Unknown
     /// selectors are an error naming them.
     pub fn new(select: &[String], ignore: &[String]) -> Result<Selection, String> {
+        Selection::extended(select, &[], ignore)
+    }
+
+    /// [`Selection::new`] with `extend` added to what `select` chose (to the
+    /// default set when `select` is empty), as Ruff's `extend-select`.
+    pub fn extended(select: &[String], extend: &[String], ignore: &[String]) -> Result<Selection, String> {
         let mut ids: BTreeSet<&'static str> = if select.is_empty() {
             all()
                 .iter()
@@ -98,6 +106,13 @@ impl Selection {
             }
             ids
         };
+        for s in extend {
+            let found = matching(s);
+            if found.is_empty() {
+                return Err(unknown(s));
+            }
+            ids.extend(found.iter().map(|r| r.id));
+        }
         for s in ignore {
             let found = matching(s);
             if found.is_empty() {
@@ -109,7 +124,7 @@ impl Selection {
         }
         Ok(Selection {
             ids,
-            default: select.is_empty(),
+            default: select.is_empty() && extend.is_empty(),
         })
     }
 

@@ -71,6 +71,13 @@ pub enum Family {
     Permissions,
     /// Missing input validation in API handlers (R6xx).
     Validation,
+    /// Host operations on untrusted disk images (R7xx).
+    Images,
+    /// Authorization and tenant isolation in API handlers (R8xx).
+    Authorization,
+    /// Defects a language model reported (`--llm` discovery, L ids): not
+    /// rules of the analysis, never in the registry.
+    Model,
 }
 
 impl Family {
@@ -90,6 +97,9 @@ impl Family {
             Family::Exposure => "exposure",
             Family::Permissions => "permissions",
             Family::Validation => "validation",
+            Family::Images => "images",
+            Family::Authorization => "authorization",
+            Family::Model => "language-model",
         }
     }
 }

@@ -4,13 +4,14 @@
 
 use std::rc::Rc;
 
-use ruff_python_ast::{Expr, ExprCall};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_python_ast::helpers::any_over_expr;
+use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::super::models::{ArgAt, ArgRef, ArgvPart, Cond, Kind, Lit, ModelRow, Op, Target};
-use super::super::summary::{SumValue, Summary};
-use super::super::value::{Const, Flow, Items, Key, Loc, Name, Origin, Taint, Value, push_step};
-use super::expr::store_item;
+use super::super::summary::{SumItems, SumValue, Summary};
+use super::super::value::{Const, Flow, Items, Key, Loc, Name, Origin, Taint, Value, Words, push_step};
+use super::expr::{shown_through_format, store_item};
 use super::{Interp, SinkHit, Text};
 
 /// Programs that run their `-c` argument as a shell command.
@@ -217,7 +218,12 @@ impl<'a> Interp<'a, '_> {
                 break;
             }
         }
-        let project = if rows.iter().any(|r| r.kind != Kind::Sink) {
+        // Rows that say what a call returns replace the callee's summary;
+        // sinks, and sources only for some command lines, do not.
+        let project = if rows
+            .iter()
+            .any(|r| r.kind != Kind::Sink && (r.kind != Kind::Source || r.argv_has.is_empty()))
+        {
             None
         } else {
             self.project_callee(&candidates)
@@ -313,19 +319,26 @@ impl<'a> Interp<'a, '_> {
                         }
                         _ => {
                             let t = self.element_of(&v).all_taint().union(&v.all_taint());
-                            let merged = match args.star.take() {
-                                Some(old) => old.all_taint().union(&t),
-                                None => t,
+                            let (merged, words) = match args.star.take() {
+                                Some(old) => (old.all_taint().union(&t), None),
+                                // `execute(*cmd)`: what is known of `cmd`'s
+                                // words is the command line's.
+                                None => (t, v.words_of().map(Rc::new)),
                             };
-                            args.star = Some(Value::tainted(merged));
+                            let mut star = Value::tainted(merged);
+                            star.words = words;
+                            args.star = Some(star);
                         }
                     }
                 }
                 _ => {
                     let v = self.eval(a);
-                    if args.star.is_some() {
-                        let t = args.star.take().map(|s| s.all_taint()).unwrap_or_default();
-                        args.star = Some(Value::tainted(t.union(&v.all_taint())));
+                    if let Some(star) = args.star.take() {
+                        let mut merged = Value::tainted(star.all_taint().union(&v.all_taint()));
+                        merged.words = star
+                            .words
+                            .map(|w| Rc::new(w.concat(&Words::of_items(std::slice::from_ref(&v)))));
+                        args.star = Some(merged);
                     } else {
                         args.pos.push(v);
                         args.pos_exprs.push(Some(a));
@@ -380,26 +393,29 @@ impl<'a> Interp<'a, '_> {
         } else {
             None
         };
-        if !row.argv_has.is_empty() {
-            let Some(items) = &argv else { return };
-            let words: Vec<String> = items
-                .iter()
-                .filter_map(|v| v.konst.as_str().map(str::to_string))
-                .collect();
-            let has = words
-                .iter()
-                .any(|w| row.argv_has.iter().any(|h| w == h || w.ends_with(&format!("/{h}"))));
-            let lacks = !words
-                .iter()
-                .any(|w| row.argv_lacks.iter().any(|l| w == l || w.starts_with(&format!("{l}="))));
-            if !has || !lacks {
-                return;
-            }
-        }
+        let Some(matched) = argv_match(row, args, argv.as_deref()) else {
+            return;
+        };
         if shape {
+            // A command line built before the call (`cmd = prefix +
+            // ('qemu-img', 'convert', ...)`, then `execute(*cmd)`): the
+            // finding spans from where it was built, where the option goes.
+            let start = if row.argv_has.is_empty() {
+                None
+            } else {
+                self.func
+                    .def
+                    .and_then(|def| command_built_at(&def.body, call, &row.argv_has))
+            };
+            let range = start.map_or(call.range(), |s| TextRange::new(s, call.range().end()));
             let call_text = self.cx.snippet(&*call.func);
-            let message = row.message.replace("{call}", &call_text).replace("{arg}", "");
-            self.shape_finding(row.rule_bit, call.range(), message, row.severity.as_deref());
+            let message = row
+                .message
+                .replace("{call}", &call_text)
+                .replace("{arg}", "")
+                .replace("{word}", matched.with_word.as_deref().unwrap_or(""))
+                .replace("{paths}", if matched.partly { " on one of its paths" } else { "" });
+            self.shape_finding(row.rule_bit, range, message, row.severity.as_deref());
             return;
         }
         let mut taint = Taint::default();
@@ -423,9 +439,23 @@ impl<'a> Interp<'a, '_> {
             // program is most often fixed, so taint counts as an argument.
             (Some(ArgvPart::Program), None) => {}
             _ => {
+                let opaque = self.cx.models.opaque & row.labels;
+                // `LOG.debug('%(id)s', mapping)`: the mapping is shown
+                // through the keys the message names.
+                let formatted = row.format.and_then(|i| {
+                    let mapping = args
+                        .pos
+                        .get(i + 1)
+                        .filter(|_| args.pos.len() == i + 2 && args.star.is_none())?;
+                    let shown = shown_through_format(&args.pos.get(i)?.konst, mapping, opaque)?;
+                    Some((args.pos_exprs.get(i + 1).copied().flatten()?, shown))
+                });
                 for a in &row.args {
                     for (v, e) in args.get(a) {
-                        let t = v.all_taint();
+                        let t = match (&formatted, e) {
+                            (Some((m, shown)), Some(e)) if std::ptr::eq(*m, e) => shown.clone(),
+                            _ => v.shown_taint(opaque),
+                        };
                         if !t.is_empty() && arg_text.is_none() {
                             arg_text = e.map(|e| self.cx.snippet(e));
                         }
@@ -475,6 +505,13 @@ impl<'a> Interp<'a, '_> {
         if !self.when_holds(&row.when, args, false) {
             return;
         }
+        // A source only for some command lines (`qemu-img info` without
+        // `-f`: what it prints was probed from the file); not when the
+        // option is passed on some paths (`-f` when the caller gives a
+        // format): the value is then probed only on the others.
+        if !row.argv_has.is_empty() && argv_match(row, args, argv_of(row, args).as_deref()).is_none_or(|m| m.partly) {
+            return;
+        }
         let inputs = |args: &Args| -> Taint {
             if row.args.is_empty() {
                 args.all_taint()
@@ -504,8 +541,14 @@ impl<'a> Interp<'a, '_> {
                 *result = Some(v);
             }
             Kind::Sanitizer => {
-                let mut v = if row.clears_all {
+                let scoped = row.labels != 0;
+                let mut v = if row.clears_all && !scoped {
                     Value::unknown()
+                } else if row.clears_all {
+                    // Clean for some labels only (`json.dumps` escapes a
+                    // command's arguments, but a password it encodes is
+                    // still in the text).
+                    Value::tainted(inputs(args).drop_labels(row.labels))
                 } else {
                     Value::tainted(inputs(args).clear(row.clears))
                 };
@@ -513,7 +556,7 @@ impl<'a> Interp<'a, '_> {
                     v.ty = Some(ty.as_str().into());
                 }
                 *result = Some(match result.take() {
-                    Some(r) if !row.clears_all => {
+                    Some(r) if !row.clears_all || scoped => {
                         let mut r = r;
                         r.taint = r.taint.union(&v.taint);
                         r
@@ -795,10 +838,15 @@ impl<'a> Interp<'a, '_> {
                 continue;
             };
             let a = self.path_value(a, &rf.from.path, range);
-            if rf.from.path.is_empty() && sv.from_params.len() == 1 && sv.sources.is_empty() && sv.konst.is_none() {
+            if rf.from.path.is_empty()
+                && sv.from_params.len() == 1
+                && sv.sources.is_empty()
+                && sv.konst.is_none()
+                && sv.items.is_none()
+            {
                 // The function returns its argument (or stores it) as is:
                 // keep all that is known of it, its type and contents too.
-                if rf.cleared == 0 && rf.dropped == 0 {
+                if rf.cleared == 0 && rf.dropped == 0 && !rf.cut {
                     let mut whole = a.clone();
                     whole.ty = v.ty.clone().or(whole.ty);
                     if !whole.taint.is_empty() {
@@ -834,6 +882,25 @@ impl<'a> Interp<'a, '_> {
                 cut: false,
                 dropped: 0,
             }));
+        }
+        // A tuple, list or dict returned with known items: each item keeps
+        // its own taint.
+        match &sv.items {
+            None => {}
+            Some(SumItems::Seq(items)) => {
+                let items = items
+                    .iter()
+                    .map(|x| self.materialize(x, actual, range, call_text))
+                    .collect();
+                v.items = Some(Items::Seq(Rc::new(items)));
+            }
+            Some(SumItems::Map(items)) => {
+                let items = items
+                    .iter()
+                    .map(|(k, x)| (k.as_str().into(), self.materialize(x, actual, range, call_text)))
+                    .collect();
+                v.items = Some(Items::Map(Rc::new(items)));
+            }
         }
         v
     }
@@ -886,7 +953,7 @@ impl<'a> Interp<'a, '_> {
         let recv_name = args.receiver_expr.and_then(Self::name_of);
         let arg = |i: usize| args.pos.get(i).cloned();
         let ty = recv.ty.as_deref().unwrap_or("");
-        let is_list = matches!(recv.items, Some(Items::Seq(_))) || ty == "list";
+        let is_list = matches!(recv.items, Some(Items::Seq(_))) || recv.words.is_some() || ty == "list";
         let is_dict = matches!(recv.items, Some(Items::Map(_))) || ty == "dict";
         let is_set = ty == "set";
         let mut updated: Option<Value> = None;
@@ -902,7 +969,10 @@ impl<'a> Interp<'a, '_> {
                         r = Value::seq(items, "list");
                         r.taint = r.taint.union(&taint);
                     }
-                    _ => r.taint = r.all_taint().union(&x.all_taint()),
+                    _ => {
+                        r.taint = r.all_taint().union(&x.all_taint());
+                        add_words(&mut r, &x, false);
+                    }
                 }
                 updated = Some(r);
                 Value::konst(Const::None)
@@ -919,7 +989,10 @@ impl<'a> Interp<'a, '_> {
                         r = Value::seq(items, "list");
                         r.taint = taint;
                     }
-                    _ => r.taint = r.all_taint().union(&x.all_taint()),
+                    _ => {
+                        r.taint = r.all_taint().union(&x.all_taint());
+                        add_words(&mut r, &x, false);
+                    }
                 }
                 updated = Some(r);
                 Value::konst(Const::None)
@@ -943,11 +1016,17 @@ impl<'a> Interp<'a, '_> {
                     }
                     _ => {
                         r.taint = r.all_taint().union(&x.all_taint());
+                        if is_list {
+                            add_words(&mut r, &x, true);
+                        }
                         r.items = None;
                     }
                 }
-                for (k, v, _) in &args.kw {
-                    store_item(&mut r, &Value::konst(Const::Str(k.clone())), v.clone());
+                for (k, v, e) in &args.kw {
+                    let mut v = v.clone();
+                    let what = format!("{k}={}", self.cx.snippet(*e));
+                    self.keyed_item(k, &mut v, e.range(), Text::Is(&what));
+                    store_item(&mut r, &Value::konst(Const::Str(k.clone())), v);
                 }
                 updated = Some(r);
                 Value::konst(Const::None)
@@ -1080,6 +1159,20 @@ impl<'a> Interp<'a, '_> {
     /// Constant folding for a few builtins; their taint rules are in the
     /// models (`builtins.toml`).
     fn builtin_function(&mut self, name: &str, args: &Args) -> Option<Value> {
+        if name == "dict" && args.pos.is_empty() {
+            return self.dict_of_keywords(args);
+        }
+        // `'%(user)s %(key)s' % locals()`: the local variables by name.
+        if matches!(name, "locals" | "vars") && args.pos.is_empty() && args.kw.is_empty() {
+            let mut items: Vec<(Key, Value)> = self
+                .env
+                .vars
+                .iter()
+                .map(|(k, v)| (Key::from(&**k), v.clone()))
+                .collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            return Some(Value::map(items, "dict"));
+        }
         let a0 = args.pos.first()?;
         match name {
             // `getattr(os, "system")` is `os.system`.
@@ -1102,12 +1195,47 @@ impl<'a> Interp<'a, '_> {
                     v.taint = a0.taint.clone();
                     Some(v)
                 }
-                _ => Some(Value::tainted(a0.all_taint()).with_ty(name)),
+                _ => {
+                    let mut v = Value::tainted(a0.all_taint()).with_ty(name);
+                    v.words = a0.words.clone();
+                    Some(v)
+                }
             },
-            "dict" if args.pos.len() == 1 && a0.items.is_some() => Some(a0.clone()),
+            "dict" if args.pos.len() == 1 && a0.items.is_some() && args.kw.is_empty() => Some(a0.clone()),
             _ => None,
         }
     }
+
+    /// `dict(a=1, password=pw)`: a dictionary of its keyword arguments,
+    /// each stored under its name.
+    fn dict_of_keywords(&self, args: &Args) -> Option<Value> {
+        if !args.pos.is_empty() || args.star.is_some() || args.star_kw.is_some() || args.kw.is_empty() {
+            return None;
+        }
+        let mut items: Vec<(Key, Value)> = Vec::new();
+        for (k, v, e) in &args.kw {
+            let mut v = v.clone();
+            let what = format!("{k}={}", self.cx.snippet(*e));
+            self.keyed_item(k, &mut v, e.range(), Text::Is(&what));
+            items.push((k.clone(), v));
+        }
+        Some(Value::map(items, "dict"))
+    }
+}
+
+/// What a list whose items are not known (`r`) holds once `x` is added to
+/// it: one item (`append`, `insert`), or the items of a sequence (`extend`).
+/// A list with known items that lost them here keeps their words.
+fn add_words(r: &mut Value, x: &Value, sequence: bool) {
+    let Some(before) = r.words_of() else { return };
+    let added = if sequence {
+        x.words_of()
+            .map(|w| before.concat(&w))
+            .unwrap_or_else(|| before.opened())
+    } else {
+        before.concat(&Words::of_items(std::slice::from_ref(x)))
+    };
+    r.words = Some(Rc::new(added));
 }
 
 /// Matches a call's arguments to the callee's parameters.
@@ -1234,6 +1362,181 @@ fn argv_of(row: &ModelRow, args: &Args) -> Option<Vec<Value>> {
     }
 }
 
+/// Where the command line a call runs was built, when the call runs a
+/// variable (`execute(*cmd)`, `execute(cmd)`) that an earlier assignment of
+/// the function built from a literal holding the program's name
+/// (`cmd = ['env', 'LC_ALL=C', 'qemu-img', 'info']`).
+fn command_built_at(body: &[Stmt], call: &ExprCall, programs: &[String]) -> Option<TextSize> {
+    let names: Vec<&str> = call
+        .arguments
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            Expr::Starred(s) => s.value.as_name_expr(),
+            other => other.as_name_expr(),
+        })
+        .map(|n| n.id.as_str())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    // The last such assignment before the call: an earlier one may have
+    // built another command in the same variable.
+    let mut last: Option<TextSize> = None;
+    let mut visit = |stmt: &Stmt| {
+        let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
+            Stmt::Assign(a) => (a.targets.iter().collect(), &a.value),
+            Stmt::AnnAssign(a) => match &a.value {
+                Some(v) => (vec![&*a.target], v),
+                None => return,
+            },
+            _ => return,
+        };
+        let assigns = targets
+            .iter()
+            .any(|t| t.as_name_expr().is_some_and(|n| names.contains(&n.id.as_str())));
+        let holds_program = any_over_expr(value, &|e: &Expr| {
+            e.as_string_literal_expr()
+                .is_some_and(|s| programs.iter().any(|p| s.value.to_str() == p))
+        });
+        if assigns && holds_program && stmt.range().end() <= call.range().start() {
+            last = Some(last.map_or(stmt.range().start(), |f| f.max(stmt.range().start())));
+        }
+    };
+    walk_stmts(body, &mut visit);
+    last
+}
+
+/// Every statement of a body, nested ones included (not those of nested
+/// functions and classes: they run elsewhere).
+fn walk_stmts<'s>(body: &'s [Stmt], visit: &mut impl FnMut(&'s Stmt)) {
+    for stmt in body {
+        visit(stmt);
+        match stmt {
+            Stmt::If(s) => {
+                walk_stmts(&s.body, visit);
+                for clause in &s.elif_else_clauses {
+                    walk_stmts(&clause.body, visit);
+                }
+            }
+            Stmt::For(s) => {
+                walk_stmts(&s.body, visit);
+                walk_stmts(&s.orelse, visit);
+            }
+            Stmt::While(s) => {
+                walk_stmts(&s.body, visit);
+                walk_stmts(&s.orelse, visit);
+            }
+            Stmt::With(s) => walk_stmts(&s.body, visit),
+            Stmt::Try(s) => {
+                walk_stmts(&s.body, visit);
+                for handler in &s.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(h) = handler;
+                    walk_stmts(&h.body, visit);
+                }
+                walk_stmts(&s.orelse, visit);
+                walk_stmts(&s.finalbody, visit);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a row's `argv_has`, `argv_with` and `argv_lacks` hold for the
+/// call's command line: `None` when they do not (or the command line is not
+/// known), else the `argv_with` word found (the subcommand), if any. The
+/// program and the subcommand must be there on some path; the options in
+/// `argv_lacks` missing on some path (a command line that passes `-f` on one
+/// branch only runs without it on the other).
+fn argv_match(row: &ModelRow, args: &Args, items: Option<&[Value]>) -> Option<ArgvMatch> {
+    if row.argv_has.is_empty() {
+        return Some(ArgvMatch {
+            with_word: None,
+            partly: false,
+        });
+    }
+    let words = argv_words(row, args, items)?;
+    let has = words
+        .may
+        .iter()
+        .any(|w| row.argv_has.iter().any(|h| **w == **h || w.ends_with(&format!("/{h}"))));
+    let with_word = row
+        .argv_with
+        .iter()
+        .find_map(|x| words.may.iter().find(|w| option_matches(x, w)).cloned());
+    let with = row.argv_with.is_empty() || with_word.is_some();
+    let lacks = !words.open
+        && !words
+            .sure
+            .iter()
+            .any(|w| row.argv_lacks.iter().any(|l| option_matches(l, w)));
+    let partly = words
+        .may
+        .iter()
+        .any(|w| row.argv_lacks.iter().any(|l| option_matches(l, w)));
+    (has && with && lacks).then_some(ArgvMatch { with_word, partly })
+}
+
+/// What [`argv_match`] found: the `argv_with` word (the subcommand), and
+/// whether an option of `argv_lacks` is passed on some paths only.
+struct ArgvMatch {
+    with_word: Option<Rc<str>>,
+    partly: bool,
+}
+
+/// What is known of the words of a sink's command line: from its items when
+/// they are known, else from the words of a list built elsewhere
+/// (`execute(*cmd)`, `execute(cmd)`, `execute('sudo', *cmd)`).
+fn argv_words(row: &ModelRow, args: &Args, items: Option<&[Value]>) -> Option<Words> {
+    if let Some(items) = items {
+        return Some(Words::of_items(items));
+    }
+    let first = row.args.first()?;
+    match &first.at {
+        ArgAt::From(n) => {
+            let before = Words::of_items(args.pos.get(*n..).unwrap_or_default());
+            match args.star.as_ref().and_then(Value::words_of) {
+                Some(w) => Some(before.concat(&w)),
+                None if args.pos.len() == n + 1 => args.pos[*n].words_of(),
+                None => None,
+            }
+        }
+        _ => args.get(first).into_iter().next().and_then(|(v, _)| v.words_of()),
+    }
+}
+
+/// Whether a command-line word is the option `pattern`: the same word,
+/// `--opt=value`, `-fqcow2` for a two-letter option that takes a value, or
+/// a match of a pattern with `*` (`*backing_fmt=*`).
+fn option_matches(pattern: &str, word: &str) -> bool {
+    if pattern.contains('*') {
+        return glob(pattern, word);
+    }
+    word == pattern
+        || word.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('='))
+        || (pattern.len() == 2 && pattern.starts_with('-') && pattern != "--" && word.starts_with(pattern))
+}
+
+/// `*` matches any text; everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Evaluates one `when` clause; `None` when the value is not known.
 fn cond_value(c: &Cond, value: Option<&Value>) -> Option<bool> {
     match c.op {
@@ -1302,5 +1605,31 @@ fn cond_value(c: &Cond, value: Option<&Value>) -> Option<bool> {
         Op::In => any_of(&c.lit),
         Op::NotIn => any_of(&c.lit).map(|b| !b),
         Op::Missing | Op::Present => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{glob, option_matches};
+
+    #[test]
+    fn options_match_as_getopt_reads_them() {
+        assert!(option_matches("-f", "-f"));
+        assert!(option_matches("-f", "-fqcow2"));
+        assert!(!option_matches("-f", "-F"));
+        assert!(option_matches("--image-opts", "--image-opts"));
+        assert!(option_matches("--size", "--size=10G"));
+        assert!(!option_matches("--size", "--sizes"));
+        assert!(option_matches("*backing_fmt=*", "backing_file=/a,backing_fmt=raw"));
+        assert!(!option_matches("*backing_fmt=*", "backing_file=/a"));
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob("a*c", "abc"));
+        assert!(glob("a*", "a"));
+        assert!(!glob("a*c", "ab"));
+        assert!(glob("*x*y*", "0x1y2"));
+        assert!(!glob("*x*y*", "0y1x2"));
     }
 }

@@ -8,7 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::super::models::Kind;
 use super::super::summary::SumConst;
-use super::super::value::{Const, Flow, Items, Key, MAX_PATH, Name, Origin, Taint, Value};
+use super::super::value::{Const, Flow, Items, Key, MAX_PATH, Name, Origin, Taint, Value, Words};
 use super::{Interp, Text};
 
 impl<'a> Interp<'a, '_> {
@@ -260,8 +260,26 @@ impl<'a> Interp<'a, '_> {
     /// Sources matched by the shape of a name (`*password*`): attribute
     /// names and constant keys.
     pub fn name_sources(&self, name: &str, out: &mut Value, range: TextRange, what: Text) {
+        self.name_rows(name, out, range, what, true);
+    }
+
+    /// A value stored under a constant key that names a secret
+    /// (`props['auth_password'] = chap`, `{'password': pw}`) is that secret
+    /// from then on, whatever it was made of: the key says what it is, and
+    /// the container carries it wherever it goes (a log line, a response).
+    /// A constant (a placeholder, `None`) is left alone.
+    pub fn keyed_item(&self, key: &str, value: &mut Value, range: TextRange, what: Text) {
+        if value.konst == Const::Unknown {
+            self.name_rows(key, value, range, what, false);
+        }
+    }
+
+    /// Applies the name-shaped rows matching `name`: sources, and, when
+    /// reading (`sanitize`), sanitizers.
+    fn name_rows(&self, name: &str, out: &mut Value, range: TextRange, what: Text, sanitize: bool) {
         for row in self.cx.models.name_rows(name) {
             match row.kind {
+                Kind::Sanitizer if !sanitize => return,
                 Kind::Sanitizer => {
                     if row.labels != 0 && row.clears_all {
                         out.taint = out.taint.drop_labels(row.labels);
@@ -286,6 +304,16 @@ impl<'a> Interp<'a, '_> {
                     return;
                 }
                 Kind::Source if !matches!(out.konst, Const::Bool(_) | Const::Int(_) | Const::None) => {
+                    // A value stored under a secret's key that already is
+                    // one keeps the path from where it came.
+                    let already = out
+                        .all_taint()
+                        .flows()
+                        .iter()
+                        .any(|f| matches!(f.origin, Origin::Source(l) | Origin::Entry(l) if l == row.label));
+                    if !sanitize && already {
+                        return;
+                    }
                     let t = self.source_flow(row.label, &row.note, range, &self.cx.text_of(what));
                     out.taint = out.taint.union(&t);
                     return;
@@ -375,6 +403,12 @@ impl<'a> Interp<'a, '_> {
                     out.taint = base.taint.clone();
                 }
             }
+            // A slice of a command line whose items are not known keeps its
+            // words: slices cut a prefix (`cmd[2:]` drops `env LC_ALL=C`),
+            // not the options of the program.
+            if out.items.is_none() && base.items.is_none() {
+                out.words = base.words.clone();
+            }
             return out;
         }
         let key = self.eval(slice);
@@ -392,8 +426,33 @@ impl<'a> Interp<'a, '_> {
                     v.taint = v.taint.union(&base.taint);
                     return v;
                 }
+                // Another key: the part of the dict nobody set here (its
+                // own taint), not the items that are known.
+                let mut out = Value::tainted(base.taint.clone());
+                let k = k.clone();
+                self.name_sources(&k, &mut out, range, Text::At(slice.range()));
+                return out;
             }
             _ => {}
+        }
+        // A key the analysis does not know, in a dict whose items are all
+        // known (a table of commands): one of the items, or the unknown
+        // part; not all of them at once (`method, url, params =
+        // self.commands[cmd]` gets a method, not the password of another
+        // command's parameters).
+        if let (Some(Items::Map(items)), Const::Unknown | Const::Strs(_)) = (&base.items, &key.konst)
+            && !items.is_empty()
+        {
+            // One of a few keys (`cmd` checked `in` the table): those items.
+            let chosen: Vec<&Value> = match key.konst.strings() {
+                Some(keys) => keys.iter().filter_map(|k| base.map_item(k)).collect(),
+                None => items.iter().map(|(_, v)| v).collect(),
+            };
+            if let Some((first, rest)) = chosen.split_first() {
+                let mut v = rest.iter().fold((*first).clone(), |acc, v| acc.join(v));
+                v.taint = v.taint.union(&base.taint);
+                return v;
+            }
         }
         if let (Const::Str(text), Const::Int(i)) = (&base.konst, &key.konst) {
             let chars: Vec<char> = text.chars().collect();
@@ -479,7 +538,12 @@ impl<'a> Interp<'a, '_> {
     }
 
     pub fn binop(&mut self, l: &Value, op: Operator, r: &Value) -> Value {
-        let taint = l.all_taint().union(&r.all_taint());
+        // `'%(id)s' % {'id': i, 'password': p}` shows only the id.
+        let shown = match op {
+            Operator::Mod => shown_through_format(&l.konst, r, 0),
+            _ => None,
+        };
+        let taint = l.all_taint().union(&shown.unwrap_or_else(|| r.all_taint()));
         let konst = match (op, &l.konst, &r.konst) {
             (Operator::Add, Const::Str(a), Const::Str(b)) => Const::Str(format!("{a}{b}").into()),
             (Operator::Add, Const::Int(a), Const::Int(b)) => a.checked_add(*b).map_or(Const::Unknown, Const::Int),
@@ -509,6 +573,25 @@ impl<'a> Interp<'a, '_> {
             let mut v = Value::seq(items, l.ty.as_deref().unwrap_or("list"));
             v.taint = l.taint.union(&r.taint);
             return v;
+        }
+        // `prefix + ('qemu-img', 'convert', ...)` with a prefix of unknown
+        // items, or a list whose items were forgotten: what is known of the
+        // constant words survives. An unknown part before the known words is
+        // a prefix (`cgexec -g ...`, `env LC_ALL=C`); one after them may hold
+        // any word.
+        if op == Operator::Add && (l.is_seq() || r.is_seq()) {
+            let words = match (l.words_of(), r.words_of()) {
+                (Some(a), Some(b)) => Some(a.concat(&b)),
+                (Some(a), None) => Some(a.opened()),
+                (None, Some(b)) => Some(b),
+                (None, None) => None,
+            };
+            if let Some(words) = words {
+                let mut v = Value::tainted(taint);
+                v.ty = l.ty.clone().or_else(|| r.ty.clone()).or_else(|| Some("list".into()));
+                v.words = Some(Rc::new(words));
+                return v;
+            }
         }
         let mut v = Value::tainted(taint);
         v.konst = konst;
@@ -556,9 +639,14 @@ impl<'a> Interp<'a, '_> {
 
     fn compare(&mut self, c: &'a ast::ExprCompare) -> Value {
         let mut left = self.eval(&c.left);
+        let mut left_expr: &'a Expr = &c.left;
         let mut result: Option<bool> = Some(true);
         for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
             let r = self.eval(right);
+            if !self.cx.models.compares.is_empty() {
+                self.check_compare(*op, (&left, left_expr), (&r, right), c.range());
+            }
+            left_expr = right;
             let this = compare_consts(*op, &left, &r);
             result = match (result, this) {
                 (Some(false), _) | (_, Some(false)) => Some(false),
@@ -570,16 +658,65 @@ impl<'a> Interp<'a, '_> {
         Value::konst(result.map_or(Const::Unknown, Const::Bool)).with_ty("bool")
     }
 
+    /// Comparison sinks: `a == b`, `a != b`, `a in b`, `a not in b` where
+    /// neither side is a constant and one carries data of the sink's labels
+    /// (a signature: `==` stops at the first differing character, so the
+    /// time it takes tells an attacker how much of a guess was right).
+    fn check_compare(&mut self, op: CmpOp, (l, le): (&Value, &Expr), (r, re): (&Value, &Expr), range: TextRange) {
+        if !matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn) {
+            return;
+        }
+        if l.konst != Const::Unknown || r.konst != Const::Unknown {
+            return;
+        }
+        // `x in ('a', 'b')`: a membership test among constants.
+        if let Some(Items::Seq(items)) = &r.items
+            && matches!(op, CmpOp::In | CmpOp::NotIn)
+            && items.iter().all(|v| v.konst != Const::Unknown)
+        {
+            return;
+        }
+        let models = self.cx.models;
+        let op_text = op.as_str();
+        for &i in &models.compares {
+            let row = &models.rows[i];
+            if self.cx.rules_on & (1u64 << row.rule_bit) == 0 {
+                continue;
+            }
+            // The side holding the signature names it in the message; a
+            // parameter's side matters to the callers (a helper comparing
+            // its arguments).
+            let sourced = |v: &Value| {
+                v.all_taint().flows().iter().any(|f| match f.origin {
+                    Origin::Source(label) | Origin::Entry(label) => row.labels & (1 << label) != 0,
+                    Origin::Param(..) => false,
+                })
+            };
+            let (lt, rt) = (l.all_taint(), r.all_taint());
+            if lt.is_empty() && rt.is_empty() {
+                continue;
+            }
+            let named = if sourced(r) && !sourced(l) { re } else { le };
+            let arg = format!("`{}`", self.cx.snippet(named));
+            self.hit_row_sink(&lt.union(&rt), row, range, (op_text, &arg), || {
+                format!("compared with `{op_text}`")
+            });
+        }
+    }
+
     fn dict_literal(&mut self, d: &'a ast::ExprDict) -> Value {
         let mut items: Vec<(Key, Value)> = Vec::new();
         let mut extra = Taint::default();
         let mut known = true;
         for item in &d.items {
-            let value = self.eval(&item.value);
+            let mut value = self.eval(&item.value);
             match &item.key {
                 Some(k) => {
                     let key = self.eval(k);
                     extra = extra.union(&key.all_taint());
+                    if let Some(text) = key.konst.as_str() {
+                        self.keyed_item(text, &mut value, k.range(), Text::At(k.range()));
+                    }
                     match key.konst.to_text() {
                         Some(text) if known => {
                             items.retain(|(k, _)| **k != *text);
@@ -616,27 +753,45 @@ impl<'a> Interp<'a, '_> {
 
     fn seq_literal(&mut self, elts: &'a [Expr], ty: &str) -> Value {
         let mut items = Vec::new();
-        let mut known = true;
         let mut extra = Taint::default();
+        // `(*prefix, 'qemu-img', 'info', path)`: once a starred part's items
+        // are unknown, the words of the parts still say what the command is
+        // (computed only from then on: most literals never need them).
+        let mut words: Option<Words> = None;
         for e in elts {
             match e {
                 Expr::Starred(s) => {
                     let v = self.eval(&s.value);
-                    match &v.items {
-                        Some(Items::Seq(inner)) => items.extend(inner.iter().cloned()),
-                        _ => known = false,
+                    match (&v.items, words.take()) {
+                        (Some(Items::Seq(inner)), None) => items.extend(inner.iter().cloned()),
+                        (_, before) => {
+                            let before = before.unwrap_or_else(|| Words::of_items(&items));
+                            words = Some(match v.words_of() {
+                                Some(w) => before.concat(&w),
+                                None if before.may.is_empty() => before,
+                                None => before.opened(),
+                            });
+                        }
                     }
                     extra = extra.union(&v.taint);
                     if v.items.is_none() {
                         extra = extra.union(&v.all_taint());
                     }
                 }
-                _ => items.push(self.eval(e)),
+                _ => {
+                    let v = self.eval(e);
+                    if let Some(w) = words.take() {
+                        words = Some(w.concat(&Words::of_items(std::slice::from_ref(&v))));
+                    }
+                    items.push(v);
+                }
             }
         }
-        if !known {
+        if let Some(words) = words {
             let t = items.iter().fold(extra, |t, v| t.union(&v.all_taint()));
-            return Value::tainted(t).with_ty(ty);
+            let mut v = Value::tainted(t).with_ty(ty);
+            v.words = Some(Rc::new(words));
+            return v;
         }
         let mut v = Value::seq(items, ty);
         v.taint = v.taint.union(&extra);
@@ -710,6 +865,10 @@ impl<'a> Interp<'a, '_> {
             Expr::Subscript(s) => {
                 let base = self.eval(&s.value);
                 let key = self.eval(&s.slice);
+                let mut value = value;
+                if let Some(text) = key.konst.as_str() {
+                    self.keyed_item(text, &mut value, target.range(), Text::At(target.range()));
+                }
                 self.check_store(&base, &value, Some(&key), target.range());
                 let Some(name) = Self::name_of(&s.value) else { return };
                 let mut base = self.lookup(name);
@@ -766,6 +925,11 @@ pub fn store_item(base: &mut Value, key: &Value, value: Value) {
             }
             base.items = Some(Items::Seq(Rc::new(items)));
         }
+        // A dict of unknown contents (`dict(dev.items())`) given a constant
+        // key: that item is known from now on, the rest stays its taint.
+        (None, Const::Str(k)) if base.konst == Const::Unknown => {
+            base.items = Some(Items::Map(Rc::new(vec![(k.clone(), value)])));
+        }
         _ => {
             base.taint = base.taint.union(&value.all_taint()).union(&key.all_taint());
         }
@@ -804,6 +968,44 @@ fn concat_choices(a: &Const, b: &Const) -> Const {
         1 => Const::Str(all.remove(0)),
         _ => Const::Strs(all.into()),
     }
+}
+
+/// The keys a `%`-format names (`'%(id)s: %(err)s'`), when it names only
+/// keys; `None` when it has a positional conversion (`%s`), which shows the
+/// whole argument.
+pub fn format_keys(fmt: &str) -> Option<Vec<&str>> {
+    let mut keys = Vec::new();
+    let mut rest = fmt;
+    while let Some(at) = rest.find('%') {
+        let after = &rest[at + 1..];
+        if let Some(tail) = after.strip_prefix('%') {
+            rest = tail;
+            continue;
+        }
+        let name = after.strip_prefix('(')?;
+        let end = name.find(')')?;
+        keys.push(&name[..end]);
+        rest = &name[end + 1..];
+    }
+    Some(keys)
+}
+
+/// What `fmt % mapping` shows of a dict with known items: the items the
+/// format names (the dict's own taint for a key it does not know), not the
+/// others. `None` when the format or the mapping is not of that kind.
+pub fn shown_through_format(fmt: &Const, mapping: &Value, opaque: u64) -> Option<Taint> {
+    let keys = format_keys(fmt.as_str()?)?;
+    if !matches!(mapping.items, Some(Items::Map(_))) {
+        return None;
+    }
+    let mut t = Taint::default();
+    for key in keys {
+        match mapping.map_item(key) {
+            Some(v) => t = t.union(&v.shown_taint(opaque)).union(&mapping.taint),
+            None => t = t.union(&mapping.taint),
+        }
+    }
+    Some(t)
 }
 
 /// `'%s and %d' % args` with constant arguments.
@@ -889,8 +1091,10 @@ fn compare_consts(op: CmpOp, l: &Value, r: &Value) -> Option<bool> {
                 (Const::None, Const::None) => true,
                 (Const::None, Const::Unknown) | (Const::Unknown, Const::None) => {
                     let other = if lc == &Const::None { r } else { l };
-                    // A container or a string is never None.
-                    if other.items.is_some() || other.ty.as_deref().is_some_and(|t| t == "str") {
+                    // A container or a string is never None (a container
+                    // joined with None has lost its type).
+                    if (other.items.is_some() && other.ty.is_some()) || other.ty.as_deref().is_some_and(|t| t == "str")
+                    {
                         false
                     } else {
                         return None;
@@ -942,4 +1146,18 @@ fn contains(haystack: &Value, needle: &Value) -> Option<bool> {
         return None;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_keys;
+
+    #[test]
+    fn format_keys_are_the_named_conversions() {
+        assert_eq!(format_keys("%(id)s failed: %(err)r, 100%%"), Some(vec!["id", "err"]));
+        assert_eq!(format_keys("no conversion"), Some(vec![]));
+        // A positional conversion shows the whole argument.
+        assert_eq!(format_keys("%(id)s and %s"), None);
+        assert_eq!(format_keys("%(unclosed"), None);
+    }
 }

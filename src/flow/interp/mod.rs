@@ -489,13 +489,17 @@ impl<'a, 'b> Interp<'a, 'b> {
                         steps: steps_in_order(&steps),
                         only_constants: false,
                     };
-                    // One finding per rule and place, with the shortest path.
+                    // One finding per rule and place, with the shortest path;
+                    // a path is stronger evidence than a shape sink's finding
+                    // (which has none) of the same rule at the same call.
                     match self
                         .findings
                         .iter()
-                        .position(|f| f.rule_bit == sink.rule_bit && f.range == sink.range)
+                        .position(|f| f.rule_bit == sink.rule_bit && f.range.end() == sink.range.end())
                     {
-                        Some(i) if self.findings[i].steps.len() > len as usize => self.findings[i] = found,
+                        Some(i) if self.findings[i].steps.is_empty() || self.findings[i].steps.len() > len as usize => {
+                            self.findings[i] = found
+                        }
                         Some(_) => {}
                         None => self.findings.push(found),
                     }
@@ -527,7 +531,14 @@ impl<'a, 'b> Interp<'a, 'b> {
 
     /// A finding from a shape sink: no taint, the call itself is the defect.
     pub fn shape_finding(&mut self, rule_bit: u8, range: TextRange, message: String, severity: Option<&str>) {
-        if self.quiet || self.findings.iter().any(|f| f.rule_bit == rule_bit && f.range == range) {
+        // One finding per rule and call: a shape finding's range may start
+        // before the call (where its command line was built), it ends with it.
+        if self.quiet
+            || self
+                .findings
+                .iter()
+                .any(|f| f.rule_bit == rule_bit && f.range.end() == range.end())
+        {
             return;
         }
         self.findings.push(RawFinding {

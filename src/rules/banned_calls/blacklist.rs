@@ -42,7 +42,14 @@ impl Banned {
 
     /// The finding message for `name` (already quoted).
     pub fn message(&self, name: &str) -> String {
-        self.message.replace("{name}", name)
+        self.message_with(name, None)
+    }
+
+    /// The finding message for `name` (already quoted) called on `arg`
+    /// (the first argument as written, when there is one): `{arg}` names it.
+    pub fn message_with(&self, name: &str, arg: Option<&str>) -> String {
+        let arg = arg.map_or_else(|| "its argument".to_string(), |a| format!("`{a}`"));
+        self.message.replace("{name}", name).replace("{arg}", &arg)
     }
 }
 

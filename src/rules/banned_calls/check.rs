@@ -36,7 +36,8 @@ pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         return;
     };
     let label = callee_label(cx, site);
-    let mut diag = Diagnostic::new(&row.rule, site.call.range(), row.message(&label));
+    let arg = site.arg(0).map(|a| cx.snippet(a));
+    let mut diag = Diagnostic::new(&row.rule, site.call.range(), row.message_with(&label, arg.as_deref()));
     if let Some(instead) = entry.instead {
         diag = diag.fix(format!("Use `{instead}` instead of `{}`.", site.qualname));
     }

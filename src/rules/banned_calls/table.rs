@@ -43,7 +43,7 @@ banned! {
             "shelve.DbfilenameShelf",
             "shelve.open",
         ],
-        message: "{name} unpickles its input, which can run arbitrary code",
+        message: "{name} unpickles {arg}, which can run arbitrary code",
         why: "A pickle is a program for the unpickler: its `__reduce__` opcodes call any importable function \
               with any arguments, so whoever can write the bytes (a message on the RPC bus, a cached blob in \
               memcached, a file on shared storage, an image property) runs code as the service loading them. \
@@ -99,8 +99,8 @@ banned! {
             "Cryptodome.Hash.MD4.new",
             "Cryptodome.Hash.MD5.new",
             "Cryptodome.Hash.SHA.new",
-            "cryptography.hazmat.primitives.hashes.MD5",
-            "cryptography.hazmat.primitives.hashes.SHA1",
+            "cryptography.hazmat.primitives.hashes.MD5" => "cryptography.hazmat.primitives.hashes.SHA256",
+            "cryptography.hazmat.primitives.hashes.SHA1" => "cryptography.hazmat.primitives.hashes.SHA256",
         ],
         message: "{name} computes an MD2/MD4/MD5/SHA-1 hash, which is broken for security use",
         why: "Collisions for MD5 and SHA-1 can be computed cheaply (MD2 and MD4 are worse), so a signature, \
@@ -108,7 +108,9 @@ banned! {
               different image, config drive or token that hashes the same.",
         example: "from cryptography.hazmat.primitives import hashes\n\ndigest = hashes.Hash(hashes.MD5())",
         use_instead: "from cryptography.hazmat.primitives import hashes\n\ndigest = hashes.Hash(hashes.SHA256())",
-        fix: "Use SHA-256 or stronger; if the hash protects nothing (a cache key), use `hashlib.md5(data, usedforsecurity=False)`.",
+        fix: "Use SHA-256 or stronger (`hashes.SHA256()`, `Crypto.Hash.SHA256`); these libraries have no \
+              `usedforsecurity` flag, so a digest that protects nothing (a fingerprint shown to people, a cache key) \
+              is worth moving too, or saying in a comment that nothing trusts it.",
         references: &["https://cryptography.io/en/latest/hazmat/primitives/cryptographic-hashes/"],
     }
 }
@@ -215,7 +217,7 @@ banned! {
         names: [
             "eval",
         ],
-        message: "{name} runs its argument as Python code",
+        message: "{name} runs {arg} as Python code",
         why: "`eval` executes any Python expression, and expressions can import modules, call functions and \
               read files, so a string that reaches it from an API request, a flavor extra spec or a config \
               option gives its author code execution in the service.",

@@ -6,7 +6,8 @@
 //! regular expressions with catastrophic backtracking (R304), and, in API
 //! handlers, request values that crash a conversion (R305) or a key lookup
 //! (R306) into an HTTP 500 or size a loop, allocation or sleep (R307);
-//! recursion into nested data with no depth bound (R308, opt-in).
+//! recursion into nested data with no depth bound (R308, opt-in); loops that
+//! sleep and poll outside state with no deadline (R309).
 //!
 //! Shared logic: [`bindings`] (one assignment back, in one function),
 //! [`conversions`] (the table of conversions that raise on bad text, also
@@ -20,6 +21,7 @@ mod regex_ambiguity;
 
 mod image_inspection_without_limits;
 mod network_call_without_timeout;
+mod poll_loop_without_deadline;
 mod regex_with_catastrophic_backtracking;
 pub(super) mod request_sized_work;
 mod unbounded_read_of_request_stream;
@@ -43,6 +45,7 @@ pub static RULES: FamilyRules = FamilyRules {
         &unchecked_key_access_on_request_data::RULE,
         &request_sized_work::RULE,
         &unbounded_recursion_on_nested_data::RULE,
+        &poll_loop_without_deadline::RULE,
     ],
     hooks: &[
         Hook {
@@ -64,6 +67,10 @@ pub static RULES: FamilyRules = FamilyRules {
         Hook {
             rules: &[&unbounded_recursion_on_nested_data::RULE],
             on: On::Stmt(unbounded_recursion_on_nested_data::check),
+        },
+        Hook {
+            rules: &[&poll_loop_without_deadline::RULE],
+            on: On::Stmt(poll_loop_without_deadline::check),
         },
     ],
 };

@@ -1,8 +1,9 @@
 //! The `exposure` family (R4xx): information exposure that one statement
 //! shows: exception text and tracebacks returned to API users (R401),
 //! secrets in log calls (R402) and exception messages (R403), and secrets
-//! written to world-readable files (R404), and eventlet's WSGI server left
-//! sending tracebacks to clients (R405).
+//! written to world-readable files (R404), eventlet's WSGI server left
+//! sending tracebacks to clients (R405), and HMAC digests compared in a time
+//! that tells how much of a forged one is right (R406).
 //!
 //! What counts as a secret is decided by name: [`secret_names`] (the word
 //! tables) and [`secret_values`] (finding a secret inside an expression,
@@ -13,6 +14,7 @@
 mod secret_names;
 mod secret_values;
 
+mod digest_compared_with_equals;
 mod exception_details_in_api_response;
 mod secret_in_exception_message;
 mod secret_in_log_message;
@@ -30,6 +32,7 @@ pub static RULES: FamilyRules = FamilyRules {
         &secret_in_exception_message::RULE,
         &secret_written_to_readable_file::RULE,
         &wsgi_server_sends_tracebacks::RULE,
+        &digest_compared_with_equals::RULE,
     ],
     hooks: &[
         Hook {
@@ -51,6 +54,10 @@ pub static RULES: FamilyRules = FamilyRules {
         Hook {
             rules: &[&wsgi_server_sends_tracebacks::RULE],
             on: On::Call(wsgi_server_sends_tracebacks::check),
+        },
+        Hook {
+            rules: &[&digest_compared_with_equals::RULE],
+            on: On::Expr(digest_compared_with_equals::check),
         },
     ],
 };

@@ -36,20 +36,51 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if site.qualname != "eventlet.wsgi.server" {
         return;
     }
-    let message = match site.keyword("debug") {
+    // The edit (`--fix`): `debug` only decides what the body of a 500 says,
+    // so turning it off changes nothing for a request that succeeds.
+    let (message, edit) = match site.keyword("debug") {
         Some(value) if is_falsy_constant(value) => return,
         // A variable or option: the author chose; only `True` is certain.
-        Some(Expr::BooleanLiteral(_)) => "`eventlet.wsgi.server` is started with `debug=True`",
+        Some(Expr::BooleanLiteral(b)) => (
+            "`eventlet.wsgi.server` is started with `debug=True`",
+            Some((b.range(), "False")),
+        ),
         Some(_) => return,
         None if site.call.arguments.keywords.iter().any(|k| k.arg.is_none()) => return,
-        None => "`eventlet.wsgi.server` is started in its default debug mode",
+        None => (
+            "`eventlet.wsgi.server` is started in its default debug mode",
+            after_last_argument(site).map(|at| (at, ", debug=False")),
+        ),
     };
-    out.push(
-        Diagnostic::new(&RULE, site.call.range(), message)
-            .detail(format!(
-                "`{}` answers unexpected errors with a 500 whose body is the Python traceback.",
-                cx.snippet(&*site.call.func)
-            ))
-            .fix("Add `debug=False` to the call."),
-    );
+    let mut diag = Diagnostic::new(&RULE, site.call.range(), message)
+        .detail(format!(
+            "`{}` answers unexpected errors with a 500 whose body is the Python traceback.",
+            cx.snippet(&*site.call.func)
+        ))
+        .fix("Add `debug=False` to the call.");
+    if let Some((range, replacement)) = edit {
+        diag = diag.edit(range, replacement);
+    }
+    out.push(diag);
+}
+
+/// `debug` is the sixteenth parameter of `eventlet.wsgi.server`: a call
+/// with that many positional arguments already passes it.
+const DEBUG_POSITION: usize = 16;
+
+/// The empty range just after the call's last argument, where a keyword
+/// argument can be added; `None` when there is no argument or `debug`
+/// could be among the positional ones.
+fn after_last_argument(site: &CallSite) -> Option<ruff_text_size::TextRange> {
+    let arguments = &site.call.arguments;
+    if arguments.args.len() >= DEBUG_POSITION {
+        return None;
+    }
+    let end = arguments
+        .args
+        .iter()
+        .map(Ranged::end)
+        .chain(arguments.keywords.iter().map(Ranged::end))
+        .max()?;
+    Some(ruff_text_size::TextRange::empty(end))
 }

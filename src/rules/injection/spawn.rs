@@ -126,6 +126,63 @@ pub fn literal_as_argv(command: &Expr) -> Option<String> {
     Some(format!("[{}]", words.join(", ")))
 }
 
+/// Programs a shell runs itself rather than from `PATH` (POSIX special and
+/// regular built-ins, and dash's): as an argument list they would be a
+/// different program (`echo`, `printf`, `test`) or none at all (`cd`).
+const SHELL_BUILTINS: &[&str] = &[
+    ".", ":", "[", "alias", "bg", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
+    "false", "fc", "fg", "getopts", "hash", "jobs", "kill", "local", "printf", "pwd", "read", "readonly", "return",
+    "set", "shift", "test", "times", "trap", "true", "type", "ulimit", "umask", "unalias", "unset", "wait",
+];
+
+/// The mechanical fix for a literal command run through a shell, for
+/// `--fix`: the string becomes its argument list and `shell=True` becomes
+/// `shell=False`, in one edit from the first to the last of the two (what
+/// lies between is kept). Only where the shell does nothing but split the
+/// words and find the program in `PATH`, which `subprocess` does the same
+/// way without it: a plain literal on one line (`literal_as_argv`), a
+/// program that is not a shell built-in, `shell=True` itself, and no
+/// `executable=` (with a shell, that names the shell).
+pub fn shell_free_edit(cx: &Context, call: &ExprCall, command: &Expr) -> Option<(TextRange, String)> {
+    let argv = literal_as_argv(command)?;
+    let keyword = shell_keyword(call)?;
+    if !matches!(keyword.value, Expr::BooleanLiteral(ref b) if b.value) {
+        return None;
+    }
+    if call
+        .arguments
+        .keywords
+        .iter()
+        .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "executable"))
+    {
+        return None;
+    }
+    let text = match command {
+        Expr::StringLiteral(s) => s.value.to_str(),
+        _ => return None,
+    };
+    // The shell splits on spaces and tabs only; other white space (a
+    // no-break space) would be split here and not there.
+    if !text.chars().all(|c| c == ' ' || c == '\t' || c.is_ascii_graphic()) {
+        return None;
+    }
+    let program = text.split_whitespace().next()?;
+    if SHELL_BUILTINS.contains(&program) || cx.source(command).contains('\n') {
+        return None;
+    }
+    let (first, second) = if command.start() < keyword.start() {
+        ((command.range(), argv), (keyword.value.range(), "False".to_string()))
+    } else {
+        ((keyword.value.range(), "False".to_string()), (command.range(), argv))
+    };
+    if first.0.end() > second.0.start() {
+        return None;
+    }
+    let between = cx.source(&TextRange::new(first.0.end(), second.0.start()));
+    let range = TextRange::new(first.0.start(), second.0.end());
+    Some((range, format!("{}{between}{}", first.1, second.1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,5 +53,8 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     if let Some(argv) = spawn::literal_as_argv(command) {
         diag = diag.fix(format!("Pass `{argv}` and drop `{shell}`."));
     }
+    if let Some((range, replacement)) = spawn::shell_free_edit(cx, site.call, command) {
+        diag = diag.edit(range, replacement);
+    }
     out.push(diag);
 }

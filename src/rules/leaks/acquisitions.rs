@@ -15,8 +15,8 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::release::{CallKind, Classify, Leak, LeakKind, Resource, first_leak};
 use super::resources::{
-    CLOSES_DESCRIPTOR, Kind, MOVES_PATH, OWNS_DESCRIPTOR, Part, REMOVES_PATH, USES_DESCRIPTOR, USES_FILE_OBJECT,
-    acquired_by, releasing_methods,
+    CLOSES_DESCRIPTOR, CLOSES_RESPONSE, CONSUMING_READS, Kind, MOVES_PATH, OWNS_DESCRIPTOR, Part, REMOVES_PATH,
+    RESPONSE_METHODS, USES_DESCRIPTOR, USES_FILE_OBJECT, acquired_by, releasing_methods,
 };
 use crate::python::literal::{is_falsy_constant, str_value};
 use crate::rules::{Context, Diagnostic, Rule};
@@ -151,6 +151,20 @@ struct Finder<'a, 'c> {
 impl<'a> Finder<'a, '_> {
     fn assignment(&mut self, stmt: &'a Stmt, target: &'a Expr, value: &'a Expr) {
         let Expr::Call(call) = value else { return };
+        // `resp = req.get_response(self.app)`: a response and its body
+        // iterator (`resp.app_iter`), whatever the request object is.
+        if self.kind == Kind::Response {
+            if let (Expr::Attribute(a), Expr::Name(n)) = (&*call.func, target)
+                && RESPONSE_METHODS.contains(&a.attr.as_str())
+            {
+                self.found.push(Site {
+                    stmt,
+                    call,
+                    keys: vec![n.id.to_string(), format!("{}.app_iter", n.id)],
+                });
+            }
+            return;
+        }
         let Some(name) = self.cx.qualified_name(&call.func) else {
             return;
         };
@@ -295,9 +309,20 @@ impl Seen<'_, '_, '_> {
 }
 
 impl Classify for Api<'_, '_> {
+    fn read(&self, attr: &str) -> CallKind {
+        if self.kind == Kind::Response && CONSUMING_READS.contains(&attr) {
+            CallKind::Release
+        } else {
+            CallKind::Harmless
+        }
+    }
+
     fn call(&self, call: &ExprCall, keys: &[String]) -> CallKind {
         let seen = Seen { cx: self.cx, keys };
         let qualname = self.cx.qualified_name(&call.func).unwrap_or_default();
+        if self.kind == Kind::Response {
+            return response_call(&seen, call, &qualname);
+        }
         // A method of the resource itself: `f.close()`, `proc.wait()`.
         if let Expr::Attribute(attr) = &*call.func
             && seen.is_key(&attr.value)
@@ -370,7 +395,7 @@ impl Api<'_, '_> {
             Kind::FileObject if USES_FILE_OBJECT.contains(&qualname) || qualname.starts_with("os.") => {
                 CallKind::MayRaise
             }
-            Kind::FileObject | Kind::Process | Kind::Connection => CallKind::Escape,
+            Kind::FileObject | Kind::Process | Kind::Connection | Kind::Response => CallKind::Escape,
         }
     }
 
@@ -387,6 +412,34 @@ impl Api<'_, '_> {
         });
         first.and_then(str_value).is_some_and(|s| s == "rm" || s == "rmdir")
     }
+}
+
+/// What a call does to a subrequest's response. Only leaving the function
+/// without closing it is a finding (a `return`, a `raise`, the end): an
+/// exception from another call is not followed (the caller's error handling
+/// is not this function's to know), so calls never raise here.
+fn response_call(seen: &Seen, call: &ExprCall, qualname: &str) -> CallKind {
+    let last = qualname.rsplit('.').next().unwrap_or("");
+    if let Expr::Attribute(attr) = &*call.func
+        && seen.is_key(&attr.value)
+    {
+        return if releasing_methods(Kind::Response).contains(&attr.attr.as_str()) {
+            CallKind::Release
+        } else {
+            CallKind::Harmless
+        };
+    }
+    if seen.passed(call) {
+        return if CLOSES_RESPONSE.contains(&last) {
+            CallKind::Release
+        } else if is_logging(qualname) {
+            CallKind::Harmless
+        } else {
+            // Handed on: the callee (or the exception built from it) owns it.
+            CallKind::Escape
+        };
+    }
+    CallKind::Harmless
 }
 
 fn is_logging(qualname: &str) -> bool {
@@ -460,7 +513,20 @@ pub fn diagnostic(rule: &'static Rule, cx: &Context, u: &Unreleased, released: &
         "waited for" => "waits for",
         _ => "closes",
     };
+    let raised = at
+        .strip_prefix("raise ")
+        .map(|exc| exc.split('(').next().unwrap_or(exc).trim().to_string());
     let (message, note, detail) = match (u.leak.kind, u.leak.never_released) {
+        (LeakKind::Raises, _) if raised.is_some() => {
+            let exc = raised.unwrap_or_default();
+            (
+                format!("`{name}` from `{call}` is not {released} when line {line} raises `{exc}`"),
+                format!("this `raise` leaves with `{name}` not {released}"),
+                format!(
+                    "Line {from} acquires `{name}`; the `raise` on line {line} leaves without it being {released}."
+                ),
+            )
+        }
         (LeakKind::Raises, _) => (
             format!("`{name}` from `{call}` is not {released} if `{at}` on line {line} raises"),
             format!("`{at}` can raise here; no `finally` or handler {releases} `{name}` on that path"),

@@ -2,12 +2,13 @@
 //! release on every path out of it, exceptions included.
 //!
 //! - R201 file descriptors, R202 temporary files and directories, R203 file
-//!   objects, R204 child processes, R205 sockets and connections.
+//!   objects, R204 child processes, R205 sockets and connections, R206 the
+//!   responses of WSGI subrequests (their body iterators).
 //!
 //! Only function bodies are analysed: what a module's top level binds is a
 //! global that lives as long as the process.
 //!
-//! All five share one analysis: [`acquisitions`] finds where a function
+//! All six share one analysis: [`acquisitions`] finds where a function
 //! binds a resource to a local name and asks [`release`] whether every path
 //! out of the function (returns, the end of the body, exceptions) releases
 //! it or hands it over. The acquiring calls and what releases each kind are
@@ -19,6 +20,7 @@ mod file_descriptor_leak;
 mod file_not_closed;
 mod release;
 mod resources;
+mod response_not_closed;
 mod subprocess_not_waited;
 mod temporary_path_not_removed;
 
@@ -34,6 +36,7 @@ const ALL: &[&Rule] = &[
     &file_not_closed::RULE,
     &subprocess_not_waited::RULE,
     &connection_not_closed::RULE,
+    &response_not_closed::RULE,
 ];
 
 pub static RULES: FamilyRules = FamilyRules {
@@ -55,6 +58,7 @@ const CHECKS: &[BodyCheck] = &[
     file_not_closed::check,
     subprocess_not_waited::check,
     connection_not_closed::check,
+    response_not_closed::check,
 ];
 
 fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
@@ -70,7 +74,7 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 }
 
 /// Words every acquiring call in `resources::ACQUIRERS` contains.
-const ACQUIRING_WORDS: &[&str] = &[
+pub(super) const ACQUIRING_WORDS: &[&str] = &[
     "open(",
     "Popen(",
     "SSHClient(",
@@ -89,4 +93,5 @@ const ACQUIRING_WORDS: &[&str] = &[
     "TemporaryFile(",
     "ZipFile(",
     "fdopen(",
+    "get_response(",
 ];

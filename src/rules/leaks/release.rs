@@ -43,6 +43,12 @@ pub trait Classify {
     /// What `call` does to the resource, whose names are currently `keys`
     /// (the acquired name and its aliases, like `path = tmp.name`).
     fn call(&self, call: &ExprCall, keys: &[String]) -> CallKind;
+
+    /// What reading the attribute `attr` of the resource does (reading a
+    /// response's `body` consumes and closes it); nothing by default.
+    fn read(&self, _attr: &str) -> CallKind {
+        CallKind::Harmless
+    }
 }
 
 /// How a held resource leaves the function.
@@ -423,6 +429,14 @@ impl<'a> Engine<'a, '_> {
                 },
                 Event::Takes => state = release(state),
                 Event::Suspends(range) => self.raise(state, range),
+                Event::Reads(attr) => match self.classify.read(attr) {
+                    CallKind::Release => {
+                        self.released = true;
+                        state = release(state);
+                    }
+                    CallKind::Escape => state = release(state),
+                    CallKind::MayRaise | CallKind::Harmless => {}
+                },
             }
         }
         state
@@ -445,6 +459,10 @@ impl<'a> Engine<'a, '_> {
                     Expr::Call(call) => {
                         visitor::walk_expr(self, expr);
                         self.out.push(Event::Call(call));
+                    }
+                    Expr::Attribute(a) if self.engine.is_key(&a.value) => {
+                        visitor::walk_expr(self, expr);
+                        self.out.push(Event::Reads(a.attr.as_str()));
                     }
                     Expr::Yield(y) => {
                         match &y.value {
@@ -734,6 +752,8 @@ enum Event<'a> {
     Takes,
     /// A `yield` while the resource may be held.
     Suspends(TextRange),
+    /// An attribute of the resource is read (`resp.body`).
+    Reads(&'a str),
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub enum Kind {
     Process,
     /// A socket or a client connection (R205).
     Connection,
+    /// A WSGI response from a subrequest, whose body iterator holds the
+    /// backend connection until it is read or closed (R206).
+    Response,
 }
 
 /// Which part of the call's value is the resource.
@@ -124,9 +127,22 @@ pub fn releasing_methods(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::FileObject | Kind::Connection => &["__exit__", "close", "detach"],
         Kind::Process => &["__exit__", "communicate", "kill", "terminate", "wait"],
+        Kind::Response => &["__exit__", "close"],
         Kind::Descriptor | Kind::TempPath => &[],
     }
 }
+
+/// Methods that make a WSGI subrequest and return its response (`req.get_response(self.app)`),
+/// whatever the request object is.
+pub const RESPONSE_METHODS: &[&str] = &["get_response"];
+
+/// Functions that close a response, or the body iterator, given to them
+/// (Swift's `close_if_possible(resp.app_iter)`, `drain_and_close(resp)`).
+pub const CLOSES_RESPONSE: &[&str] = &["close", "close_if_possible", "drain_and_close"];
+
+/// Attributes whose reading consumes a response's body and closes its
+/// iterator (WebOb's and Swift's `body`, `json`, `text`).
+pub const CONSUMING_READS: &[&str] = &["body", "json", "json_body", "text"];
 
 /// Functions that read or write a file object they are given and leave it
 /// open (anything else given the object is assumed to keep it).
@@ -167,6 +183,9 @@ mod tests {
             REMOVES_PATH,
             MOVES_PATH,
             USES_FILE_OBJECT,
+            RESPONSE_METHODS,
+            CLOSES_RESPONSE,
+            CONSUMING_READS,
         ] {
             assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?}");
         }

@@ -56,7 +56,9 @@ pub static RULE: Rule = Rule {
     since: "0.1.0",
     docs: Docs {
         what: "Flags oslo.config options whose name says they hold a password, token or secret (`admin_password`, \
-               `auth_token`, `metadata_proxy_shared_secret`) and that are not declared with `secret=True`.",
+               `auth_token`, `metadata_proxy_shared_secret`), or whose help text says so when the name does not \
+               (`backup_swift_key`: 'Swift key for authentication'; `sql_connection`: 'the connection string \
+               used to connect to the database'), and that are not declared with `secret=True`.",
         why: "OpenStack services log their whole configuration at startup with `CONF.log_opt_values()`, and \
               oslo.config replaces a value by `****` only for options declared `secret=True`. Without it the \
               password is written in clear to the service log at DEBUG level (and to every log aggregator, \
@@ -94,8 +96,20 @@ const SECRET_CAPABLE_OPTS: &[&str] = &[
 /// only the base class takes `secret` positionally.
 const OPT_SECRET_POSITION: usize = 8;
 
+/// Before oslo.config was a library, each service carried a copy of it as
+/// `<project>.openstack.common.cfg` (`from glance.openstack.common import cfg`).
+const IN_TREE_COPY: &str = ".openstack.common.cfg.";
+
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
-    let Some(class) = CFG_MODULES.iter().find_map(|m| site.qualname.strip_prefix(m)) else {
+    let in_tree = || {
+        let at = site.qualname.find(IN_TREE_COPY)?;
+        Some(&site.qualname[at + IN_TREE_COPY.len()..])
+    };
+    let Some(class) = CFG_MODULES
+        .iter()
+        .find_map(|m| site.qualname.strip_prefix(m))
+        .or_else(in_tree)
+    else {
         return;
     };
     if SECRET_CAPABLE_OPTS.binary_search(&class).is_err() {
@@ -107,7 +121,11 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some(name) = str_value(name_expr) else {
         return;
     };
-    if !names_a_secret(&name) {
+    // The help text says what the value is when the name does not
+    // (`backup_swift_key`: 'Swift key for authentication').
+    let help = site.keyword("help").and_then(str_value);
+    let by_help = !names_a_secret(&name) && help.as_deref().is_some_and(help_says_secret);
+    if !names_a_secret(&name) && !by_help {
         return;
     }
     let secret = match class {
@@ -115,6 +133,15 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         _ => site.keyword("secret"),
     };
     let option = format!("{}({}, ...)", cx.source(&*site.call.func), cx.snippet(name_expr));
+    let why = match (&help, by_help) {
+        (Some(help), true) => format!(
+            "The name does not say so, but the help text does: \"{help}\". oslo.config logs the value of every \
+             option not declared `secret=True` when the service starts."
+        ),
+        _ => {
+            "oslo.config logs the value of every option not declared `secret=True` when the service starts.".to_string()
+        }
+    };
     match secret {
         None => {
             // `**kwargs` may carry `secret=True`.
@@ -127,6 +154,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                     site.call.range(),
                     format!("oslo.config option `{name}` is not declared `secret=True`"),
                 )
+                .detail(why)
                 .fix(format!("Add `secret=True` to `{option}`.")),
             );
         }
@@ -137,11 +165,63 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
                     value.range(),
                     format!("oslo.config option `{name}` is declared `secret={}`", cx.snippet(value)),
                 )
+                .detail(why)
                 .fix(format!("Set `secret=True` on `{option}`.")),
             );
         }
         Some(_) => {}
     }
+}
+
+/// Words of an option's help text that say its value is a secret, or a
+/// string that embeds one (a database URL carries the database password).
+/// Sorted.
+const SECRET_HELP: &[&str] = &[
+    "access key",
+    "api key",
+    "auth key",
+    "authentication key",
+    "connection string",
+    "encryption key",
+    "key for auth",
+    "passphrase",
+    "password",
+    "secret key",
+    "transport url",
+];
+
+/// Words of a help text that say the option is about a secret, not the
+/// secret itself (a file holding it, its length, whether to use one).
+/// Sorted.
+const NOT_THE_SECRET: &[&str] = &[
+    "algorithm",
+    "directory",
+    "disable",
+    "enable",
+    "expir",
+    "file",
+    "format",
+    "header",
+    "length",
+    "list",
+    "name of",
+    "names",
+    "number of",
+    "path",
+    "policy",
+    "rotat",
+    "scheme",
+    "timeout",
+    "user name",
+    "username",
+    "uuid",
+    "whether",
+];
+
+/// Whether an option's help text says its value is a secret.
+fn help_says_secret(help: &str) -> bool {
+    let lower = help.to_ascii_lowercase();
+    SECRET_HELP.iter().any(|w| lower.contains(w)) && !NOT_THE_SECRET.iter().any(|w| lower.contains(w))
 }
 
 /// Whether an option name says its value is a secret (see the module doc).
@@ -166,6 +246,19 @@ mod tests {
     #[test]
     fn secret_capable_opts_are_sorted() {
         assert!(SECRET_CAPABLE_OPTS.windows(2).all(|w| w[0] < w[1]));
+        assert!(SECRET_HELP.windows(2).all(|w| w[0] < w[1]));
+        assert!(NOT_THE_SECRET.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn help_texts() {
+        assert!(help_says_secret("Swift key for authentication"));
+        assert!(help_says_secret(
+            "The SQLAlchemy connection string used to connect to the database"
+        ));
+        assert!(!help_says_secret("Path to the file holding the private key"));
+        assert!(!help_says_secret("Minimum password length"));
+        assert!(!help_says_secret("The user name of the backend"));
     }
 
     #[test]

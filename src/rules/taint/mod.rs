@@ -18,11 +18,13 @@ mod code_injection;
 mod command_injection;
 mod cookie_without_secure_flag;
 mod image_format_not_pinned;
+mod image_size_not_limited;
 mod ldap_injection;
 mod log_injection;
 mod open_redirect;
 mod predictable_random_to_client;
 mod reflected_xss;
+mod secret_compared_in_variable_time;
 mod secret_in_api_error;
 mod secret_in_log;
 mod server_side_request_forgery;
@@ -48,6 +50,7 @@ const ALL: &[&Rule] = &[
     &ldap_injection::RULE,
     &code_injection::RULE,
     &log_injection::RULE,
+    &secret_compared_in_variable_time::RULE,
     &secret_in_api_error::RULE,
     &weak_hash_digest::RULE,
     &predictable_random_to_client::RULE,
@@ -56,6 +59,7 @@ const ALL: &[&Rule] = &[
     &secret_in_log::RULE,
     &open_redirect::RULE,
     &xml_external_entity::RULE,
+    &image_size_not_limited::RULE,
     &cookie_without_secure_flag::RULE,
     &xpath_injection::RULE,
     &image_format_not_pinned::RULE,

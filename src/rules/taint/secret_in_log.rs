@@ -11,10 +11,16 @@ pub static RULE: Rule = Rule {
     cwe: 532,
     severity: Level::Medium,
     confidence: Level::Medium,
-    status: Status::Opt,
+    status: Status::Stable,
     since: "0.1.0",
     docs: Docs {
-        what: "Finds passwords, tokens and key material written to a log (`LOG.*`) without `strutils.mask_password`. Off by default: on neutron 29, cinder 29 and glance 33 (non-test code) 4 of 16 findings were true (CHAP passwords and an auth token logged); the false ones were secrets carried on client objects and containers of which only another item was logged. On nova 34 (held out) 0 of 1: an exception caught around password injection, logged.",
+        what: "Finds passwords, tokens and key material written to a log (`LOG.*`, `logging.*`) without \
+               `strutils.mask_password`/`mask_dict_password`: directly, or inside what is logged whole (the \
+               connection properties a driver returns with `auth_password` in them, a request body or header \
+               dict, a command line, `'...' % locals()`), across functions and modules. A value stored under \
+               a secret's key (`props['auth_password'] = chap`) is a secret from then on; a log message that \
+               names its keys (`'%(volume_id)s'`) shows only those; a secret kept as an attribute of a client \
+               object is not in that object's log line.",
         why: "Logs are kept for months, shipped to central systems and read by operators and support staff: a secret in a log is a secret shared with all of them.",
         example: "LOG.debug('Connecting with %s', connection_info['data']['auth_password'])",
         use_instead: "LOG.debug('Connecting with %s', strutils.mask_password(connection_info))",
