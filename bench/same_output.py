@@ -2,7 +2,7 @@
 """Checks that two vigil binaries give byte-identical reviews on the corpora:
 every engine optimisation must leave the output unchanged.
 
-    python3 bench/same_output.py NEW [--reference /work/bin/vigil-main] [--only nova,glance]
+    python3 bench/same_output.py NEW --reference OLD [--only nova,glance]
     python3 bench/same_output.py NEW --save DIR     # keep NEW's outputs (a reference for later)
     python3 bench/same_output.py NEW --against DIR  # compare with outputs kept before
 
@@ -45,12 +45,14 @@ def run(binary, name, flags, extra):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("new")
-    parser.add_argument("--reference", default="/work/bin/vigil-main")
+    parser.add_argument("--reference", help="the binary whose output NEW must reproduce")
     parser.add_argument("--save", help="write NEW's outputs into this folder")
     parser.add_argument("--against", help="compare with outputs saved in this folder")
     parser.add_argument("--only", help="comma-separated trees (default: all)")
     parser.add_argument("--extra", default="", help="extra flags for NEW only, e.g. --no-cache")
     args = parser.parse_args()
+    if not (args.reference or args.save or args.against):
+        parser.error("give --reference OLD, --against DIR or --save DIR")
     trees = args.only.split(",") if args.only else TREES
     extra = args.extra.split()
     differ = False
