@@ -279,7 +279,7 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Which of `rules::words::WORDS` the text of `body` contains.
+    /// Which words the text of `body` contains (see `rules::words`).
     pub fn words_of(&self, body: &[Stmt]) -> Words<'_> {
         let range = match (body.first(), body.last()) {
             (Some(first), Some(last)) => TextRange::new(first.start(), last.end()),
@@ -288,7 +288,7 @@ impl<'a> Context<'a> {
         self.word_places().within(self.text, range)
     }
 
-    /// Which of `rules::words::WORDS` the module's text contains.
+    /// Which words the module's text contains (see `rules::words`).
     pub fn module_words(&self) -> Words<'_> {
         self.word_places().whole(self.text)
     }

@@ -29,8 +29,8 @@ pub static RULES: FamilyRules = FamilyRules {
     }],
 };
 
-/// Words a body that works on a disk image writes (in `rules::words::WORDS`).
-pub(super) const IMAGE_WORDS: &[&str] = &["qemu-img", "qemu_img", "QemuImgInfo", "convert_image", "resize_image"];
+/// Words a body that works on a disk image writes.
+const IMAGE_WORDS: &[&str] = &["qemu-img", "qemu_img", "QemuImgInfo", "convert_image", "resize_image"];
 
 /// Runs the body checks on each function that names an image operation in
 /// its text (a cheap filter before walking it again).

@@ -74,7 +74,7 @@ fn check_function(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 }
 
 /// Words every acquiring call in `resources::ACQUIRERS` contains.
-pub(super) const ACQUIRING_WORDS: &[&str] = &[
+const ACQUIRING_WORDS: &[&str] = &[
     "open(",
     "Popen(",
     "SSHClient(",

@@ -127,7 +127,7 @@ fn check_words(cx: &Context, decorators: &[Decorator], body: &[Stmt], words: Wor
 /// a text that writes none has no check to trust, and the check-then-use
 /// analysis need not run. A test keeps it in step with
 /// [`file_operations::PATH_CHECKS`].
-pub(super) const PATH_CHECK_WORDS: &[&str] = &[
+const PATH_CHECK_WORDS: &[&str] = &[
     "access", "exists", "getmtime", "getsize", "isdir", "isfile", "islink", "lexists", "lstat", "stat",
 ];
 
