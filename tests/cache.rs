@@ -3,22 +3,11 @@
 //! `--no-cache` prints, including when the edited file is one that others
 //! import (its summaries change their dataflow findings).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("vigil runs")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use common::{vigil_at as vigil, write_at as write};
 
 const API: &str = "\
 import subprocess

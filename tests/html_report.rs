@@ -6,8 +6,11 @@
 //!
 //! The page's script is exercised in a real browser by `html_browser.rs`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use common::vigil_at as vigil;
 
 /// A Flask view with findings of every severity: a command injection with
 /// its path over three lines (and a pattern rule fused into it), an unsafe
@@ -49,14 +52,6 @@ pub fn tree() -> tempfile::TempDir {
     std::fs::write(dir.path().join(HOSTILE_NAME), HOSTILE_PY).unwrap();
     std::fs::write(dir.path().join("latin1.py"), b"x = '\xe9'\n").unwrap();
     dir
-}
-
-fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("vigil runs")
 }
 
 fn page(dir: &Path) -> String {

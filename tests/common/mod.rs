@@ -105,6 +105,22 @@ impl Repo {
     }
 }
 
+/// Runs the vigil under test in `dir`, outside any repository of ours.
+pub fn vigil_at(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("vigil runs")
+}
+
+/// Writes `text` to `name` under `dir`, making the folders on the way.
+pub fn write_at(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("a file has a folder")).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
