@@ -6,24 +6,12 @@
 use std::fmt::Write;
 
 use super::terminal_safe::escape;
+use super::thousands;
 use crate::finding::Finding;
 use crate::llm::Summary;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// `1,234`: token counts are read at a glance.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One paragraph: what the model kept, dropped and found, what was
@@ -156,14 +144,6 @@ pub fn dropped(llm: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234), "1,234");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     #[test]
     fn the_summary_says_what_was_spent_and_rejected() {

@@ -101,3 +101,28 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Html => html::render(report),
     }
 }
+
+/// `325951` as `325,951`: counts of lines and tokens are read at a glance.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1234), "1,234");
+        assert_eq!(super::thousands(325_951), "325,951");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
+    }
+}

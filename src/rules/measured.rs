@@ -36,7 +36,7 @@ impl Measured {
     pub fn sentence(&self) -> String {
         let corpus = format!(
             "{} lines of cinder, glance, neutron and swift (current releases and 2014-2022 snapshots)",
-            thousands(self.lines)
+            crate::report::thousands(u64::from(self.lines))
         );
         match self.precision() {
             None => format!("Measured on OpenStack: no finding in {corpus}, so its precision is unmeasured."),
@@ -58,18 +58,6 @@ impl Measured {
 /// The measurement of `id`, if it was measured.
 pub fn of(id: &str) -> Option<&'static Measured> {
     MEASURED.binary_search_by(|m| m.id.cmp(id)).ok().map(|i| &MEASURED[i])
-}
-
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -123,6 +111,5 @@ mod tests {
              (8%; 23 minor, 0 false), of 97 findings in 1,872,715 lines of cinder, glance, neutron and swift \
              (current releases and 2014-2022 snapshots)."
         );
-        assert_eq!(thousands(641_372), "641,372");
     }
 }

@@ -90,20 +90,11 @@ fn scope(m: &mut Markup, report: &Report) {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `325951` as `325,951`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format!(
+        "{} {}",
+        crate::report::thousands(n as u64),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// Counts by severity, rule and folder. Each row is also a filter.
@@ -570,13 +561,6 @@ mod tests {
             triage: None,
             found_by_model: None,
         }
-    }
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(super::thousands(7), "7");
-        assert_eq!(super::thousands(325_951), "325,951");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
     }
 
     #[test]
