@@ -29,117 +29,55 @@ pub enum Task {
 }
 
 #[derive(Args, Debug, Default)]
+#[command(next_help_heading = "Language model (optional)")]
 pub struct LlmArgs {
     /// Run the language-model stage against this OpenAI-compatible server (vLLM, llama.cpp's server,
     /// Ollama, a hosted one): its root, its `/v1`, or its `/v1/chat/completions` URL.
-    #[arg(long, value_name = "URL", help_heading = "Language model (optional)")]
+    #[arg(long, value_name = "URL")]
     pub llm: Option<String>,
     /// The model to ask [default: $VIGIL_LLM_MODEL, else `model` in ~/.config/vigil/llm.toml].
-    #[arg(
-        long,
-        value_name = "NAME",
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "NAME", requires = "llm")]
     pub llm_model: Option<String>,
     /// Read the API key from this environment variable [default: VIGIL_LLM_API_KEY, else `api-key` in
     /// ~/.config/vigil/llm.toml]. A repository's configuration never holds the key.
-    #[arg(
-        long,
-        value_name = "VAR",
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "VAR", requires = "llm")]
     pub llm_key_env: Option<String>,
     /// What to ask the model, comma-separated [default: triage,discover].
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_enum, value_delimiter = ',', requires = "llm")]
     pub llm_tasks: Vec<Task>,
     /// Let the model's judgement decide the exit code: `triage` (dropped findings no longer count),
     /// `discover` (the model's findings count), or both. Default: the exit code is the analysis's.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_enum, value_delimiter = ',', requires = "llm")]
     pub llm_gate: Vec<Task>,
     /// Seconds to wait for one answer.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 120,
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "SECS", default_value_t = 120, requires = "llm")]
     pub llm_timeout: u64,
     /// Attempts after the first when the server is unreachable, busy or fails (with backoff).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 2,
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "llm")]
     pub llm_retries: u32,
     /// Milliseconds before the first retry, doubled before each next one.
     #[arg(long, value_name = "MS", default_value_t = 1000, requires = "llm", hide = true)]
     pub llm_backoff_ms: u64,
     /// Questions in flight at once.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 2,
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "llm")]
     pub llm_concurrency: usize,
     /// Stop asking once this many tokens (sent and received) are spent, and say so.
-    #[arg(
-        long,
-        value_name = "TOKENS",
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "TOKENS", requires = "llm")]
     pub llm_budget: Option<u64>,
     /// The most tokens one answer may have; a longer one is cut and reported as truncated.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 1024,
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "N", default_value_t = 1024, requires = "llm")]
     pub llm_max_tokens: u32,
     /// Files longer than this many lines are sent for discovery in parts (by function and class).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 300,
-        requires = "llm",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "N", default_value_t = 300, requires = "llm")]
     pub llm_chunk_lines: usize,
     /// Keep the model's answers here [default: $XDG_CACHE_HOME/vigil/llm or ~/.cache/vigil/llm].
-    #[arg(
-        long,
-        value_name = "DIR",
-        requires = "llm",
-        conflicts_with = "llm_no_cache",
-        help_heading = "Language model (optional)"
-    )]
+    #[arg(long, value_name = "DIR", requires = "llm", conflicts_with = "llm_no_cache")]
     pub llm_cache: Option<PathBuf>,
     /// Ask the server every time; keep no answers.
-    #[arg(long, requires = "llm", help_heading = "Language model (optional)")]
+    #[arg(long, requires = "llm")]
     pub llm_no_cache: bool,
     /// Also show the findings the model dropped, with its reason.
-    #[arg(long, requires = "llm", help_heading = "Language model (optional)")]
+    #[arg(long, requires = "llm")]
     pub show_dropped: bool,
 }
 
