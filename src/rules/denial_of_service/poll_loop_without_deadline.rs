@@ -145,7 +145,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
 fn first_sleep<'a>(cx: &Context, body: &'a [Stmt]) -> Option<&'a Expr> {
     let mut found = None;
     for stmt in body {
-        walk_exprs_outside_loops(stmt, &mut |e| {
+        walk_exprs(stmt, false, &mut |e| {
             // `sleep()` or `sleep(0)` yields to other greenthreads: it
             // does not wait for anything.
             if found.is_none()
@@ -165,52 +165,35 @@ fn first_sleep<'a>(cx: &Context, body: &'a [Stmt]) -> Option<&'a Expr> {
     found
 }
 
-/// Like [`walk_exprs`], not entering nested loops either.
-fn walk_exprs_outside_loops<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
-    use ruff_python_ast::visitor::{self, Visitor};
-    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
-    impl<'a> Visitor<'a> for V<'_, 'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if matches!(
-                stmt,
-                Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::While(_) | Stmt::For(_)
-            ) {
-                return;
-            }
-            visitor::walk_stmt(self, stmt);
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if matches!(expr, Expr::Lambda(_)) {
-                return;
-            }
-            (self.0)(expr);
-            visitor::walk_expr(self, expr);
-        }
-    }
-    V(f).visit_stmt(stmt);
-}
-
 /// Visits the expressions of a statement and the statements inside it,
-/// not entering nested functions, classes or lambdas.
-fn walk_exprs<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
+/// not entering nested functions, classes or lambdas, nor, unless
+/// `into_loops`, nested loops.
+fn walk_exprs<'a>(stmt: &'a Stmt, into_loops: bool, f: &mut dyn FnMut(&'a Expr)) {
     use ruff_python_ast::visitor::{self, Visitor};
-    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
+    struct V<'f, 'a> {
+        into_loops: bool,
+        f: &'f mut dyn FnMut(&'a Expr),
+    }
     impl<'a> Visitor<'a> for V<'_, 'a> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                return;
+            let skip = match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => true,
+                Stmt::While(_) | Stmt::For(_) => !self.into_loops,
+                _ => false,
+            };
+            if !skip {
+                visitor::walk_stmt(self, stmt);
             }
-            visitor::walk_stmt(self, stmt);
         }
         fn visit_expr(&mut self, expr: &'a Expr) {
             if matches!(expr, Expr::Lambda(_)) {
                 return;
             }
-            (self.0)(expr);
+            (self.f)(expr);
             visitor::walk_expr(self, expr);
         }
     }
-    V(f).visit_stmt(stmt);
+    V { into_loops, f }.visit_stmt(stmt);
 }
 
 /// The tests guarding each `break` or `return` of this loop (`exits`), and
@@ -414,7 +397,7 @@ fn inside_timeout(cx: &Context) -> bool {
         if stmt.start() >= current.start() {
             break;
         }
-        walk_exprs(stmt, &mut |e| {
+        walk_exprs(stmt, true, &mut |e| {
             if let Expr::Call(call) = e
                 && is_timeout(call)
             {
