@@ -6,6 +6,8 @@
 //! one it expects, giving up after a bounded number of them (a generous
 //! receive deadline only keeps a broken server from hanging the suite).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -13,6 +15,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+use common::tree;
 
 /// At most this many messages are read while waiting for one.
 const MAX_MESSAGES: usize = 50;
@@ -161,16 +165,6 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
     Some(serde_json::from_slice(&body).expect("a JSON message"))
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 fn uri(root: &Path, name: &str) -> String {

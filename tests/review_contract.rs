@@ -3,8 +3,12 @@
 //! summary that says what was reviewed and what was not, test code left out
 //! unless asked for, and no "no defects" when something was not reviewed.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::tree;
 
 fn vigil(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vigil"))
@@ -21,16 +25,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 fn json(o: &Output) -> serde_json::Value {

@@ -7,26 +7,11 @@
 //! methods inherited from a class in another module, and mutual recursion
 //! across modules.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("vigil runs")
-}
+use std::process::Output;
 
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
+use common::{tree, vigil_at as vigil};
 
 /// A finding's file, line and rule.
 type Where = (String, u64, String);
