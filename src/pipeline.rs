@@ -4,9 +4,7 @@
 //!    review, and what was left out and why;
 //! 2. **project facts** ([`project_facts`]): the dataflow summaries of the
 //!    whole tree, when a dataflow rule is selected; the files' texts and
-//!    trees are kept ([`Sources`]) for the next stage. The pattern rules of
-//!    the files to review run beside the pass, on the cores its narrow
-//!    stretches (an import level of one large module) leave idle;
+//!    trees are kept ([`Sources`]) for the next stage;
 //! 3. **review files** ([`review_files`]): each file read, reviewed (with
 //!    the tree the project pass parsed, when it is kept) and dropped, in
 //!    parallel, collected in the discovered order;
@@ -17,7 +15,7 @@
 //! files are reviewed in parallel but collected in their sorted order.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use ruff_source_file::LineIndex;
@@ -53,9 +51,6 @@ pub struct Project {
     entries: Vec<FileEntry>,
     /// The project's key in the cache (every file's path and text).
     key: Option<Key>,
-    /// For each file, its pattern rules' checks when they ran beside the
-    /// project pass; the review takes them (once).
-    early_checks: Vec<Mutex<Option<review::FileChecks>>>,
 }
 
 impl Project {
@@ -63,14 +58,6 @@ impl Project {
     pub fn facts(&self, settings: &Settings) -> &ProjectFacts {
         self.facts
             .get_or_init(|| compute_facts(settings, &self.sources, &self.entries))
-    }
-
-    /// File `i`'s checks made beside the project pass, if they were made
-    /// from exactly `text` (the review's text may be a fixed one).
-    fn take_early_checks(&self, i: usize, text: &str) -> Option<review::FileChecks> {
-        let same = matches!(self.sources.file(i), Ok(f) if f.text == text);
-        let checks = self.early_checks[i].lock().ok()?.take();
-        checks.filter(|_| same)
     }
 
     /// The facts alone, for a caller that keeps them longer than the
@@ -99,12 +86,7 @@ fn compute_facts(settings: &Settings, sources: &Sources, entries: &[FileEntry]) 
 
 /// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a
 /// dataflow rule is selected and there is something to review.
-pub fn project_facts(
-    settings: &Settings,
-    files: &[PathBuf],
-    roots: &[PathBuf],
-    reviewed: &[PathBuf],
-) -> Option<Project> {
+pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<Project> {
     if !settings.selection.any_of_family(Family::Taint) {
         return None;
     }
@@ -112,7 +94,6 @@ pub fn project_facts(
     let entries = project::entries(&sources, roots);
     let project = Project {
         facts: OnceLock::new(),
-        early_checks: (0..sources.len()).map(|_| Mutex::new(None)).collect(),
         key: settings.cache.as_ref().map(|cache| {
             // Every file's module name and text (read here, in parallel).
             let names: Vec<String> = entries
@@ -137,35 +118,9 @@ pub fn project_facts(
         cache.has_dataflow(key, &mut files)
     });
     if !cached {
-        rayon::join(
-            || {
-                project.facts(settings);
-            },
-            || check_early(&project, settings, reviewed),
-        );
+        project.facts(settings);
     }
     Some(project)
-}
-
-/// Runs the pattern rules of the `reviewed` files (those the project holds
-/// and the cache does not) while the project pass runs: they need the tree
-/// alone, not the facts. Output is the same as if the review ran them.
-fn check_early(project: &Project, settings: &Settings, reviewed: &[PathBuf]) {
-    let cache = settings.cache.as_ref();
-    // From the end: the pass reads the files from the start.
-    let mut indices: Vec<usize> = reviewed.iter().filter_map(|p| project.sources.index_of(p)).collect();
-    indices.reverse();
-    indices.into_par_iter().for_each(|i| {
-        let Ok(file) = project.sources.file(i) else { return };
-        if cache.is_some_and(|c| c.file_checks(c.file_key(&file.path, &file.text)).is_some()) {
-            return;
-        }
-        let Some(tree) = project.sources.parsed(i) else { return };
-        let checks = review::check_file(file, &tree, settings);
-        if let Ok(mut slot) = project.early_checks[i].lock() {
-            *slot = Some(checks);
-        }
-    });
 }
 
 /// Stage 3: reads (with `load`), reviews and drops each file, in parallel on
@@ -191,7 +146,7 @@ pub fn review_files(
     let mut outcomes: Vec<Result<Reviewed, InputError>> = stdin
         .into_iter()
         .map(|loaded| {
-            let outcome = loaded.map(|file| review_one(file, None, None, settings, None, None));
+            let outcome = loaded.map(|file| review_one(file, None, settings, None, None));
             tick();
             outcome
         })
@@ -199,10 +154,11 @@ pub fn review_files(
     outcomes.par_extend(files.par_iter().map(|path| {
         let own = file_selection(path, per_file, &settings.selection);
         let outcome = load(path).map(|file| {
-            let index = project.and_then(|p| Some((p, p.sources.index_of(path)?)));
-            let tree = index.and_then(|(p, i)| p.sources.take_tree(i, &file.text));
-            let early = index.and_then(|(p, i)| p.take_early_checks(i, &file.text));
-            review_one(file, tree, early, settings, own.as_ref(), project)
+            let tree = project.and_then(|p| {
+                let i = p.sources.index_of(path)?;
+                p.sources.take_tree(i, &file.text)
+            });
+            review_one(file, tree, settings, own.as_ref(), project)
         });
         tick();
         outcome
@@ -250,12 +206,10 @@ pub fn assemble(
 
 /// Reviews one file: its own checks and its dataflow findings from the
 /// cache when they are there, else from its tree (the project pass's, or
-/// parsed here); its own checks may have been made already (`early`),
-/// beside the project pass.
+/// parsed here).
 fn review_one(
     file: SourceFile,
     tree: Option<Arc<ParsedModule>>,
-    early: Option<review::FileChecks>,
     settings: &Settings,
     own_selection: Option<&Selection>,
     project: Option<&Project>,
@@ -270,7 +224,7 @@ fn review_one(
         (Some(c), Some(k)) if wants_dataflow => file_key.and_then(|f| c.dataflow(k, f)),
         _ => None,
     };
-    let needs_tree = (cached_checks.is_none() && early.is_none()) || (wants_dataflow && cached_dataflow.is_none());
+    let needs_tree = cached_checks.is_none() || (wants_dataflow && cached_dataflow.is_none());
     let tree = match tree {
         Some(tree) => Some(tree),
         None if needs_tree => Some(Arc::new(crate::python::parse(&file.text))),
@@ -279,15 +233,8 @@ fn review_one(
     let checks = match cached_checks {
         Some(checks) => checks,
         None => {
-            // Checks made beside the project pass go to the cache as if made here.
-            let checks = match early {
-                Some(checks) => checks,
-                None => review::check_file(
-                    &file,
-                    tree.as_deref().expect("parsed above: no cached or early checks"),
-                    settings,
-                ),
-            };
+            let module = tree.as_deref().expect("parsed above: no cached checks");
+            let checks = review::check_file(&file, module, settings);
             if let (Some(c), Some(k)) = (cache, file_key) {
                 c.keep_file_checks(k, &checks);
             }
@@ -332,73 +279,4 @@ fn file_selection(path: &Path, per_file: &PerFileIgnores, selection: &Selection)
     let real = std::fs::canonicalize(path).ok()?;
     let rules = per_file.rules_for(&real);
     (!rules.is_empty()).then(|| selection.without(&rules))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::PerFileIgnores;
-
-    /// The findings of a review of `files`, as text, with the pattern rules
-    /// run beside the project pass (`early`) or in the review.
-    fn findings(files: &[PathBuf], root: &Path, early: bool, fixed: Option<(&Path, &str)>) -> Vec<String> {
-        let selection = Selection::new(&["ALL".to_string()], &[]).expect("ALL is a selector");
-        let settings = Settings::new(selection);
-        let reviewed: &[PathBuf] = if early { files } else { &[] };
-        let project = project_facts(&settings, files, &[root.to_path_buf()], reviewed);
-        let load = |path: &Path| {
-            let shown = crate::input::source::shown_path(path);
-            match fixed {
-                // A file whose text changed after the project pass (`--fix`).
-                Some((p, text)) if p == path => Ok(SourceFile::plain(shown, text.to_string())),
-                _ => crate::input::load(path, &shown),
-            }
-        };
-        let outcomes = review_files(
-            &settings,
-            None,
-            files,
-            &load,
-            &PerFileIgnores::default(),
-            project.as_ref(),
-            &|| {},
-        );
-        let report = assemble(outcomes, Vec::new(), 0, false);
-        report
-            .findings
-            .iter()
-            .map(|f| format!("{}:{} {}", f.path, f.line, f.rule.id))
-            .collect()
-    }
-
-    #[test]
-    fn pattern_checks_beside_the_project_pass_change_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("pkg");
-        std::fs::create_dir(&root).unwrap();
-        let files: Vec<PathBuf> = [
-            ("__init__.py", ""),
-            ("util.py", "import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"),
-            (
-                "api.py",
-                "import pickle\nfrom pkg import util\n\ndef handler(req):\n    util.run(req.params['cmd'])\n    return pickle.loads(req.body)\n",
-            ),
-        ]
-        .iter()
-        .map(|(name, text)| {
-            let path = root.join(name);
-            std::fs::write(&path, text).unwrap();
-            path
-        })
-        .collect();
-        let late = findings(&files, dir.path(), false, None);
-        assert!(late.iter().any(|f| f.ends_with("S301")), "{late:?}");
-        assert_eq!(findings(&files, dir.path(), true, None), late);
-        // A text fixed after the pass is checked again, not given the
-        // checks of the text the pass read.
-        let fixed = "def handler(req):\n    return req\n";
-        let late = findings(&files, dir.path(), false, Some((&files[2], fixed)));
-        assert!(!late.iter().any(|f| f.ends_with("S301")), "{late:?}");
-        assert_eq!(findings(&files, dir.path(), true, Some((&files[2], fixed))), late);
-    }
 }

@@ -139,14 +139,14 @@ impl ModuleSources for Sources {
 
     fn parsed(&self, i: usize) -> Option<Arc<ParsedModule>> {
         let text = self.text(i)?;
-        // The slot stays locked while the file is parsed: a second stage
-        // asking for the same tree meanwhile waits for it, not parses it too.
-        let mut kept = self.slots[i].tree.lock().ok()?;
-        if let Some(tree) = kept.as_ref() {
+        let slot = &self.slots[i];
+        if let Some(tree) = slot.tree.lock().ok()?.as_ref() {
             return Some(tree.clone());
         }
         let tree = Arc::new(python::parse(text));
-        if self.spend(text.len()) {
+        if self.spend(text.len())
+            && let Ok(mut kept) = slot.tree.lock()
+        {
             *kept = Some(tree.clone());
         }
         Some(tree)

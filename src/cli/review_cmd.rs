@@ -186,7 +186,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     } else {
         let tree = scope.is_some().then(|| input::discover_with(&paths, &walk));
         let files = tree.as_ref().map_or(&discovered.files, |t| &t.files);
-        pool.install(|| pipeline::project_facts(&settings, files, &paths, &discovered.files))
+        pool.install(|| pipeline::project_facts(&settings, files, &paths))
     };
     let quiet = args.quiet;
     let fix_mode = match (args.fix, args.show_diff) {

@@ -207,13 +207,6 @@ pub fn build(
             })
             .collect();
         merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
-        if debug {
-            eprintln!(
-                "vigil: flow: level of {} modules done, {:?}",
-                level.len(),
-                started.elapsed()
-            );
-        }
     }
     if debug {
         eprintln!(
