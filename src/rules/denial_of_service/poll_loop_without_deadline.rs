@@ -132,7 +132,8 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
         ))
         .fix(
             "Count the attempts or compare with a deadline (`time.monotonic()`, `timeutils.StopWatch`), and \
-             raise an error when it passes.",
+             raise an error when it passes; for work that may rightly run long (a block copy, a volume \
+             migration), bound the time without progress rather than the total.",
         );
     if let Some(cond) = polled {
         diag = diag.step(cond.range(), "the loop leaves only on this test");
