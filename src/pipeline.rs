@@ -51,13 +51,15 @@ pub struct Project {
     entries: Vec<FileEntry>,
     /// The project's key in the cache (every file's path and text).
     key: Option<Key>,
+    /// The files the review reports on, when not all (a change review).
+    reported: Option<Vec<bool>>,
 }
 
 impl Project {
     /// The facts, computed now if the cache spared them so far.
     pub fn facts(&self, settings: &Settings) -> &ProjectFacts {
         self.facts
-            .get_or_init(|| compute_facts(settings, &self.sources, &self.entries))
+            .get_or_init(|| compute_facts(settings, &self.sources, &self.entries, self.reported.as_deref()))
     }
 
     /// The facts alone, for a caller that keeps them longer than the
@@ -70,7 +72,12 @@ impl Project {
     }
 }
 
-fn compute_facts(settings: &Settings, sources: &Sources, entries: &[FileEntry]) -> ProjectFacts {
+fn compute_facts(
+    settings: &Settings,
+    sources: &Sources,
+    entries: &[FileEntry],
+    reported: Option<&[bool]>,
+) -> ProjectFacts {
     let selected = |id: &str| registry::find(id).is_some_and(|r| settings.selection.contains(r));
     // A dataflow rule's sinks are worth proving constant where a selected
     // pattern rule reports the same defect.
@@ -81,17 +88,32 @@ fn compute_facts(settings: &Settings, sources: &Sources, entries: &[FileEntry]) 
             })
         })
     };
-    project::facts(sources, entries, &selected, &prove)
+    project::facts(sources, entries, &selected, &prove, reported)
 }
 
 /// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a
-/// dataflow rule is selected and there is something to review.
-pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) -> Option<Project> {
+/// dataflow rule is selected and there is something to review. With
+/// `reported` (a change review's files, all in `files`), the facts are
+/// those these files need: of what they import, directly or not.
+pub fn project_facts(
+    settings: &Settings,
+    files: &[PathBuf],
+    roots: &[PathBuf],
+    reported: Option<&[PathBuf]>,
+) -> Option<Project> {
     if !settings.selection.any_of_family(Family::Taint) {
         return None;
     }
     let sources = Sources::new(files);
     let entries = project::entries(&sources, roots);
+    // A reported file the tree does not hold leaves the pass whole.
+    let reported = reported.and_then(|paths| {
+        let mut mask = vec![false; sources.len()];
+        for path in paths {
+            mask[sources.index_of(path)?] = true;
+        }
+        Some(mask)
+    });
     let project = Project {
         facts: OnceLock::new(),
         key: settings.cache.as_ref().map(|cache| {
@@ -106,6 +128,7 @@ pub fn project_facts(settings: &Settings, files: &[PathBuf], roots: &[PathBuf]) 
         }),
         sources,
         entries,
+        reported,
     };
     // The facts are needed unless the last run left every file's dataflow
     // findings for this same tree.

@@ -21,14 +21,17 @@ use crate::sources::Sources;
 /// The facts of the project made of the files `sources` holds (`entries`
 /// names them), for the rules `selected` says the review reports. Sinks of the
 /// rules `prove` names are analysed even where no source reaches them, to
-/// prove that only constants do (see `fusion`).
+/// prove that only constants do (see `fusion`). With `reported`, the
+/// review reports on the files it marks only, and the pass covers them and
+/// what they import.
 pub fn facts(
     sources: &Sources,
     entries: &[FileEntry],
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
+    reported: Option<&[bool]>,
 ) -> ProjectFacts {
-    flow::project::build(entries, sources, Models::active(), selected, prove)
+    flow::project::build(entries, sources, Models::active(), selected, prove, reported)
 }
 
 /// Each file of `sources` as the project pass sees it: its shown path, and

@@ -11,7 +11,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{tree, vigil_at as vigil};
+use common::{Repo, tree, vigil_at as vigil};
 
 /// A finding's file, line and rule.
 type Where = (String, u64, String);
@@ -153,6 +153,83 @@ fn flows_cross_modules_and_classes() {
             "14: passed to `self._remove()` as `name` (pkg/base.py, line 6)",
             "14: `shutil.rmtree()` uses it as a path (pkg/base.py, line 9)",
         ]
+    );
+}
+
+/// A change review's project pass covers what the changed files import,
+/// directly or not, and nothing else; what it reports on them is what the
+/// whole tree's review reports, path and all.
+#[test]
+fn a_change_review_follows_the_calls_of_the_changed_file() {
+    let repo = Repo::new();
+    let files = [
+        ("pkg/__init__.py", ""),
+        ("pkg/api.py", API),
+        ("pkg/storage.py", STORAGE),
+        ("pkg/base.py", BASE),
+        ("pkg/virt/__init__.py", ""),
+        ("pkg/virt/images.py", IMAGES),
+        ("pkg/virt/convert.py", CONVERT),
+    ];
+    for (name, text) in files {
+        repo.write(name, text);
+    }
+    // Something the change does not import: left out of the pass.
+    repo.write("pkg/unrelated.py", "from pkg.virt import convert\n\n\ndef f(x):\n    convert.to_raw(x, 1)\n");
+    repo.commit("base");
+    repo.write("pkg/api.py", &format!("{API}\n\n@app.route('/other')\ndef other():\n    return ''\n"));
+    let whole = repo.vigil(&["review", "--select", "T", "--format", "json", "--no-cache", "pkg"]);
+    let change = repo.vigil(&["review", "--select", "T", "--format", "json", "--diff", "HEAD", "pkg"]);
+    // The changed lines hold no finding; all of api.py as new lines does.
+    assert_eq!(findings(&change).0, vec![]);
+    repo.git(&["rm", "-q", "--cached", "pkg/api.py"]);
+    repo.git(&["commit", "-q", "-m", "without api"]);
+    repo.git(&["add", "pkg/api.py"]);
+    let change = repo.vigil(&["review", "--select", "T", "--format", "json", "--diff", "HEAD", "pkg"]);
+    let (found, steps) = findings(&whole);
+    let only_api: Vec<usize> = (0..found.len()).filter(|&i| found[i].0 == "pkg/api.py").collect();
+    assert_eq!(only_api.len(), 2, "{found:?}");
+    let (changed, changed_steps) = findings(&change);
+    assert_eq!(changed, only_api.iter().map(|&i| found[i].clone()).collect::<Vec<_>>());
+    assert_eq!(changed_steps, only_api.iter().map(|&i| steps[i].clone()).collect::<Vec<_>>());
+}
+
+/// Python binds `pkg.virt.images` as an attribute of `pkg` only once some
+/// file imported it: a module that does not import it cannot rely on it,
+/// and the analysis does not follow such a call (what a module sees is its
+/// imports, so its findings never depend on the rest of the tree).
+#[test]
+fn a_module_sees_only_what_it_imports() {
+    let api = "\
+import pkg
+from flask import request
+
+
+def fetch():
+    pkg.virt.images.fetch_image(request.args['path'])
+";
+    let importer = "from pkg.virt import images\n";
+    let files = [
+        ("pkg/__init__.py", ""),
+        ("pkg/api.py", api),
+        ("pkg/importer.py", importer),
+        ("pkg/virt/__init__.py", ""),
+        ("pkg/virt/images.py", IMAGES),
+        ("pkg/virt/convert.py", CONVERT),
+    ];
+    let dir = tree(&files);
+    let out = vigil(dir.path(), &["review", "--select", "T", "--format", "json", "pkg"]);
+    assert_eq!(findings(&out).0, vec![], "{}", String::from_utf8_lossy(&out.stdout));
+    // Importing it is what makes the call followed.
+    let dir = tree(&[("pkg/api.py", &api.replace("import pkg\n", "import pkg.virt.images\n"))]);
+    for (name, text) in &files[2..] {
+        common::write_at(dir.path(), name, text);
+    }
+    common::write_at(dir.path(), "pkg/__init__.py", "");
+    let out = vigil(dir.path(), &["review", "--select", "T", "--format", "json", "pkg"]);
+    assert_eq!(
+        findings(&out).0,
+        vec![("pkg/api.py".to_string(), 6, "T078".to_string())]
     );
 }
 

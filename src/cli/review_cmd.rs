@@ -176,17 +176,19 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The dataflow rules need summaries of the whole tree before any file is
+    // The dataflow rules need summaries of the tree before any file is
     // reviewed: one project pass, then the usual per-file reviews. A change
     // review reports on the changed files only, but what they call is
-    // anywhere under the named paths: the pass covers the whole tree.
+    // anywhere under the named paths: the pass covers what they import,
+    // directly or not.
     let nothing_to_review = discovered.files.is_empty() && stdin.is_empty();
     let project = if nothing_to_review {
         None
     } else {
         let tree = scope.is_some().then(|| input::discover_with(&paths, &walk));
         let files = tree.as_ref().map_or(&discovered.files, |t| &t.files);
-        pool.install(|| pipeline::project_facts(&settings, files, &paths))
+        let reported = scope.is_some().then_some(discovered.files.as_slice());
+        pool.install(|| pipeline::project_facts(&settings, files, &paths, reported))
     };
     let quiet = args.quiet;
     let fix_mode = match (args.fix, args.show_diff) {

@@ -205,6 +205,7 @@ fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a Project
         local_versions: RefCell::new(Default::default()),
         own_classes: Default::default(),
         own_mros: Default::default(),
+        sight: facts.scope.of(input.module),
         rules_on: !facts.rules_off,
         steps: Cell::new(0),
     }
@@ -443,7 +444,7 @@ pub fn analyze_alone(
     }
     let names: Vec<String> = cx.own_classes.keys().cloned().collect();
     for name in names {
-        let order = class_order(&name, |c| cx.own_classes.get(c).or_else(|| facts.classes.get(c)));
+        let order = class_order(&name, |c| cx.class(c));
         cx.own_mros.insert(name, order);
     }
     for (name, summary) in own.functions {
@@ -525,39 +526,59 @@ impl Triggers {
                 t.shapes.push(last.trim_matches('*').to_ascii_lowercase());
             }
         }
-        // Functions that hand back attacker data (a secret, which only
-        // matters where it is logged, is not followed into callers here).
-        let strong = |s: &super::summary::SourceFlow| models.opaque & (1 << s.label) == 0;
-        for (name, summary) in &facts.summaries {
-            let gives = summary.returns.as_ref().is_some_and(|r| r.any_source(&strong))
-                || summary.fields.iter().any(|(_, v)| v.any_source(&strong));
-            if !gives {
-                continue;
-            }
-            let mut parts = name.rsplit('.');
-            let last = parts.next().unwrap_or("");
-            t.words.insert(last.to_string());
-            if last == "__init__"
-                && let Some(class) = parts.next()
-            {
-                t.words.insert(class.to_string());
-            }
-        }
         t.shapes.retain(|s| !s.is_empty());
         t.shapes.sort();
         t.shapes.dedup();
         t
     }
 
-    /// The word in `words` that makes the code worth analysing, if any.
-    fn fired<'w, 'a>(&self, words: &'w FxHashSet<Word<'a>>) -> Option<&'w Word<'a>> {
+    /// The last names of the project's functions that hand back attacker
+    /// data (a secret, which only matters where it is logged, is not
+    /// followed into callers here), each with the columns of the modules
+    /// defining one: a module analysed on its own mentions one only if it
+    /// sees it ([`ProjectFacts::giving`]).
+    pub fn giving(models: &Models, facts: &ProjectFacts) -> FxHashMap<String, Vec<u32>> {
+        let strong = |s: &super::summary::SourceFlow| models.opaque & (1 << s.label) == 0;
+        let mut giving: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut add = |word: &str, column: u32| {
+            let columns = giving.entry(word.to_string()).or_default();
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+        };
+        for (name, summary) in &facts.summaries {
+            let gives = summary.returns.as_ref().is_some_and(|r| r.any_source(&strong))
+                || summary.fields.iter().any(|(_, v)| v.any_source(&strong));
+            let Some(column) = facts.scope.column(name).filter(|_| gives) else {
+                continue;
+            };
+            let mut parts = name.rsplit('.');
+            let last = parts.next().unwrap_or("");
+            add(last, column);
+            if last == "__init__"
+                && let Some(class) = parts.next()
+            {
+                add(class, column);
+            }
+        }
+        for columns in giving.values_mut() {
+            columns.sort_unstable();
+        }
+        giving
+    }
+
+    /// The word in `words` that makes the code worth analysing, if any;
+    /// `giving` are the names of functions that hand back attacker data
+    /// that the module sees.
+    fn fired<'w, 'a>(&self, words: &'w FxHashSet<Word<'a>>, giving: &FxHashSet<&str>) -> Option<&'w Word<'a>> {
         let mentions = |w: &str| words.contains(&Word::Name(w)) || words.contains(&Word::Attr(w));
         words.iter().find(|word| match word {
             // Name shapes (a secret's) are sources when read as an
             // attribute or a key; a local variable got its value elsewhere.
-            Word::Name(w) => self.words.contains(*w),
+            Word::Name(w) => self.words.contains(*w) || giving.contains(*w),
             Word::Attr(w) => {
                 self.words.contains(*w)
+                    || giving.contains(*w)
                     || self
                         .attrs
                         .get(*w)
@@ -625,10 +646,17 @@ fn functions_to_analyse(cx: &ModuleCx, body: &[Stmt], triggers: &Triggers) -> Fx
     let mut functions = Vec::new();
     collect_functions(body, cx.module, None, &mut functions);
     let words: Vec<FxHashSet<Word>> = functions.iter().map(|f| words_of(&f.def.body)).collect();
+    let giving: FxHashSet<&str> = cx
+        .facts
+        .giving
+        .iter()
+        .filter(|(_, columns)| cx.sight.is_none_or(|s| columns.iter().any(|&c| s.has(c))))
+        .map(|(word, _)| word.as_str())
+        .collect();
     let mut wanted: Vec<bool> = functions
         .iter()
         .zip(&words)
-        .map(|(f, w)| has_source_params(cx, f) || triggers.fired(w).is_some())
+        .map(|(f, w)| has_source_params(cx, f) || triggers.fired(w, &giving).is_some())
         .collect();
     // Who may be called: by the function's short name, or by its class's.
     let mut callees: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
@@ -643,7 +671,7 @@ fn functions_to_analyse(cx: &ModuleCx, body: &[Stmt], triggers: &Triggers) -> Fx
     let top_words = words_of(body);
     let mut queue: Vec<usize> = (0..functions.len()).filter(|&i| wanted[i]).collect();
     // The top level runs anyway; what it calls is reached from it.
-    if triggers.fired(&top_words).is_some() {
+    if triggers.fired(&top_words, &giving).is_some() {
         for w in &top_words {
             for &j in callees.get(w.text()).into_iter().flatten() {
                 if !wanted[j] {

@@ -22,6 +22,7 @@ mod modules;
 mod pattern;
 pub mod project;
 mod rows;
+pub mod scope;
 pub mod summary;
 pub mod value;
 

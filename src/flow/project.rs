@@ -31,6 +31,7 @@ use super::analyze::{self, ModuleInput, Work};
 use super::fxhash::FxHashSet;
 use super::models::Models;
 use super::modules;
+use super::scope::Scope;
 use super::summary::{ModuleFacts, ProjectFacts};
 use crate::python;
 
@@ -104,12 +105,17 @@ impl ModuleSources for Texts<'_> {
 
 /// Computes the facts of a project whose files `sources` holds, in the
 /// order of `files`; `selected` says which rules (by id) the review reports.
+/// With `reported`, the review reports on those files only (a change
+/// review): the pass analyses them and what they import, directly or not,
+/// and leaves the rest out. Since a module sees nothing but its imports
+/// ([`super::scope`]), their facts are those of the whole pass.
 pub fn build(
     files: &[FileEntry],
     sources: &dyn ModuleSources,
     models: &Models,
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
+    reported: Option<&[bool]>,
 ) -> ProjectFacts {
     let debug = std::env::var_os("VIGIL_FLOW_DEBUG").is_some();
     let started = std::time::Instant::now();
@@ -145,18 +151,32 @@ pub fn build(
         .collect();
     let imports = import_graph(files, &imported);
     drop(imported);
-    let leaf: Vec<bool> = (0..files.len())
-        .map(|j| !imports.iter().enumerate().any(|(i, d)| i != j && d.contains(&j)))
-        .collect();
+    let mut leaf = vec![true; files.len()];
+    for (i, deps) in imports.iter().enumerate() {
+        for &d in deps {
+            if d != i {
+                leaf[d] = false;
+            }
+        }
+    }
     for (f, &alone) in files.iter().zip(&leaf) {
         if alone {
             facts.alone.insert(f.path.clone());
         }
     }
-    let levels = import_levels(&imports, &leaf);
+    let sccs = strongly_connected(&imports);
+    // What the pass leaves out: modules nothing imports (the review
+    // analyses them), and modules the reported files do not import.
+    let needed = reported.map(|r| closure(&imports, r));
+    let skip: Vec<bool> = (0..files.len())
+        .map(|i| leaf[i] || needed.as_ref().is_some_and(|n| !n[i]))
+        .collect();
+    let levels = import_levels(&imports, &sccs, &skip);
+    let names: Vec<&str> = files.iter().map(|f| f.module.as_str()).collect();
+    let imported_by_others: Vec<bool> = leaf.iter().map(|l| !l).collect();
+    facts.scope = Scope::new(&names, &imports, &sccs, &imported_by_others);
     if debug {
         eprintln!("vigil: flow: imports scanned, {:?}", started.elapsed());
-        let sccs = strongly_connected(&imports);
         let mut sizes: Vec<usize> = sccs.iter().map(Vec::len).filter(|n| *n > 1).collect();
         sizes.sort_unstable_by(|a, b| b.cmp(a));
         eprintln!("vigil: flow: import cycles of sizes {sizes:?}");
@@ -166,7 +186,7 @@ pub fn build(
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
-            if leaf[i] {
+            if skip[i] {
                 return None;
             }
             let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
@@ -280,6 +300,7 @@ pub fn build(
 
     facts.findings.retain(|_, f| !f.is_empty());
     facts.triggers = Some(analyze::Triggers::new(models, &facts));
+    facts.giving = analyze::Triggers::giving(models, &facts);
     facts
 }
 
@@ -401,11 +422,25 @@ fn import_graph(files: &[FileEntry], imported: &[Vec<String>]) -> Vec<Vec<usize>
         .collect()
 }
 
+/// The files marked in `from` and every file they import, directly or not.
+fn closure(imports: &[Vec<usize>], from: &[bool]) -> Vec<bool> {
+    let mut seen = from.to_vec();
+    let mut todo: Vec<usize> = (0..imports.len()).filter(|&i| seen[i]).collect();
+    while let Some(i) = todo.pop() {
+        for &d in &imports[i] {
+            if !seen[d] {
+                seen[d] = true;
+                todo.push(d);
+            }
+        }
+    }
+    seen
+}
+
 /// The files that are imported, grouped so that each group only imports
 /// files of earlier groups, except within an import cycle (a cycle's files
 /// share a group).
-fn import_levels(imports: &[Vec<usize>], leaf: &[bool]) -> Vec<Vec<usize>> {
-    let sccs = strongly_connected(imports);
+fn import_levels(imports: &[Vec<usize>], sccs: &[Vec<usize>], skip: &[bool]) -> Vec<Vec<usize>> {
     let mut scc_of = vec![0usize; imports.len()];
     for (c, members) in sccs.iter().enumerate() {
         for &m in members {
@@ -428,7 +463,7 @@ fn import_levels(imports: &[Vec<usize>], leaf: &[bool]) -> Vec<Vec<usize>> {
     let mut levels: Vec<Vec<usize>> = Vec::new();
     for (c, members) in sccs.iter().enumerate() {
         for &m in members {
-            if leaf[m] {
+            if skip[m] {
                 continue;
             }
             if levels.len() <= level_of[c] {
@@ -549,7 +584,7 @@ mod tests {
             .collect();
         assert_eq!(sorted.remove(0), vec![1, 2]);
         assert_eq!(sorted, vec![vec![0], vec![3]]);
-        let levels = import_levels(&graph, &[false, false, false, true]);
+        let levels = import_levels(&graph, &sccs, &[false, false, false, true]);
         assert_eq!(levels, vec![vec![1, 2], vec![0]]);
     }
 }

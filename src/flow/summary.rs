@@ -275,6 +275,13 @@ pub struct ProjectFacts {
     /// What makes a function of a module analysed on its own worth
     /// analysing (computed once the summaries are final).
     pub triggers: Option<super::analyze::Triggers>,
+    /// What each module sees of the others (its import closure).
+    pub scope: super::scope::Scope,
+    /// The last names of functions that hand back attacker data, with the
+    /// columns (in [`ProjectFacts::scope`]) of the modules defining them:
+    /// a module analysed on its own is worth analysing where it mentions
+    /// one it sees.
+    pub giving: HashMap<String, Vec<u32>>,
     /// Each project class and its bases in lookup order.
     pub mros: HashMap<String, Vec<String>>,
     /// How many rounds the project pass ran, and whether it converged.
@@ -287,12 +294,17 @@ impl ProjectFacts {
         self.module_of_path.get(path).map(String::as_str)
     }
 
-    /// Fills [`ProjectFacts::mros`] once the classes are known.
+    /// Fills [`ProjectFacts::mros`] once the classes are known: a class's
+    /// bases as its own module sees them (see [`super::scope`]).
     pub fn compute_mros(&mut self) {
         let mros = self
             .classes
             .keys()
-            .map(|c| (c.clone(), super::analyze::class_order(c, |n| self.classes.get(n))))
+            .map(|c| {
+                let sight = self.scope.of_name(c);
+                let visible = |n: &str| self.classes.get(n).filter(|_| sight.is_none_or(|s| s.sees(n)));
+                (c.clone(), super::analyze::class_order(c, visible))
+            })
             .collect();
         self.mros = mros;
     }

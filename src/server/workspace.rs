@@ -213,8 +213,9 @@ fn project_pass(sender: &Sender<FactsDone>) {
                 .stack_size(ANALYSIS_STACK_BYTES)
                 .build()
                 .map_err(|e| format!("cannot start worker threads: {e}"))?;
-            let facts = pool
-                .install(|| pipeline::project_facts(&settings, &found.files, &roots).map(|p| p.into_facts(&settings)));
+            let facts = pool.install(|| {
+                pipeline::project_facts(&settings, &found.files, &roots, None).map(|p| p.into_facts(&settings))
+            });
             Ok((facts, found.files.len()))
         });
     let done = match outcome {

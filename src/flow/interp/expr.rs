@@ -342,6 +342,9 @@ impl<'a> Interp<'a, '_> {
                 }
                 return None;
             }
+            if !self.cx.sees(module) {
+                return None;
+            }
             let facts = self.cx.facts.modules.get(module)?;
             let global = facts.globals.get(attr)?;
             self.cx.depend(&name, None);

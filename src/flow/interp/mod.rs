@@ -56,6 +56,8 @@ pub struct ModuleCx<'a> {
     /// facts do not hold them (a module analysed on its own).
     pub own_classes: FxHashMap<String, ClassFacts>,
     pub own_mros: FxHashMap<String, Vec<String>>,
+    /// What the module sees of the project (`None`: all there is).
+    pub sight: Option<super::scope::Sight<'a>>,
     /// The rules (bit per rule of the models) whose sinks are checked.
     pub rules_on: u64,
     /// Statements executed so far: a measure of the analysis's work that
@@ -64,15 +66,23 @@ pub struct ModuleCx<'a> {
 }
 
 impl ModuleCx<'_> {
+    /// Whether a project name is in a module this one sees (itself or
+    /// its imports, directly or not): the analysis looks nothing else up.
+    pub fn sees(&self, name: &str) -> bool {
+        self.sight.is_none_or(|s| s.sees(name))
+    }
+
     pub fn class(&self, name: &str) -> Option<&ClassFacts> {
-        self.own_classes.get(name).or_else(|| self.facts.classes.get(name))
+        self.own_classes
+            .get(name)
+            .or_else(|| self.facts.classes.get(name).filter(|_| self.sees(name)))
     }
 
     /// The class and its bases in lookup order, for a project class.
     pub fn mro(&self, name: &str) -> Option<&[String]> {
         self.own_mros
             .get(name)
-            .or_else(|| self.facts.mros.get(name))
+            .or_else(|| self.facts.mros.get(name).filter(|_| self.sees(name)))
             .map(Vec::as_slice)
     }
 
@@ -117,7 +127,10 @@ impl ModuleCx<'_> {
                 Some(s.clone()),
                 self.local_versions.borrow().get(name).copied().or(Some(0)),
             ),
-            None => (self.facts.summaries.get(name).cloned(), None),
+            None => (
+                self.facts.summaries.get(name).filter(|_| self.sees(name)).cloned(),
+                None,
+            ),
         };
         if found.is_some() {
             self.depend(name, version);
