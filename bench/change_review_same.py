@@ -14,8 +14,10 @@ them, then with them (half the trials among the files with dataflow
 findings), and runs `vigil review --select ALL --diff HEAD~1`:
 every line of those files is changed, so the review reports all their
 findings. They must be the findings the whole-tree review of the same tree
-gives for those files, byte for byte (JSON). Prints one line per trial and
-exits 1 on any difference.
+gives for those files, byte for byte (JSON). With `--warm`, each parent is
+reviewed first with the cache, and the change review uses what it left
+(the dataflow memo of `flow/memo.rs`). Prints one line per trial and exits
+1 on any difference.
 """
 import argparse
 import json
@@ -33,8 +35,9 @@ from change_review_speed import git  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def findings(vigil, cwd, args):
-    out = subprocess.run([vigil, "review", "--select", "ALL", "--no-cache", "--exit-zero",
+def findings(vigil, cwd, args, cache=False):
+    flags = [] if cache else ["--no-cache"]
+    out = subprocess.run([vigil, "review", "--select", "ALL", *flags, "--exit-zero",
                           "--format", "json", *args], cwd=cwd, capture_output=True, check=True)
     return json.loads(out.stdout)["findings"]
 
@@ -52,6 +55,9 @@ def main():
     parser.add_argument("--projects", default="nova,neutron,cinder,glance")
     parser.add_argument("--sets", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warm", action="store_true",
+                        help="review each parent first and the change with the cache it left "
+                             "(the dataflow memo answers for what did not change)")
     args = parser.parse_args()
     vigil = os.path.abspath(args.vigil)
     rng = random.Random(args.seed)
@@ -79,7 +85,11 @@ def main():
                 git(checkout, "commit", "-q", "-m", "without")
                 git(checkout, "add", *chosen)
                 git(checkout, "commit", "-q", "-m", "with")
-                change = by_file(findings(vigil, checkout, ["--diff", "HEAD~1", project]))
+                if args.warm:
+                    git(checkout, "checkout", "-q", "HEAD~1")
+                    findings(vigil, checkout, [project], cache=True)
+                    git(checkout, "checkout", "-q", "-")
+                change = by_file(findings(vigil, checkout, ["--diff", "HEAD~1", project], cache=args.warm))
                 expected = {p: whole[p] for p in chosen if p in whole}
                 same = change == expected
                 differ |= not same

@@ -5,6 +5,12 @@ every engine optimisation must leave the output unchanged.
     python3 bench/same_output.py NEW --reference OLD [--only nova,glance]
     python3 bench/same_output.py NEW --save DIR     # keep NEW's outputs (a reference for later)
     python3 bench/same_output.py NEW --against DIR  # compare with outputs kept before
+    python3 bench/same_output.py NEW --memo         # NEW with its cache and without
+
+`--memo` checks that the cache never changes a result on real trees: each
+run without the cache, then with an empty cache (which fills it), then
+with only the dataflow memo left (the per-file results removed, so that
+the project pass runs and its memo answers) must print the same bytes.
 
 For each tree (nova, neutron, cinder, glance from bench/corpora, and the
 OWASP BenchmarkPython checkout in bench/corpora/owasp) it runs
@@ -15,6 +21,7 @@ and exit codes. Prints one line per run and exits 1 on any difference.
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -50,16 +57,31 @@ def main():
     parser.add_argument("--against", help="compare with outputs saved in this folder")
     parser.add_argument("--only", help="comma-separated trees (default: all)")
     parser.add_argument("--extra", default="", help="extra flags for NEW only, e.g. --no-cache")
+    parser.add_argument("--memo", action="store_true", help="NEW with and without its cache")
     args = parser.parse_args()
-    if not (args.reference or args.save or args.against):
-        parser.error("give --reference OLD, --against DIR or --save DIR")
+    if not (args.reference or args.save or args.against or args.memo):
+        parser.error("give --reference OLD, --against DIR, --save DIR or --memo")
     trees = args.only.split(",") if args.only else TREES
     extra = args.extra.split()
     differ = False
     for name in trees:
         for run_name, flags in RUNS.items():
-            code, out = run(args.new, name, flags, extra)
             key = f"{name}.{run_name}"
+            if args.memo:
+                cache = os.path.join(os.path.dirname(tree_path(name)), ".vigil_cache")
+                shutil.rmtree(cache, ignore_errors=True)
+                outputs = [run(args.new, name, flags, ["--no-cache"]), run(args.new, name, flags, [])]
+                for entry in os.listdir(cache):
+                    if entry.startswith("review-"):
+                        os.remove(os.path.join(cache, entry))
+                outputs.append(run(args.new, name, flags, []))
+                shutil.rmtree(cache, ignore_errors=True)
+                same = outputs[0] == outputs[1] == outputs[2]
+                differ |= not same
+                print(f"{key:28} {'same' if same else 'DIFFERENT'} without the cache, filling it, "
+                      f"from the memo ({len(outputs[0][1])} bytes)")
+                continue
+            code, out = run(args.new, name, flags, extra)
             if args.save:
                 os.makedirs(args.save, exist_ok=True)
                 with open(os.path.join(args.save, key), "wb") as f:

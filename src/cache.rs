@@ -11,7 +11,13 @@
 //! - the dataflow rules' diagnostics of each reviewed file, keyed on the
 //!   run and on the path and text of every file of the project: a summary
 //!   computed in one file changes the findings of another, so any change
-//!   anywhere in the tree computes them all again.
+//!   anywhere in the tree computes them all again;
+//! - the memo of the dataflow project pass (`flow::memo`): each module's
+//!   structure and analyses, with what each analysis read, so that when
+//!   the pass does run again it analyses only the modules whose text, or
+//!   whose inputs, changed (one file per run key, `flow-<key>.bin`, each
+//!   module's memo encoded on its own with postcard and decoded only when
+//!   the pass covers it).
 //!
 //! The run's key holds vigil's version and the binary itself (its size and
 //! modification time: a rebuild is a new vigil), the user's model files and
@@ -84,6 +90,18 @@ pub struct Cache {
     run: Key,
     old: Stored,
     new: Mutex<Stored>,
+    /// The dataflow pass's memo: each file's, encoded, read when first
+    /// asked for.
+    memo_old: std::sync::OnceLock<HashMap<String, Vec<u8>>>,
+    memo_new: Mutex<MemoChanges>,
+}
+
+/// What this run changes in the memo: files it kept anew, and the files
+/// of the tree (the others' memos are dropped).
+#[derive(Default)]
+struct MemoChanges {
+    kept: HashMap<String, Vec<u8>>,
+    tree: Option<std::collections::HashSet<String>>,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -245,6 +263,8 @@ impl Cache {
             run,
             old,
             new: Mutex::new(Stored::default()),
+            memo_old: std::sync::OnceLock::new(),
+            memo_new: Mutex::default(),
         }
     }
 
@@ -337,41 +357,105 @@ impl Cache {
     /// Writes what this run keeps. A cache that cannot be written is left
     /// as it was: the next run is cold, nothing worse.
     pub fn save(self) {
+        let memo = self.memo_new.into_inner().ok().filter(|m| !m.kept.is_empty());
+        if let Some(changes) = memo {
+            // The last run's memos of files this run did not analyse, and
+            // this run's.
+            let mut all = self.memo_old.into_inner().unwrap_or_default();
+            if let Some(tree) = &changes.tree {
+                all.retain(|path, _| tree.contains(path));
+            }
+            all.extend(changes.kept);
+            let mut files: Vec<(String, Vec<u8>)> = all.into_iter().collect();
+            files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            if let Ok(bytes) = postcard::to_allocvec(&files)
+                && std::fs::create_dir_all(&self.folder).is_ok()
+            {
+                mark_folder(&self.folder);
+                write_atomically(&self.folder.join(memo_name(self.run)), &bytes);
+            }
+        }
         let Ok(new) = self.new.into_inner() else { return };
         let Ok(bytes) = serde_json::to_vec(&new) else { return };
         if std::fs::create_dir_all(&self.folder).is_err() {
             return;
         }
-        let ignore = self.folder.join(".gitignore");
-        if !ignore.exists() {
-            let _ = std::fs::write(&ignore, "# Made by vigil: the review cache.\n*\n");
-            let _ = std::fs::write(
-                self.folder.join("CACHEDIR.TAG"),
-                "Signature: 8a477f597d28d172789f06886806bc55\n# vigil's review cache: see https://bford.info/cachedir/\n",
-            );
-        }
+        mark_folder(&self.folder);
         let name = file_name(self.run);
-        let temporary = self.folder.join(format!("{name}.{}.tmp", std::process::id()));
-        if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, self.folder.join(&name)).is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        prune(&self.folder, &name);
+        write_atomically(&self.folder.join(&name), &bytes);
+        prune(&self.folder, &name, "review-");
+        prune(&self.folder, &memo_name(self.run), "flow-");
     }
+}
+
+/// Writes `bytes` to a temporary file renamed over `target`: a reader sees
+/// the old file or the new, never half of one.
+fn write_atomically(target: &Path, bytes: &[u8]) {
+    let temporary = target.with_extension(format!("{}.tmp", std::process::id()));
+    if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, target).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+fn memo_name(run: Key) -> String {
+    format!("flow-{}.bin", run.hex())
 }
 
 fn file_name(run: Key) -> String {
     format!("review-{}.json", run.hex())
 }
 
-/// Removes all but the [`KEEP`] most recent cache files (and `current`).
-fn prune(folder: &Path, current: &str) {
+/// The dataflow project pass's memo (`flow::memo`): one file per run key
+/// (`flow-<key>.bin`) holding each source file's memo, encoded on its own
+/// so that a run decodes those of the files its pass covers only.
+impl crate::flow::memo::Memo for Cache {
+    fn load(&self, path: &str) -> Option<crate::flow::memo::MemoFile> {
+        let all = self.memo_old.get_or_init(|| {
+            std::fs::read(self.folder.join(memo_name(self.run)))
+                .ok()
+                .and_then(|bytes| postcard::from_bytes::<Vec<(String, Vec<u8>)>>(&bytes).ok())
+                .map(|files| files.into_iter().collect())
+                .unwrap_or_default()
+        });
+        postcard::from_bytes(all.get(path)?).ok()
+    }
+
+    fn keep(&self, path: &str, file: &crate::flow::memo::MemoFile) {
+        let Ok(bytes) = postcard::to_allocvec(file) else { return };
+        if let Ok(mut new) = self.memo_new.lock() {
+            new.kept.insert(path.to_string(), bytes);
+        }
+    }
+
+    fn tree(&self, paths: &[&str]) {
+        if let Ok(mut new) = self.memo_new.lock() {
+            new.tree = Some(paths.iter().map(|p| p.to_string()).collect());
+        }
+    }
+}
+
+/// The cache folder's `.gitignore` and `CACHEDIR.TAG`, written once.
+fn mark_folder(folder: &Path) {
+    let ignore = folder.join(".gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(&ignore, "# Made by vigil: the review cache.\n*\n");
+        let _ = std::fs::write(
+            folder.join("CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55\n# vigil's review cache: see https://bford.info/cachedir/\n",
+        );
+    }
+}
+
+/// Removes all but the [`KEEP`] most recent cache files whose names start
+/// with `kind` (and `current`).
+fn prune(folder: &Path, current: &str, kind: &str) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
         .filter_map(Result::ok)
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.starts_with("review-") && name != current
+            name.starts_with(kind) && name != current
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();

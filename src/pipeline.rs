@@ -88,7 +88,8 @@ fn compute_facts(
             })
         })
     };
-    project::facts(sources, entries, &selected, &prove, reported)
+    let memo = settings.cache.as_ref().map(|c| c as &dyn crate::flow::memo::Memo);
+    project::facts(sources, entries, &selected, &prove, reported, memo)
 }
 
 /// Stage 2: the dataflow facts of `files` (the tree under `roots`), when a

@@ -30,8 +30,9 @@ pub fn facts(
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
     reported: Option<&[bool]>,
+    memo: Option<&dyn flow::memo::Memo>,
 ) -> ProjectFacts {
-    flow::project::build(entries, sources, Models::active(), selected, prove, reported)
+    flow::project::build(entries, sources, Models::active(), selected, prove, reported, memo)
 }
 
 /// Each file of `sources` as the project pass sees it: its shown path, and

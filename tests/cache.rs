@@ -138,6 +138,75 @@ fn cached_and_uncached_reviews_agree_across_edits() {
     same_with_and_without_cache(root, &["--no-suppressions"]);
 }
 
+const MIDDLE: &str = "\
+from pkg import images
+
+
+def run(name):
+    images.convert(name)
+";
+
+/// The notes of the first finding's path.
+fn first_steps(json: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("JSON report");
+    doc["findings"][0]["steps"]
+        .as_array()
+        .map(|steps| steps.iter().map(|s| s["note"].as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// The dataflow pass's memo answers for a module only while everything its
+/// analysis read is unchanged: an edit two imports away (a flow gone, lines
+/// moved, a module-level value that appears) reaches the finding of the
+/// module at the top, as without the cache.
+#[test]
+fn the_memo_follows_edits_two_imports_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", "");
+    write(
+        root,
+        "pkg/api.py",
+        &API.replace("from pkg import images", "from pkg import middle")
+            .replace("images.convert(name)", "middle.run(name)"),
+    );
+    write(root, "pkg/middle.py", MIDDLE);
+    write(root, "pkg/images.py", IMAGES_UNSAFE);
+    let first = same_with_and_without_cache(root, &[]);
+    let steps = first_steps(&first);
+    assert!(steps.iter().any(|s| s.contains("(pkg/images.py, line 5)")), "{steps:?}");
+
+    // Lines moved in the module at the bottom: the path says where it is now.
+    write(root, "pkg/images.py", &format!("# Image helpers.\n\n{IMAGES_UNSAFE}"));
+    let moved = same_with_and_without_cache(root, &[]);
+    let steps = first_steps(&moved);
+    assert!(steps.iter().any(|s| s.contains("(pkg/images.py, line 7)")), "{steps:?}");
+
+    // The flow gone, then back.
+    write(root, "pkg/images.py", IMAGES_SAFE);
+    let safe = same_with_and_without_cache(root, &[]);
+    assert!(!rules_found(&safe).iter().any(|(_, _, r)| r.contains("T078")), "{safe}");
+    write(root, "pkg/images.py", IMAGES_UNSAFE);
+    assert_eq!(same_with_and_without_cache(root, &[]), first);
+
+    // A module-level value the middle module looked for and did not find,
+    // then found: the request data no longer reaches a shell.
+    write(
+        root,
+        "pkg/middle.py",
+        "import subprocess\n\nfrom pkg import images\n\n\ndef run(name):\n    subprocess.call('ls ' + name, shell=images.SHELL)\n",
+    );
+    let unknown = same_with_and_without_cache(root, &[]);
+    write(root, "pkg/images.py", &format!("{IMAGES_SAFE}\n\nSHELL = False\n"));
+    let known = same_with_and_without_cache(root, &[]);
+    let message = |json: &str| {
+        let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+        doc["findings"][0]["message"].as_str().unwrap().to_string()
+    };
+    assert!(message(&unknown).contains("runs a shell command"), "{unknown}");
+    assert!(message(&known).contains("runs a command"), "{known}");
+}
+
 #[test]
 fn no_cache_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -175,9 +175,15 @@ fn a_change_review_follows_the_calls_of_the_changed_file() {
         repo.write(name, text);
     }
     // Something the change does not import: left out of the pass.
-    repo.write("pkg/unrelated.py", "from pkg.virt import convert\n\n\ndef f(x):\n    convert.to_raw(x, 1)\n");
+    repo.write(
+        "pkg/unrelated.py",
+        "from pkg.virt import convert\n\n\ndef f(x):\n    convert.to_raw(x, 1)\n",
+    );
     repo.commit("base");
-    repo.write("pkg/api.py", &format!("{API}\n\n@app.route('/other')\ndef other():\n    return ''\n"));
+    repo.write(
+        "pkg/api.py",
+        &format!("{API}\n\n@app.route('/other')\ndef other():\n    return ''\n"),
+    );
     let whole = repo.vigil(&["review", "--select", "T", "--format", "json", "--no-cache", "pkg"]);
     let change = repo.vigil(&["review", "--select", "T", "--format", "json", "--diff", "HEAD", "pkg"]);
     // The changed lines hold no finding; all of api.py as new lines does.
@@ -191,7 +197,10 @@ fn a_change_review_follows_the_calls_of_the_changed_file() {
     assert_eq!(only_api.len(), 2, "{found:?}");
     let (changed, changed_steps) = findings(&change);
     assert_eq!(changed, only_api.iter().map(|&i| found[i].clone()).collect::<Vec<_>>());
-    assert_eq!(changed_steps, only_api.iter().map(|&i| steps[i].clone()).collect::<Vec<_>>());
+    assert_eq!(
+        changed_steps,
+        only_api.iter().map(|&i| steps[i].clone()).collect::<Vec<_>>()
+    );
 }
 
 /// Python binds `pkg.virt.images` as an attribute of `pkg` only once some

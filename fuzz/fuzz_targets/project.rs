@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let selection = Selection::new(&["ALL".to_string()], &[]).expect("ALL is a valid selector");
     let selected = |id: &str| registry::find(id).is_some_and(|r| selection.contains(r));
-    let facts = project::build(&entries, &project::Texts(&texts), Models::active(), &selected, &selected, None);
+    let facts = project::build(&entries, &project::Texts(&texts), Models::active(), &selected, &selected, None, None);
     let settings = Settings::new(selection.clone());
     for (entry, text) in entries.iter().zip(&texts) {
         let Ok(file) = decode(text.clone().into_bytes(), entry.path.clone(), Origin::PythonFile) else { continue };

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use ruff_python_ast::{Decorator, Expr, Parameters, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::TextRange;
+use serde::{Deserialize, Serialize};
 
 use super::fxhash::{FxHashMap, FxHashSet};
 use super::interp::{Env, FuncInfo, Interp, ModuleCx, RawFinding};
@@ -36,14 +37,14 @@ pub struct ModuleInput<'a> {
 }
 
 /// What the structure pass learns: classes and the functions' parameters.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Structure {
     pub classes: Vec<(String, ClassFacts)>,
     pub functions: Vec<(String, Summary)>,
 }
 
 /// A taint defect, in the file analysed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaintFinding {
     pub rule: String,
     pub range: TextRange,
@@ -58,7 +59,7 @@ pub struct TaintFinding {
 }
 
 /// What analysing one function gives.
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionOutput {
     pub qualname: String,
     pub summary: Summary,
@@ -70,7 +71,7 @@ pub struct FunctionOutput {
 }
 
 /// What analysing a module gives.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ModuleOutput {
     /// The functions analysed (all, or those asked for).
     pub functions: Vec<FunctionOutput>,
@@ -78,6 +79,11 @@ pub struct ModuleOutput {
     pub top_findings: Vec<TaintFinding>,
     pub globals: HashMap<String, GlobalFact>,
     pub top_deps: Vec<(String, bool)>,
+    /// The project values (summaries, module-level values) the analysis
+    /// read from the facts, and the module-level names of other modules it
+    /// looked for and did not find: what a memo of it depends on (`memo`).
+    pub reads: Vec<String>,
+    pub absent: Vec<String>,
     /// Statements the interpreter executed (the top level's and every
     /// function's, every pass of every loop): the work done, in a unit
     /// that does not depend on the machine.
@@ -206,6 +212,8 @@ fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a Project
         own_classes: Default::default(),
         own_mros: Default::default(),
         sight: facts.scope.of(input.module),
+        absent: RefCell::new(Vec::new()),
+        reads: RefCell::new(Default::default()),
         rules_on: !facts.rules_off,
         steps: Cell::new(0),
     }
@@ -421,6 +429,13 @@ fn run_functions(
     }
     drop(versions);
     out.steps = cx.steps.get();
+    let mut absent = cx.absent.take();
+    absent.sort_unstable();
+    absent.dedup();
+    out.absent = absent;
+    let mut reads: Vec<String> = cx.reads.take().into_iter().collect();
+    reads.sort_unstable();
+    out.reads = reads;
     out
 }
 

@@ -17,6 +17,7 @@
 pub mod analyze;
 use crate::fxhash;
 mod interp;
+pub mod memo;
 pub mod models;
 mod modules;
 mod pattern;

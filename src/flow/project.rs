@@ -29,6 +29,7 @@ use rayon::prelude::*;
 
 use super::analyze::{self, ModuleInput, Work};
 use super::fxhash::FxHashSet;
+use super::memo::{self, Memo, MemoEntry, PassMemo};
 use super::models::Models;
 use super::modules;
 use super::scope::Scope;
@@ -116,6 +117,7 @@ pub fn build(
     selected: &dyn Fn(&str) -> bool,
     prove: &dyn Fn(&str) -> bool,
     reported: Option<&[bool]>,
+    memo: Option<&dyn Memo>,
 ) -> ProjectFacts {
     let debug = std::env::var_os("VIGIL_FLOW_DEBUG").is_some();
     let started = std::time::Instant::now();
@@ -182,6 +184,13 @@ pub fn build(
         eprintln!("vigil: flow: import cycles of sizes {sizes:?}");
     }
 
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let covered: Vec<bool> = skip.iter().map(|s| !s).collect();
+    let identity = |i: usize| {
+        let f = &files[i];
+        Some(memo::hash_of((&f.path, &f.module, f.is_package, sources.text(i)?)))
+    };
+    let mut memo = memo.map(|store| PassMemo::open(store, &paths, &covered, &identity));
     let structures: Vec<Option<analyze::Structure>> = files
         .par_iter()
         .enumerate()
@@ -189,10 +198,16 @@ pub fn build(
             if skip[i] {
                 return None;
             }
+            if let Some(kept) = memo.as_ref().and_then(|m| m.structure(i)) {
+                return Some(kept);
+            }
             let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
             Some(analyze::structure(&input(f, &parsed, text), models))
         })
         .collect();
+    if let Some(m) = &mut memo {
+        m.set_structures(&structures, &names, &facts.scope);
+    }
     for s in structures.into_iter().flatten() {
         for (name, class) in s.classes {
             facts.classes.insert(name, class);
@@ -212,21 +227,26 @@ pub fn build(
     facts.converged = false;
     for level in &levels {
         batch += 1;
-        let outputs: Vec<(usize, analyze::ModuleOutput)> = level
+        let outputs: Vec<_> = level
             .par_iter()
             .filter_map(|&i| {
-                let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
-                let out = analyze::analyze(
-                    &input(&files[i], &parsed, text),
-                    &facts,
-                    models,
-                    &Work::all(),
-                    LOCAL_ROUNDS,
-                );
-                Some((i, out))
+                let analyse = |parsed: &python::ParsedModule, text: &str| {
+                    analyze::analyze(
+                        &input(&files[i], parsed, text),
+                        &facts,
+                        models,
+                        &Work::all(),
+                        LOCAL_ROUNDS,
+                    )
+                };
+                Some((i, remembered(memo.as_ref(), i, 0, &facts, sources, &analyse)?))
             })
             .collect();
+        let outputs = keep(&mut memo, outputs);
         merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
+        if let Some(m) = &mut memo {
+            m.changed(&|name| epochs.keys.get(name) == Some(&batch));
+        }
     }
     if debug {
         eprintln!(
@@ -266,12 +286,11 @@ pub fn build(
             break;
         }
         batch += 1;
-        let outputs: Vec<(usize, analyze::ModuleOutput)> = files
+        let outputs: Vec<_> = files
             .par_iter()
             .enumerate()
             .filter_map(|(i, f)| {
                 let only = work[i].as_ref()?;
-                let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
                 let first = |q: &str| only.contains(q);
                 let state = &states[i];
                 let uses = |q: &str, changed: &FxHashSet<String>| {
@@ -284,12 +303,30 @@ pub fn build(
                     first: &first,
                     uses: &uses,
                 };
-                let out = analyze::analyze(&input(f, &parsed, text), &facts, models, &work, LOCAL_ROUNDS);
-                Some((i, out))
+                let analyse = |parsed: &python::ParsedModule, text: &str| {
+                    analyze::analyze(&input(f, parsed, text), &facts, models, &work, LOCAL_ROUNDS)
+                };
+                // What the pass asks of the analysis: the functions to
+                // analyse, and the names each function used last time.
+                let asked = memo.as_ref().map_or(0, |_| {
+                    let mut only: Vec<&String> = only.iter().collect();
+                    only.sort_unstable();
+                    let used: Vec<(&String, Vec<&String>)> = state
+                        .functions
+                        .iter()
+                        .map(|(name, deps, _)| (name, deps.iter().map(|(d, _)| d).collect()))
+                        .collect();
+                    memo::hash_of((only, used)) | 1
+                });
+                Some((i, remembered(memo.as_ref(), i, asked, &facts, sources, &analyse)?))
             })
             .collect();
+        let outputs = keep(&mut memo, outputs);
         let analysed = outputs.len();
         let changed = merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
+        if let Some(m) = &mut memo {
+            m.changed(&|name| epochs.keys.get(name) == Some(&batch));
+        }
         if debug {
             eprintln!(
                 "vigil: flow: round {round}: {analysed} files analysed, {changed} facts changed, {:?}",
@@ -298,10 +335,67 @@ pub fn build(
         }
     }
 
+    if let Some(m) = memo {
+        m.save(&paths);
+        if debug {
+            eprintln!("vigil: flow: memo kept, {:?}", started.elapsed());
+        }
+    }
     facts.findings.retain(|_, f| !f.is_empty());
     facts.triggers = Some(analyze::Triggers::new(models, &facts));
     facts.giving = analyze::Triggers::giving(models, &facts);
     facts
+}
+
+/// An analysis's output, with the memo's entry for it (and whether this run
+/// computed it) when there is a memo.
+type Remembered = (analyze::ModuleOutput, Option<(MemoEntry, bool)>);
+
+/// An analysis of file `i` (`analyse` on its tree and text), or the memo's
+/// answer for it when it has one; with a memo, the entry this run keeps.
+/// `asked` describes what the pass asks of the analysis.
+fn remembered(
+    memo: Option<&PassMemo>,
+    i: usize,
+    asked: u64,
+    facts: &ProjectFacts,
+    sources: &dyn ModuleSources,
+    analyse: &dyn Fn(&python::ParsedModule, &str) -> analyze::ModuleOutput,
+) -> Option<Remembered> {
+    let key = memo.map(|m| m.key(i, asked, facts));
+    if let (Some(m), Some(key)) = (memo, key)
+        && let Some(entry) = m.find(i, key, facts)
+    {
+        return Some((entry.output.clone(), Some((entry.clone(), false))));
+    }
+    let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
+    let out = analyse(&parsed, text);
+    let entry = key.map(|key| {
+        let entry = MemoEntry {
+            key,
+            reads: memo.map(|m| m.reads_of(&out, facts)).unwrap_or_default(),
+            output: out.clone(),
+        };
+        (entry, true)
+    });
+    Some((out, entry))
+}
+
+/// Hands the memo the entries of a batch (in file order) and returns the
+/// outputs.
+fn keep(
+    memo: &mut Option<PassMemo>,
+    outputs: Vec<(usize, Remembered)>,
+) -> Vec<(usize, analyze::ModuleOutput)> {
+    outputs
+        .into_iter()
+        .map(|(i, (out, entry))| {
+            if let (Some(m), Some((entry, computed))) = (memo.as_mut(), entry) {
+                m.record(i, entry, computed);
+            }
+            (i, out)
+        })
+        .collect()
 }
 
 /// A module analysed on its own runs its functions this many times at most,

@@ -12,11 +12,12 @@ use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use ruff_text_size::TextRange;
+use serde::{Deserialize, Serialize};
 
 use super::value::Const;
 
 /// One step of a path kept in a summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SumStep {
     pub file: Arc<str>,
     pub range: TextRange,
@@ -25,14 +26,14 @@ pub struct SumStep {
 }
 
 /// A path from a parameter: parameter index and attribute/key path below it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ParamPath {
     pub param: u8,
     pub path: Vec<String>,
 }
 
 /// A parameter that reaches a sink inside the function (or its callees).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct ParamSink {
     pub from: ParamPath,
     pub rule_bit: u8,
@@ -46,7 +47,7 @@ pub struct ParamSink {
 }
 
 /// A parameter that reaches the return value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct ReturnFlow {
     pub from: ParamPath,
     pub cleared: u64,
@@ -58,7 +59,7 @@ pub struct ReturnFlow {
 }
 
 /// Taint the function produces itself (a source inside it, or below).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct SourceFlow {
     pub label: u8,
     pub cleared: u64,
@@ -67,7 +68,7 @@ pub struct SourceFlow {
 }
 
 /// A thread-safe constant for summaries.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub enum SumConst {
     Unknown,
     None,
@@ -99,7 +100,7 @@ impl SumConst {
 }
 
 /// What a value is made of, in a summary (a return value, an attribute).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash, Serialize, Deserialize)]
 pub struct SumValue {
     /// Taint of the value itself, beyond what its known `items` hold.
     pub from_params: Vec<ReturnFlow>,
@@ -115,7 +116,7 @@ pub struct SumValue {
 }
 
 /// Known items of a container in a summary.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub enum SumItems {
     Seq(Vec<SumValue>),
     Map(Vec<(String, SumValue)>),
@@ -179,7 +180,7 @@ impl SumValue {
 }
 
 /// How a parameter is passed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ParamKind {
     Positional,
     VarArgs,
@@ -187,13 +188,13 @@ pub enum ParamKind {
     KwArgs,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ParamInfo {
     pub name: String,
     pub kind: ParamKind,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash, Serialize, Deserialize)]
 pub struct Summary {
     pub params: Vec<ParamInfo>,
     /// A method called on an instance receives it as parameter 0.
@@ -228,7 +229,7 @@ impl Summary {
 }
 
 /// A class of the project: its bases (qualified) and its methods.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ClassFacts {
     pub bases: Vec<String>,
     pub methods: HashSet<String>,
@@ -237,7 +238,7 @@ pub struct ClassFacts {
 }
 
 /// A module-level name's value, as other modules import it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash, Serialize, Deserialize)]
 pub struct GlobalFact {
     pub value: SumValue,
     /// For a dict or list made of constants: `(key, constant)` items.

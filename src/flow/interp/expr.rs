@@ -346,7 +346,10 @@ impl<'a> Interp<'a, '_> {
                 return None;
             }
             let facts = self.cx.facts.modules.get(module)?;
-            let global = facts.globals.get(attr)?;
+            let Some(global) = facts.globals.get(attr) else {
+                self.cx.absent.borrow_mut().push(name);
+                return None;
+            };
             self.cx.depend(&name, None);
             if let Some(r) = &global.value.refers
                 && *r != name

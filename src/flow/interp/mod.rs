@@ -19,7 +19,7 @@ mod cond;
 mod expr;
 mod stmt;
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{FxHashMap, FxHashSet};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -56,6 +56,11 @@ pub struct ModuleCx<'a> {
     /// facts do not hold them (a module analysed on its own).
     pub own_classes: FxHashMap<String, ClassFacts>,
     pub own_mros: FxHashMap<String, Vec<String>>,
+    /// Module-level names of project modules looked for and not found.
+    pub absent: RefCell<Vec<String>>,
+    /// Every project name read from the facts (not this pass's own
+    /// versions) in the whole analysis.
+    pub reads: RefCell<FxHashSet<String>>,
     /// What the module sees of the project (`None`: all there is).
     pub sight: Option<super::scope::Sight<'a>>,
     /// The rules (bit per rule of the models) whose sinks are checked.
@@ -140,6 +145,9 @@ impl ModuleCx<'_> {
 
     /// Records that the current analysis used `name` (in the version given).
     pub fn depend(&self, name: &str, version: Option<u32>) {
+        if version.is_none() && !self.reads.borrow().contains(name) {
+            self.reads.borrow_mut().insert(name.to_string());
+        }
         let mut deps = self.deps.borrow_mut();
         if !deps.contains_key(name) {
             deps.insert(name.to_string(), version);

@@ -1,0 +1,256 @@
+//! A memo of the project pass, kept between runs: each module's structure
+//! and each analysis of it, with everything the analysis depended on.
+//!
+//! An analysis of a module is a function of its text, of the structure of
+//! the modules it sees (names, classes, parameters: its import closure, see
+//! [`super::scope`]), of what the pass asked of it (all functions, or those
+//! whose inputs changed, with the names they used before), of its own
+//! functions' summaries as the pass held them, and of the project values it
+//! read (summaries and module-level values of other modules, and the
+//! module-level names it looked for and did not find). The first four are
+//! known before it runs and make the entry's key; the values it read are
+//! recorded with a hash of each. An entry answers when the key is the same
+//! and every value it read hashes the same now: then the analysis would
+//! compute exactly what the entry holds, so the pass, its rounds and its
+//! results are those of a run without the memo. An edit that changes no
+//! summary another module reads costs the analysis of the edited module.
+//!
+//! The caller stores the entries (the review cache, `crate::cache`): this
+//! module does no I/O.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::RwLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::analyze::{ModuleOutput, Structure};
+use super::fxhash::FxHashMap;
+use super::summary::ProjectFacts;
+
+/// Where the memo of each file is kept between runs.
+pub trait Memo: Sync {
+    /// What the last run kept for the file shown as `path`.
+    fn load(&self, path: &str) -> Option<MemoFile>;
+    /// What this run keeps for it.
+    fn keep(&self, path: &str, file: &MemoFile);
+    /// The files of the tree (the memo of others can go).
+    fn tree(&self, paths: &[&str]);
+}
+
+/// The memo of one file.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct MemoFile {
+    /// The structure, under the key of the file's path, module and text.
+    pub structure: Option<(u64, Structure)>,
+    pub analyses: Vec<MemoEntry>,
+}
+
+/// One analysis of a module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MemoEntry {
+    /// What the analysis depended on that was known before it ran.
+    pub key: u64,
+    /// The project values it read, each with its hash then (0: absent).
+    pub reads: Vec<(String, u64)>,
+    pub output: ModuleOutput,
+}
+
+/// A hash of anything hashable (SipHash-1-3 with fixed keys: the same in
+/// every run and on every machine of one build).
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The hash of the project value named `name` (a function's summary, a
+/// module-level value, or both), 0 when there is none.
+pub fn value_hash(facts: &ProjectFacts, name: &str) -> u64 {
+    let summary = facts.summaries.get(name);
+    let global = name
+        .rsplit_once('.')
+        .and_then(|(module, attr)| facts.modules.get(module)?.globals.get(attr));
+    if summary.is_none() && global.is_none() {
+        return 0;
+    }
+    hash_of((summary.map(|s| &**s), global)) | 1
+}
+
+/// The hash of a module's structure: what other modules see of it before
+/// any analysis (its classes with their bases and methods, its functions
+/// with their parameters).
+pub fn structure_hash(module: &str, structure: &Structure) -> u64 {
+    let mut h = DefaultHasher::new();
+    module.hash(&mut h);
+    for (name, class) in &structure.classes {
+        name.hash(&mut h);
+        class.bases.hash(&mut h);
+        for set in [&class.methods, &class.static_methods, &class.class_methods] {
+            let mut names: Vec<&String> = set.iter().collect();
+            names.sort_unstable();
+            names.hash(&mut h);
+        }
+    }
+    for (name, summary) in &structure.functions {
+        (name, summary).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The memo during one project pass: what the last run kept for each file
+/// the pass covers, the keys of this run, and what this run keeps.
+pub struct PassMemo<'m> {
+    store: &'m dyn Memo,
+    old: Vec<Option<MemoFile>>,
+    /// Each file's path, module and text.
+    text_keys: Vec<u64>,
+    /// Each file's text and the structure of what it sees.
+    module_keys: Vec<u64>,
+    /// Each file's own functions (their summaries are the analysis's
+    /// starting point).
+    own: Vec<Vec<String>>,
+    new: Vec<MemoFile>,
+    /// Whether this run computed anything for the file (else it has
+    /// nothing new to keep).
+    computed: Vec<bool>,
+    /// The hashes of project values asked for since they last changed.
+    hashes: RwLock<FxHashMap<String, u64>>,
+}
+
+impl<'m> PassMemo<'m> {
+    /// Loads the memo of the files the pass covers (`covered`), whose
+    /// path, module and text `identity` gives.
+    pub fn open(
+        store: &'m dyn Memo,
+        paths: &[&str],
+        covered: &[bool],
+        identity: &(dyn Fn(usize) -> Option<u64> + Sync),
+    ) -> PassMemo<'m> {
+        use rayon::prelude::*;
+        let loaded: Vec<(Option<MemoFile>, u64)> = paths
+            .par_iter()
+            .enumerate()
+            .map(|(i, path)| match (covered[i], identity(i)) {
+                (true, Some(key)) => (store.load(path), key),
+                _ => (None, 0),
+            })
+            .collect();
+        let n = paths.len();
+        let (old, text_keys) = loaded.into_iter().unzip();
+        PassMemo {
+            store,
+            old,
+            text_keys,
+            module_keys: vec![0; n],
+            own: vec![Vec::new(); n],
+            new: vec![MemoFile::default(); n],
+            computed: vec![false; n],
+            hashes: RwLock::default(),
+        }
+    }
+
+    /// File `i`'s structure, if the last run kept it for the same text.
+    pub fn structure(&self, i: usize) -> Option<Structure> {
+        let (key, structure) = self.old[i].as_ref()?.structure.as_ref()?;
+        (*key == self.text_keys[i]).then(|| structure.clone())
+    }
+
+    /// Takes each covered file's structure (as the pass will use it) and
+    /// keys each file on its text and the structure of what it sees.
+    pub fn set_structures(&mut self, structures: &[Option<Structure>], modules: &[&str], scope: &super::scope::Scope) {
+        let mut columns: Vec<u64> = Vec::new();
+        for (i, s) in structures.iter().enumerate() {
+            let Some(s) = s else { continue };
+            if let Some(c) = scope.column(modules[i]).filter(|_| scope.of(modules[i]).is_some()) {
+                let c = c as usize;
+                if columns.len() <= c {
+                    columns.resize(c + 1, 0);
+                }
+                columns[c] = structure_hash(modules[i], s);
+            }
+            if self.structure(i).is_none() {
+                self.computed[i] = true;
+            }
+            self.own[i] = s.functions.iter().map(|(name, _)| name.clone()).collect();
+            self.new[i].structure = Some((self.text_keys[i], s.clone()));
+        }
+        for (i, s) in structures.iter().enumerate() {
+            if s.is_none() {
+                continue;
+            }
+            let seen = scope.of(modules[i]).map_or(0u64, |sight| {
+                sight.columns().fold(0u64, |sum, c| {
+                    sum.wrapping_add(columns.get(c as usize).copied().unwrap_or(0))
+                })
+            });
+            self.module_keys[i] = hash_of((self.text_keys[i], seen));
+        }
+    }
+
+    /// The key of an analysis of file `i` that the pass describes by
+    /// `work` (0: every function), against `facts`.
+    pub fn key(&self, i: usize, work: u64, facts: &ProjectFacts) -> u64 {
+        let own: Vec<u64> = self.own[i].iter().map(|name| self.value_hash(facts, name)).collect();
+        hash_of((self.module_keys[i], work, own))
+    }
+
+    /// The last run's analysis of file `i` with `key`, if every value it
+    /// read is the same in `facts`.
+    pub fn find(&self, i: usize, key: u64, facts: &ProjectFacts) -> Option<&MemoEntry> {
+        self.old[i]
+            .as_ref()?
+            .analyses
+            .iter()
+            .find(|e| e.key == key && e.reads.iter().all(|(name, hash)| self.value_hash(facts, name) == *hash))
+    }
+
+    /// The reads an analysis recorded, with their hashes in `facts` (the
+    /// facts it ran against).
+    pub fn reads_of(&self, output: &ModuleOutput, facts: &ProjectFacts) -> Vec<(String, u64)> {
+        output
+            .reads
+            .iter()
+            .chain(&output.absent)
+            .map(|name| (name.clone(), self.value_hash(facts, name)))
+            .collect()
+    }
+
+    /// [`value_hash`], remembered until [`PassMemo::changed`] says the
+    /// value changed.
+    fn value_hash(&self, facts: &ProjectFacts, name: &str) -> u64 {
+        if let Some(&h) = self.hashes.read().ok().and_then(|m| m.get(name).copied()).as_ref() {
+            return h;
+        }
+        let h = value_hash(facts, name);
+        if let Ok(mut m) = self.hashes.write() {
+            m.insert(name.to_string(), h);
+        }
+        h
+    }
+
+    /// The project values named by `changed` have new values.
+    pub fn changed(&mut self, changed: &dyn Fn(&str) -> bool) {
+        if let Ok(m) = self.hashes.get_mut() {
+            m.retain(|name, _| !changed(name));
+        }
+    }
+
+    /// An analysis of file `i` this run made or found.
+    pub fn record(&mut self, i: usize, entry: MemoEntry, computed: bool) {
+        self.computed[i] |= computed;
+        self.new[i].analyses.push(entry);
+    }
+
+    /// Keeps what this run computed, for the next.
+    pub fn save(self, paths: &[&str]) {
+        use rayon::prelude::*;
+        let store = self.store;
+        store.tree(paths);
+        self.new
+            .into_par_iter()
+            .zip(self.computed.into_par_iter())
+            .enumerate()
+            .filter(|(_, (file, computed))| *computed && file.structure.is_some())
+            .for_each(|(i, (file, _))| store.keep(paths[i], &file));
+    }
+}
