@@ -8,8 +8,9 @@ default rules (the dataflow project pass included).
 
 The checkout is made here from the project's sdist in bench/corpora (a git
 repository with one commit: no project history is read), then for each
-count N a commit changes N files (a line added to each function-bearing
-module, spread over the tree) and `--diff HEAD~1` reviews it: without the
+count N a commit changes N files (a function added at the end of each
+function-bearing module, spread over the tree; `--edit top`: a comment line
+at the top, which moves every line below) and `--diff HEAD~1` reviews it: without the
 cache (`--no-cache`), and with the cache a review of the parent commit left
 (the usual case in an editor or a CI job that keeps `.vigil_cache/`).
 Third-party code is for measuring only: the checkout lives in a temporary
@@ -42,6 +43,10 @@ def main():
     parser.add_argument("--files", default="1,10,80")
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "release", "vigil"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--edit", choices=["end", "top"], default="end",
+                        help="where the changed files get their new lines: at the end (nothing "
+                             "else moves) or at the top (every line below moves, and every path "
+                             "step through the file with it)")
     args = parser.parse_args()
     vigil = os.path.abspath(args.vigil)
     sdist = corpora.sdist(args.project, corpora.OPENSTACK[args.project])
@@ -62,8 +67,14 @@ def main():
             git(checkout, "checkout", "-q", "--detach", "HEAD")
             step = max(1, len(modules) // n)
             for path in modules[::step][:n]:
-                with open(path, "a") as f:
-                    f.write("\n\ndef _bench_added(value):\n    return str(value)\n")
+                with open(path) as f:
+                    text = f.read()
+                if args.edit == "end":
+                    text += "\n\ndef _bench_added(value):\n    return str(value)\n"
+                else:
+                    text = "# A comment added by the benchmark.\n" + text
+                with open(path, "w") as f:
+                    f.write(text)
             git(checkout, "commit", "-q", "-am", f"change {n} files")
             cold = measure(review + ["--no-cache", "--diff", "HEAD~1", args.project], checkout, args.runs)
             # The parent's review fills the cache, as an earlier run would.

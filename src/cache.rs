@@ -92,8 +92,40 @@ pub struct Cache {
     new: Mutex<Stored>,
     /// The dataflow pass's memo: each file's, encoded, read when first
     /// asked for.
-    memo_old: std::sync::OnceLock<HashMap<String, Vec<u8>>>,
+    memo_old: std::sync::OnceLock<MemoBytes>,
     memo_new: Mutex<MemoChanges>,
+}
+
+/// The memo file as read: its bytes, and where each source file's memo
+/// sits in them (decoded only when asked for).
+#[derive(Default)]
+struct MemoBytes {
+    bytes: Vec<u8>,
+    at: HashMap<String, std::ops::Range<usize>>,
+}
+
+impl MemoBytes {
+    fn read(path: &Path) -> MemoBytes {
+        let Ok(bytes) = std::fs::read(path) else {
+            return MemoBytes::default();
+        };
+        let base = bytes.as_ptr() as usize;
+        let at = match postcard::from_bytes::<Vec<(&str, &[u8])>>(&bytes) {
+            Ok(files) => files
+                .into_iter()
+                .map(|(path, memo)| {
+                    let start = memo.as_ptr() as usize - base;
+                    (path.to_string(), start..start + memo.len())
+                })
+                .collect(),
+            Err(_) => HashMap::new(),
+        };
+        MemoBytes { bytes, at }
+    }
+
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        self.bytes.get(self.at.get(path)?.clone())
+    }
 }
 
 /// What this run changes in the memo: files it kept anew, and the files
@@ -361,13 +393,16 @@ impl Cache {
         if let Some(changes) = memo {
             // The last run's memos of files this run did not analyse, and
             // this run's.
-            let mut all = self.memo_old.into_inner().unwrap_or_default();
-            if let Some(tree) = &changes.tree {
-                all.retain(|path, _| tree.contains(path));
-            }
-            all.extend(changes.kept);
-            let mut files: Vec<(String, Vec<u8>)> = all.into_iter().collect();
-            files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let old = self.memo_old.into_inner().unwrap_or_default();
+            let mut files: Vec<(&str, &[u8])> = old
+                .at
+                .keys()
+                .filter(|path| !changes.kept.contains_key(*path))
+                .filter(|path| changes.tree.as_ref().is_none_or(|tree| tree.contains(*path)))
+                .filter_map(|path| Some((path.as_str(), old.get(path)?)))
+                .chain(changes.kept.iter().map(|(path, memo)| (path.as_str(), memo.as_slice())))
+                .collect();
+            files.sort_unstable_by(|a, b| a.0.cmp(b.0));
             if let Ok(bytes) = postcard::to_allocvec(&files)
                 && std::fs::create_dir_all(&self.folder).is_ok()
             {
@@ -410,13 +445,9 @@ fn file_name(run: Key) -> String {
 /// so that a run decodes those of the files its pass covers only.
 impl crate::flow::memo::Memo for Cache {
     fn load(&self, path: &str) -> Option<crate::flow::memo::MemoFile> {
-        let all = self.memo_old.get_or_init(|| {
-            std::fs::read(self.folder.join(memo_name(self.run)))
-                .ok()
-                .and_then(|bytes| postcard::from_bytes::<Vec<(String, Vec<u8>)>>(&bytes).ok())
-                .map(|files| files.into_iter().collect())
-                .unwrap_or_default()
-        });
+        let all = self
+            .memo_old
+            .get_or_init(|| MemoBytes::read(&self.folder.join(memo_name(self.run))));
         postcard::from_bytes(all.get(path)?).ok()
     }
 

@@ -109,7 +109,10 @@ pub struct PassMemo<'m> {
     /// Each file's own functions (their summaries are the analysis's
     /// starting point).
     own: Vec<Vec<String>>,
-    new: Vec<MemoFile>,
+    /// Each file's structure, when this run computed it.
+    structures: Vec<Option<Structure>>,
+    /// Each file's analyses in this run.
+    analyses: Vec<Vec<Kept>>,
     /// Whether this run computed anything for the file (else it has
     /// nothing new to keep).
     computed: Vec<bool>,
@@ -143,7 +146,8 @@ impl<'m> PassMemo<'m> {
             text_keys,
             module_keys: vec![0; n],
             own: vec![Vec::new(); n],
-            new: vec![MemoFile::default(); n],
+            structures: vec![None; n],
+            analyses: (0..n).map(|_| Vec::new()).collect(),
             computed: vec![false; n],
             hashes: RwLock::default(),
         }
@@ -151,8 +155,12 @@ impl<'m> PassMemo<'m> {
 
     /// File `i`'s structure, if the last run kept it for the same text.
     pub fn structure(&self, i: usize) -> Option<Structure> {
+        self.old_structure(i).cloned()
+    }
+
+    fn old_structure(&self, i: usize) -> Option<&Structure> {
         let (key, structure) = self.old[i].as_ref()?.structure.as_ref()?;
-        (*key == self.text_keys[i]).then(|| structure.clone())
+        (*key == self.text_keys[i]).then_some(structure)
     }
 
     /// Takes each covered file's structure (as the pass will use it) and
@@ -168,11 +176,11 @@ impl<'m> PassMemo<'m> {
                 }
                 columns[c] = structure_hash(modules[i], s);
             }
-            if self.structure(i).is_none() {
+            if self.old_structure(i).is_none() {
                 self.computed[i] = true;
+                self.structures[i] = Some(s.clone());
             }
             self.own[i] = s.functions.iter().map(|(name, _)| name.clone()).collect();
-            self.new[i].structure = Some((self.text_keys[i], s.clone()));
         }
         for (i, s) in structures.iter().enumerate() {
             if s.is_none() {
@@ -195,13 +203,16 @@ impl<'m> PassMemo<'m> {
     }
 
     /// The last run's analysis of file `i` with `key`, if every value it
-    /// read is the same in `facts`.
-    pub fn find(&self, i: usize, key: u64, facts: &ProjectFacts) -> Option<&MemoEntry> {
+    /// read is the same in `facts`: its place in that run's list, and its
+    /// output.
+    pub fn find(&self, i: usize, key: u64, facts: &ProjectFacts) -> Option<(usize, &ModuleOutput)> {
         self.old[i]
             .as_ref()?
             .analyses
             .iter()
-            .find(|e| e.key == key && e.reads.iter().all(|(name, hash)| self.value_hash(facts, name) == *hash))
+            .enumerate()
+            .find(|(_, e)| e.key == key && e.reads.iter().all(|(name, hash)| self.value_hash(facts, name) == *hash))
+            .map(|(at, e)| (at, &e.output))
     }
 
     /// The reads an analysis recorded, with their hashes in `facts` (the
@@ -236,21 +247,48 @@ impl<'m> PassMemo<'m> {
     }
 
     /// An analysis of file `i` this run made or found.
-    pub fn record(&mut self, i: usize, entry: MemoEntry, computed: bool) {
-        self.computed[i] |= computed;
-        self.new[i].analyses.push(entry);
+    pub fn record(&mut self, i: usize, kept: Kept) {
+        self.computed[i] |= matches!(kept, Kept::New(_));
+        self.analyses[i].push(kept);
     }
 
-    /// Keeps what this run computed, for the next.
-    pub fn save(self, paths: &[&str]) {
+    /// Keeps what this run computed, for the next: the memo of each file
+    /// with something new, made of this run's structure and analyses.
+    pub fn save(mut self, paths: &[&str]) {
         use rayon::prelude::*;
         let store = self.store;
         store.tree(paths);
-        self.new
+        let analyses = std::mem::take(&mut self.analyses);
+        let structures = std::mem::take(&mut self.structures);
+        let this = &self;
+        analyses
             .into_par_iter()
-            .zip(self.computed.into_par_iter())
+            .zip(structures)
             .enumerate()
-            .filter(|(_, (file, computed))| *computed && file.structure.is_some())
-            .for_each(|(i, (file, _))| store.keep(paths[i], &file));
+            .filter(|(i, _)| this.computed[*i])
+            .for_each(|(i, (kept, structure))| {
+                let Some(structure) = structure.or_else(|| this.old_structure(i).cloned()) else {
+                    return;
+                };
+                let old = this.old[i].as_ref().map_or(&[][..], |f| &f.analyses[..]);
+                let file = MemoFile {
+                    structure: Some((this.text_keys[i], structure)),
+                    analyses: kept
+                        .into_iter()
+                        .filter_map(|k| match k {
+                            Kept::Old(at) => old.get(at).cloned(),
+                            Kept::New(entry) => Some(entry),
+                        })
+                        .collect(),
+                };
+                store.keep(paths[i], &file);
+            });
     }
+}
+
+/// An analysis the pass made: one the last run kept (its place in that
+/// run's list), or a new one.
+pub enum Kept {
+    Old(usize),
+    New(MemoEntry),
 }

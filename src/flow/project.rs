@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use super::analyze::{self, ModuleInput, Work};
 use super::fxhash::FxHashSet;
-use super::memo::{self, Memo, MemoEntry, PassMemo};
+use super::memo::{self, Kept, Memo, MemoEntry, PassMemo};
 use super::models::Models;
 use super::modules;
 use super::scope::Scope;
@@ -349,7 +349,7 @@ pub fn build(
 
 /// An analysis's output, with the memo's entry for it (and whether this run
 /// computed it) when there is a memo.
-type Remembered = (analyze::ModuleOutput, Option<(MemoEntry, bool)>);
+type Remembered = (analyze::ModuleOutput, Option<Kept>);
 
 /// An analysis of file `i` (`analyse` on its tree and text), or the memo's
 /// answer for it when it has one; with a memo, the entry this run keeps.
@@ -364,34 +364,30 @@ fn remembered(
 ) -> Option<Remembered> {
     let key = memo.map(|m| m.key(i, asked, facts));
     if let (Some(m), Some(key)) = (memo, key)
-        && let Some(entry) = m.find(i, key, facts)
+        && let Some((at, output)) = m.find(i, key, facts)
     {
-        return Some((entry.output.clone(), Some((entry.clone(), false))));
+        return Some((output.clone(), Some(Kept::Old(at))));
     }
     let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
     let out = analyse(&parsed, text);
     let entry = key.map(|key| {
-        let entry = MemoEntry {
+        Kept::New(MemoEntry {
             key,
             reads: memo.map(|m| m.reads_of(&out, facts)).unwrap_or_default(),
             output: out.clone(),
-        };
-        (entry, true)
+        })
     });
     Some((out, entry))
 }
 
 /// Hands the memo the entries of a batch (in file order) and returns the
 /// outputs.
-fn keep(
-    memo: &mut Option<PassMemo>,
-    outputs: Vec<(usize, Remembered)>,
-) -> Vec<(usize, analyze::ModuleOutput)> {
+fn keep(memo: &mut Option<PassMemo>, outputs: Vec<(usize, Remembered)>) -> Vec<(usize, analyze::ModuleOutput)> {
     outputs
         .into_iter()
         .map(|(i, (out, entry))| {
-            if let (Some(m), Some((entry, computed))) = (memo.as_mut(), entry) {
-                m.record(i, entry, computed);
+            if let (Some(m), Some(kept)) = (memo.as_mut(), entry) {
+                m.record(i, kept);
             }
             (i, out)
         })
