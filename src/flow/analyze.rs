@@ -79,11 +79,10 @@ pub struct ModuleOutput {
     pub top_findings: Vec<TaintFinding>,
     pub globals: HashMap<String, GlobalFact>,
     pub top_deps: Vec<(String, bool)>,
-    /// The project values (summaries, module-level values) the analysis
-    /// read from the facts, and the module-level names of other modules it
-    /// looked for and did not find: what a memo of it depends on (`memo`).
+    /// The project names (summaries, module-level values, classes) the
+    /// analysis looked up in the facts, found or not, when the facts say
+    /// to record them: what a memo of it depends on (`memo`).
     pub reads: Vec<String>,
-    pub absent: Vec<String>,
     /// Statements the interpreter executed (the top level's and every
     /// function's, every pass of every loop): the work done, in a unit
     /// that does not depend on the machine.
@@ -212,7 +211,6 @@ fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a Project
         own_classes: Default::default(),
         own_mros: Default::default(),
         sight: facts.scope.of(input.module),
-        absent: RefCell::new(Vec::new()),
         reads: RefCell::new(Default::default()),
         rules_on: !facts.rules_off,
         steps: Cell::new(0),
@@ -429,10 +427,6 @@ fn run_functions(
     }
     drop(versions);
     out.steps = cx.steps.get();
-    let mut absent = cx.absent.take();
-    absent.sort_unstable();
-    absent.dedup();
-    out.absent = absent;
     let mut reads: Vec<String> = cx.reads.take().into_iter().collect();
     reads.sort_unstable();
     out.reads = reads;

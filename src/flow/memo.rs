@@ -1,19 +1,19 @@
 //! A memo of the project pass, kept between runs: each module's structure
 //! and each analysis of it, with everything the analysis depended on.
 //!
-//! An analysis of a module is a function of its text, of the structure of
-//! the modules it sees (names, classes, parameters: its import closure, see
-//! [`super::scope`]), of what the pass asked of it (all functions, or those
-//! whose inputs changed, with the names they used before), of its own
-//! functions' summaries as the pass held them, and of the project values it
-//! read (summaries and module-level values of other modules, and the
-//! module-level names it looked for and did not find). The first four are
-//! known before it runs and make the entry's key; the values it read are
-//! recorded with a hash of each. An entry answers when the key is the same
-//! and every value it read hashes the same now: then the analysis would
-//! compute exactly what the entry holds, so the pass, its rounds and its
-//! results are those of a run without the memo. An edit that changes no
-//! summary another module reads costs the analysis of the edited module.
+//! An analysis of a module is a function of its text, of which modules it
+//! sees (its import closure, see [`super::scope`]), of what the pass asked
+//! of it (all functions, or those whose inputs changed, with the names they
+//! used before), of its own functions' summaries as the pass held them, and
+//! of what it looked up in the facts: summaries, module-level values and
+//! classes of the modules it sees, found or not (`ModuleCx::note_read`).
+//! The first four are known before it runs and make the entry's key; the
+//! names it looked up are recorded with a hash of what the facts held under
+//! each. An entry answers when the key is the same and every name hashes
+//! the same now: then the analysis would compute exactly what the entry
+//! holds, so the pass, its rounds and its results are those of a run
+//! without the memo. An edit that changes nothing another module looks up
+//! costs the analysis of the edited module only.
 //!
 //! The caller stores the entries (the review cache, `crate::cache`): this
 //! module does no I/O.
@@ -63,38 +63,34 @@ pub fn hash_of(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// The hash of the project value named `name` (a function's summary, a
-/// module-level value, or both), 0 when there is none.
+/// The hash of what the facts hold under the project name `name` (a
+/// function's summary, a module-level value, a class and its lookup
+/// order), 0 when they hold nothing.
 pub fn value_hash(facts: &ProjectFacts, name: &str) -> u64 {
     let summary = facts.summaries.get(name);
     let global = name
         .rsplit_once('.')
         .and_then(|(module, attr)| facts.modules.get(module)?.globals.get(attr));
-    if summary.is_none() && global.is_none() {
+    let class = facts.classes.get(name);
+    if summary.is_none() && global.is_none() && class.is_none() {
         return 0;
     }
-    hash_of((summary.map(|s| &**s), global)) | 1
+    let mut h = DefaultHasher::new();
+    (summary.map(|s| &**s), global).hash(&mut h);
+    if let Some(class) = class {
+        class_hash(class, &mut h);
+        facts.mros.get(name).hash(&mut h);
+    }
+    h.finish() | 1
 }
 
-/// The hash of a module's structure: what other modules see of it before
-/// any analysis (its classes with their bases and methods, its functions
-/// with their parameters).
-pub fn structure_hash(module: &str, structure: &Structure) -> u64 {
-    let mut h = DefaultHasher::new();
-    module.hash(&mut h);
-    for (name, class) in &structure.classes {
-        name.hash(&mut h);
-        class.bases.hash(&mut h);
-        for set in [&class.methods, &class.static_methods, &class.class_methods] {
-            let mut names: Vec<&String> = set.iter().collect();
-            names.sort_unstable();
-            names.hash(&mut h);
-        }
+fn class_hash(class: &super::summary::ClassFacts, h: &mut DefaultHasher) {
+    class.bases.hash(h);
+    for set in [&class.methods, &class.static_methods, &class.class_methods] {
+        let mut names: Vec<&String> = set.iter().collect();
+        names.sort_unstable();
+        names.hash(h);
     }
-    for (name, summary) in &structure.functions {
-        (name, summary).hash(&mut h);
-    }
-    h.finish()
 }
 
 /// The memo during one project pass: what the last run kept for each file
@@ -104,7 +100,7 @@ pub struct PassMemo<'m> {
     old: Vec<Option<MemoFile>>,
     /// Each file's path, module and text.
     text_keys: Vec<u64>,
-    /// Each file's text and the structure of what it sees.
+    /// Each file's text and the modules it sees.
     module_keys: Vec<u64>,
     /// Each file's own functions (their summaries are the analysis's
     /// starting point).
@@ -164,7 +160,8 @@ impl<'m> PassMemo<'m> {
     }
 
     /// Takes each covered file's structure (as the pass will use it) and
-    /// keys each file on its text and the structure of what it sees.
+    /// keys each file on its text and the modules it sees (what it reads
+    /// of them is each analysis's own record).
     pub fn set_structures(&mut self, structures: &[Option<Structure>], modules: &[&str], scope: &super::scope::Scope) {
         let mut columns: Vec<u64> = Vec::new();
         for (i, s) in structures.iter().enumerate() {
@@ -174,7 +171,7 @@ impl<'m> PassMemo<'m> {
                 if columns.len() <= c {
                     columns.resize(c + 1, 0);
                 }
-                columns[c] = structure_hash(modules[i], s);
+                columns[c] = hash_of(modules[i]);
             }
             if self.old_structure(i).is_none() {
                 self.computed[i] = true;
@@ -221,7 +218,6 @@ impl<'m> PassMemo<'m> {
         output
             .reads
             .iter()
-            .chain(&output.absent)
             .map(|name| (name.clone(), self.value_hash(facts, name)))
             .collect()
     }

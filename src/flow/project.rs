@@ -191,6 +191,7 @@ pub fn build(
         Some(memo::hash_of((&f.path, &f.module, f.is_package, sources.text(i)?)))
     };
     let mut memo = memo.map(|store| PassMemo::open(store, &paths, &covered, &identity));
+    facts.recording = memo.is_some();
     let structures: Vec<Option<analyze::Structure>> = files
         .par_iter()
         .enumerate()

@@ -285,6 +285,9 @@ pub struct ProjectFacts {
     pub giving: HashMap<String, Vec<u32>>,
     /// Each project class and its bases in lookup order.
     pub mros: HashMap<String, Vec<String>>,
+    /// Whether analyses record every project name they look up (for the
+    /// project pass's memo).
+    pub recording: bool,
     /// How many rounds the project pass ran, and whether it converged.
     pub rounds: usize,
     pub converged: bool,

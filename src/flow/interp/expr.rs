@@ -347,7 +347,7 @@ impl<'a> Interp<'a, '_> {
             }
             let facts = self.cx.facts.modules.get(module)?;
             let Some(global) = facts.globals.get(attr) else {
-                self.cx.absent.borrow_mut().push(name);
+                self.cx.note_read(&name);
                 return None;
             };
             self.cx.depend(&name, None);

@@ -56,10 +56,9 @@ pub struct ModuleCx<'a> {
     /// facts do not hold them (a module analysed on its own).
     pub own_classes: FxHashMap<String, ClassFacts>,
     pub own_mros: FxHashMap<String, Vec<String>>,
-    /// Module-level names of project modules looked for and not found.
-    pub absent: RefCell<Vec<String>>,
-    /// Every project name read from the facts (not this pass's own
-    /// versions) in the whole analysis.
+    /// Every project name looked up in the facts (not this pass's own
+    /// versions) in the whole analysis, found or not, when the facts say
+    /// to record them (a memo of the analysis depends on them).
     pub reads: RefCell<FxHashSet<String>>,
     /// What the module sees of the project (`None`: all there is).
     pub sight: Option<super::scope::Sight<'a>>,
@@ -77,17 +76,32 @@ impl ModuleCx<'_> {
         self.sight.is_none_or(|s| s.sees(name))
     }
 
+    /// Notes that the analysis looked the project name `name` up in the
+    /// facts, found or not (a memo of the analysis depends on it).
+    pub(super) fn note_read(&self, name: &str) {
+        if self.facts.recording
+            && self.sight.is_some_and(|s| s.column_of(name).is_some())
+            && !self.reads.borrow().contains(name)
+        {
+            self.reads.borrow_mut().insert(name.to_string());
+        }
+    }
+
     pub fn class(&self, name: &str) -> Option<&ClassFacts> {
-        self.own_classes
-            .get(name)
-            .or_else(|| self.facts.classes.get(name).filter(|_| self.sees(name)))
+        self.own_classes.get(name).or_else(|| {
+            self.note_read(name);
+            self.facts.classes.get(name).filter(|_| self.sees(name))
+        })
     }
 
     /// The class and its bases in lookup order, for a project class.
     pub fn mro(&self, name: &str) -> Option<&[String]> {
         self.own_mros
             .get(name)
-            .or_else(|| self.facts.mros.get(name).filter(|_| self.sees(name)))
+            .or_else(|| {
+                self.note_read(name);
+                self.facts.mros.get(name).filter(|_| self.sees(name))
+            })
             .map(Vec::as_slice)
     }
 
@@ -132,10 +146,13 @@ impl ModuleCx<'_> {
                 Some(s.clone()),
                 self.local_versions.borrow().get(name).copied().or(Some(0)),
             ),
-            None => (
-                self.facts.summaries.get(name).filter(|_| self.sees(name)).cloned(),
-                None,
-            ),
+            None => {
+                self.note_read(name);
+                (
+                    self.facts.summaries.get(name).filter(|_| self.sees(name)).cloned(),
+                    None,
+                )
+            }
         };
         if found.is_some() {
             self.depend(name, version);
@@ -145,8 +162,8 @@ impl ModuleCx<'_> {
 
     /// Records that the current analysis used `name` (in the version given).
     pub fn depend(&self, name: &str, version: Option<u32>) {
-        if version.is_none() && !self.reads.borrow().contains(name) {
-            self.reads.borrow_mut().insert(name.to_string());
+        if version.is_none() {
+            self.note_read(name);
         }
         let mut deps = self.deps.borrow_mut();
         if !deps.contains_key(name) {
