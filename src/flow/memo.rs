@@ -248,6 +248,13 @@ impl<'m> PassMemo<'m> {
         self.analyses[i].push(kept);
     }
 
+    /// How many analyses the memo answered, and how many the pass made.
+    pub fn counts(&self) -> (usize, usize) {
+        let all = self.analyses.iter().flatten();
+        let made = all.clone().filter(|k| matches!(k, Kept::New(_))).count();
+        (all.count() - made, made)
+    }
+
     /// Keeps what this run computed, for the next: the memo of each file
     /// with something new, made of this run's structure and analyses.
     pub fn save(mut self, paths: &[&str]) {

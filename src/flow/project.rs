@@ -337,9 +337,13 @@ pub fn build(
     }
 
     if let Some(m) = memo {
+        let (answered, made) = m.counts();
         m.save(&paths);
         if debug {
-            eprintln!("vigil: flow: memo kept, {:?}", started.elapsed());
+            eprintln!(
+                "vigil: flow: {answered} analyses from the memo, {made} made; memo kept, {:?}",
+                started.elapsed()
+            );
         }
     }
     facts.findings.retain(|_, f| !f.is_empty());
