@@ -336,6 +336,8 @@ pub fn build(
         }
     }
 
+    // Only the pass's analyses are remembered.
+    facts.recording = false;
     if let Some(m) = memo {
         let (answered, made) = m.counts();
         m.save(&paths);
