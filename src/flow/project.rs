@@ -263,7 +263,7 @@ pub fn build(
         facts.rounds = round - 1;
         // Which functions each file must analyse again.
         let work: Vec<Option<FxHashSet<String>>> = states
-            .iter()
+            .par_iter()
             .zip(files)
             .enumerate()
             .map(|(i, (state, f))| {
