@@ -52,7 +52,20 @@ pub struct MemoEntry {
     pub key: u64,
     /// The project values it read, each with its hash then (0: absent).
     pub reads: Vec<(String, u64)>,
-    pub output: ModuleOutput,
+    /// The analysis's output, encoded (decoded only when the entry
+    /// answers).
+    pub output: Vec<u8>,
+}
+
+impl MemoEntry {
+    /// An entry for `output`, which read `reads`.
+    pub fn new(key: u64, reads: Vec<(String, u64)>, output: &ModuleOutput) -> Option<MemoEntry> {
+        Some(MemoEntry {
+            key,
+            reads,
+            output: postcard::to_allocvec(output).ok()?,
+        })
+    }
 }
 
 /// A hash of anything hashable (SipHash-1-3 with fixed keys: the same in
@@ -201,15 +214,13 @@ impl<'m> PassMemo<'m> {
 
     /// The last run's analysis of file `i` with `key`, if every value it
     /// read is the same in `facts`: its place in that run's list, and its
-    /// output.
-    pub fn find(&self, i: usize, key: u64, facts: &ProjectFacts) -> Option<(usize, &ModuleOutput)> {
-        self.old[i]
-            .as_ref()?
-            .analyses
-            .iter()
-            .enumerate()
-            .find(|(_, e)| e.key == key && e.reads.iter().all(|(name, hash)| self.value_hash(facts, name) == *hash))
-            .map(|(at, e)| (at, &e.output))
+    /// output (none if it cannot be decoded: the analysis is made again).
+    pub fn find(&self, i: usize, key: u64, facts: &ProjectFacts) -> Option<(usize, ModuleOutput)> {
+        let (at, entry) =
+            self.old[i].as_ref()?.analyses.iter().enumerate().find(|(_, e)| {
+                e.key == key && e.reads.iter().all(|(name, hash)| self.value_hash(facts, name) == *hash)
+            })?;
+        Some((at, postcard::from_bytes(&entry.output).ok()?))
     }
 
     /// The reads an analysis recorded, with their hashes in `facts` (the

@@ -373,17 +373,14 @@ fn remembered(
     if let (Some(m), Some(key)) = (memo, key)
         && let Some((at, output)) = m.find(i, key, facts)
     {
-        return Some((output.clone(), Some(Kept::Old(at))));
+        return Some((output, Some(Kept::Old(at))));
     }
     let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
     let out = analyse(&parsed, text);
-    let entry = key.map(|key| {
-        Kept::New(MemoEntry {
-            key,
-            reads: memo.map(|m| m.reads_of(&out, facts)).unwrap_or_default(),
-            output: out.clone(),
-        })
-    });
+    let entry = memo
+        .zip(key)
+        .and_then(|(m, key)| MemoEntry::new(key, m.reads_of(&out, facts), &out))
+        .map(Kept::New);
     Some((out, entry))
 }
 
