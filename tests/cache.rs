@@ -207,6 +207,39 @@ fn the_memo_follows_edits_two_imports_away() {
     assert!(message(&known).contains("runs a command"), "{known}");
 }
 
+/// A cache file cut short or overwritten (a full disk, another tool) is a
+/// cold cache: the review is the one without it.
+#[test]
+fn a_damaged_cache_is_a_cold_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/api.py", API);
+    write(root, "pkg/images.py", IMAGES_UNSAFE);
+    let first = same_with_and_without_cache(root, &[]);
+    let cache = root.join(".vigil_cache");
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin" || x == "json"))
+        .collect();
+    assert!(files.iter().any(|p| p.extension().unwrap() == "bin"), "{files:?}");
+    for damage in [0usize, 1, 2] {
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let damaged = match damage {
+                0 => bytes[..bytes.len() / 2].to_vec(),
+                1 => bytes.iter().map(|b| b ^ 0x5a).collect(),
+                _ => Vec::new(),
+            };
+            std::fs::write(path, damaged).unwrap();
+        }
+        // The review's per-file results are gone too, so the pass runs
+        // against whatever is left of its memo.
+        assert_eq!(same_with_and_without_cache(root, &[]), first);
+    }
+}
+
 #[test]
 fn no_cache_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
