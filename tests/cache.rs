@@ -87,13 +87,20 @@ fn rules_found(json: &str) -> Vec<(String, u64, String)> {
         .collect()
 }
 
+/// A package whose API module passes request data to a shell in the
+/// module it imports.
+fn unsafe_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pkg/__init__.py", "");
+    write(dir.path(), "pkg/api.py", API);
+    write(dir.path(), "pkg/images.py", IMAGES_UNSAFE);
+    dir
+}
+
 #[test]
 fn cached_and_uncached_reviews_agree_across_edits() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = unsafe_project();
     let root = dir.path();
-    write(root, "pkg/__init__.py", "");
-    write(root, "pkg/api.py", API);
-    write(root, "pkg/images.py", IMAGES_UNSAFE);
 
     // Cold, then warm: the same.
     let first = same_with_and_without_cache(root, &[]);
@@ -211,11 +218,8 @@ fn the_memo_follows_edits_two_imports_away() {
 /// cold cache: the review is the one without it.
 #[test]
 fn a_damaged_cache_is_a_cold_cache() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = unsafe_project();
     let root = dir.path();
-    write(root, "pkg/__init__.py", "");
-    write(root, "pkg/api.py", API);
-    write(root, "pkg/images.py", IMAGES_UNSAFE);
     let first = same_with_and_without_cache(root, &[]);
     let cache = root.join(".vigil_cache");
     let files: Vec<std::path::PathBuf> = std::fs::read_dir(&cache)

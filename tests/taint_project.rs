@@ -114,17 +114,20 @@ class Store(object):
         shutil.rmtree('/var/lib/store/' + name)
 ";
 
+/// The project the cross-module tests review.
+const PROJECT: [(&str, &str); 7] = [
+    ("pkg/__init__.py", ""),
+    ("pkg/api.py", API),
+    ("pkg/storage.py", STORAGE),
+    ("pkg/base.py", BASE),
+    ("pkg/virt/__init__.py", ""),
+    ("pkg/virt/images.py", IMAGES),
+    ("pkg/virt/convert.py", CONVERT),
+];
+
 #[test]
 fn flows_cross_modules_and_classes() {
-    let dir = tree(&[
-        ("pkg/__init__.py", ""),
-        ("pkg/api.py", API),
-        ("pkg/storage.py", STORAGE),
-        ("pkg/base.py", BASE),
-        ("pkg/virt/__init__.py", ""),
-        ("pkg/virt/images.py", IMAGES),
-        ("pkg/virt/convert.py", CONVERT),
-    ]);
+    let dir = tree(&PROJECT);
     let out = vigil(dir.path(), &["review", "--select", "T", "--format", "json", "pkg"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let (found, steps) = findings(&out);
@@ -162,16 +165,7 @@ fn flows_cross_modules_and_classes() {
 #[test]
 fn a_change_review_follows_the_calls_of_the_changed_file() {
     let repo = Repo::new();
-    let files = [
-        ("pkg/__init__.py", ""),
-        ("pkg/api.py", API),
-        ("pkg/storage.py", STORAGE),
-        ("pkg/base.py", BASE),
-        ("pkg/virt/__init__.py", ""),
-        ("pkg/virt/images.py", IMAGES),
-        ("pkg/virt/convert.py", CONVERT),
-    ];
-    for (name, text) in files {
+    for (name, text) in PROJECT {
         repo.write(name, text);
     }
     // Something the change does not import: left out of the pass.

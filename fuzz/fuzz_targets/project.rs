@@ -41,15 +41,18 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let selection = Selection::new(&["ALL".to_string()], &[]).expect("ALL is a valid selector");
     let selected = |id: &str| registry::find(id).is_some_and(|r| selection.contains(r));
-    let facts = project::build(
-        &entries,
-        &project::Texts(&texts),
-        Models::active(),
-        &selected,
-        &selected,
-        None,
-        None,
-    );
+    let pass = |texts: &[String], memo: Option<&dyn Memo>| {
+        project::build(
+            &entries,
+            &project::Texts(texts),
+            Models::active(),
+            &selected,
+            &selected,
+            None,
+            memo,
+        )
+    };
+    let facts = pass(&texts, None);
     if !texts.is_empty() {
         let memo = InMemory::default();
         let mut edited = texts.clone();
@@ -59,24 +62,8 @@ fuzz_target!(|data: &[u8]| {
             .find(|&i| edited[cut].is_char_boundary(i))
             .unwrap_or(0);
         edited[cut].truncate(half);
-        project::build(
-            &entries,
-            &project::Texts(&edited),
-            Models::active(),
-            &selected,
-            &selected,
-            None,
-            Some(&memo),
-        );
-        let remembered = project::build(
-            &entries,
-            &project::Texts(&texts),
-            Models::active(),
-            &selected,
-            &selected,
-            None,
-            Some(&memo),
-        );
+        pass(&edited, Some(&memo));
+        let remembered = pass(&texts, Some(&memo));
         assert_eq!(findings(&remembered), findings(&facts), "the memo changed a result");
     }
     let settings = Settings::new(selection.clone());
