@@ -11,7 +11,9 @@ temporary folder. For each commit: its parent is reviewed whole with the
 cache, then `vigil review --diff HEAD~1` runs on the commit from that cache
 (the CI job or editor that reviewed the parent), and once without any
 cache; the whole tree is reviewed once without a cache for the ratio. Prints
-one line per commit and the medians. Only cinder, glance, neutron and swift
+one line per commit and the medians. With `--reference OLD`, each change
+review's output (from the parent's cache, and without a cache) must also be
+OLD's without a cache, byte for byte. Only cinder, glance, neutron and swift
 (the dev projects) are measured here.
 """
 import argparse
@@ -38,6 +40,8 @@ def main():
     parser.add_argument("--commits", type=int, default=20)
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "release", "vigil"))
     parser.add_argument("--mirror-root", default="/work/.mirror")
+    parser.add_argument("--reference", help="also check that each change review prints what this "
+                        "build's does without a cache (e.g. a build from before a change to the engine)")
     args = parser.parse_args()
     vigil = os.path.abspath(args.vigil)
     mirror = os.path.join(args.mirror_root, f"openstack+{args.project}", "repo")
@@ -51,6 +55,7 @@ def main():
         review = [vigil, "review", "--exit-zero", "--format", "json"]
         cache = os.path.join(checkout, ".vigil_cache")
         rows = []
+        differ = False
         for commit in commits:
             git(checkout, "checkout", "-q", "-f", f"{commit}~1")
             shutil.rmtree(cache, ignore_errors=True)
@@ -58,16 +63,37 @@ def main():
             git(checkout, "checkout", "-q", "-f", commit)
             changed = [p for p in git(checkout, "diff", "--name-only", "HEAD~1", "HEAD").split()
                        if p.endswith(".py") and p.startswith(args.project + "/")]
-            warm = sample(review + ["--diff", "HEAD~1", args.project], checkout)
+            change = ["--diff", "HEAD~1", args.project]
+            if args.reference:
+                saved = os.path.join(work, "parent-cache")
+                shutil.rmtree(saved, ignore_errors=True)
+                shutil.copytree(cache, saved)
+                outputs = [output(review + change, checkout), output(review + ["--no-cache"] + change, checkout),
+                           output([os.path.abspath(args.reference)] + review[1:] + ["--no-cache"] + change,
+                                  checkout)]
+                same = outputs[0] == outputs[1] == outputs[2]
+                differ |= not same
+                shutil.rmtree(cache)
+                shutil.copytree(saved, cache)
+            warm = sample(review + change, checkout)
             shutil.rmtree(cache, ignore_errors=True)
-            cold = sample(review + ["--no-cache", "--diff", "HEAD~1", args.project], checkout)
+            cold = sample(review + ["--no-cache"] + change, checkout)
             whole = sample(review + ["--no-cache", args.project], checkout)
-            rows.append((whole[0] / warm[0], whole[0] / cold[0]))
+            # /usr/bin/time counts in hundredths: a review of nothing reads 0.
+            rows.append((whole[0] / max(warm[0], 0.01), whole[0] / max(cold[0], 0.01)))
             print(f"{commit[:10]} {len(changed):3} files  whole {whole[0]:5.2f} s  "
                   f"change from the parent's cache {warm[0]:5.2f} s ({rows[-1][0]:4.1f}x)  "
-                  f"without cache {cold[0]:5.2f} s ({rows[-1][1]:4.1f}x)")
+                  f"without cache {cold[0]:5.2f} s ({rows[-1][1]:4.1f}x)"
+                  + (f"  {'same' if same else 'DIFFERENT'} output" if args.reference else ""))
         print(f"median over {len(rows)} commits: {statistics.median(r[0] for r in rows):.1f}x less CPU than "
               f"the whole tree from the parent's cache, {statistics.median(r[1] for r in rows):.1f}x without")
+    sys.exit(1 if differ else 0)
+
+
+def output(cmd, cwd):
+    """What a run prints (JSON), with the exit code."""
+    out = subprocess.run(cmd, cwd=cwd, capture_output=True)
+    return out.returncode, out.stdout
 
 
 if __name__ == "__main__":
