@@ -179,7 +179,8 @@ impl<'m> PassMemo<'m> {
         let mut columns: Vec<u64> = Vec::new();
         for (i, s) in structures.iter().enumerate() {
             let Some(s) = s else { continue };
-            if let Some(c) = scope.column(modules[i]).filter(|_| scope.of(modules[i]).is_some()) {
+            // A module the pass covers is imported: it has its own column.
+            if let Some(c) = scope.column(modules[i]) {
                 let c = c as usize;
                 if columns.len() <= c {
                     columns.resize(c + 1, 0);
