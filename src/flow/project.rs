@@ -32,7 +32,7 @@ use super::fxhash::FxHashSet;
 use super::memo::{self, Kept, Memo, MemoEntry, PassMemo};
 use super::models::Models;
 use super::modules;
-use super::scope::Scope;
+use super::scope::{self, Scope};
 use super::summary::{ModuleFacts, ProjectFacts};
 use crate::python;
 
@@ -243,11 +243,13 @@ pub fn build(
                 Some((i, remembered(memo.as_ref(), i, 0, &facts, sources, &analyse)?))
             })
             .collect();
-        let outputs = keep(&mut memo, outputs);
-        merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
-        if let Some(m) = &mut memo {
-            m.changed(&|name| epochs.keys.get(name) == Some(&batch));
-        }
+        let pass = Pass {
+            facts: &mut facts,
+            states: &mut states,
+            epochs: &mut epochs,
+            memo: &mut memo,
+        };
+        pass.take(batch, files, outputs);
     }
     if debug {
         eprintln!(
@@ -322,12 +324,14 @@ pub fn build(
                 Some((i, remembered(memo.as_ref(), i, asked, &facts, sources, &analyse)?))
             })
             .collect();
-        let outputs = keep(&mut memo, outputs);
         let analysed = outputs.len();
-        let changed = merge(&mut facts, &mut states, &mut epochs, batch, files, outputs);
-        if let Some(m) = &mut memo {
-            m.changed(&|name| epochs.keys.get(name) == Some(&batch));
-        }
+        let pass = Pass {
+            facts: &mut facts,
+            states: &mut states,
+            epochs: &mut epochs,
+            memo: &mut memo,
+        };
+        let changed = pass.take(batch, files, outputs);
         if debug {
             eprintln!(
                 "vigil: flow: round {round}: {analysed} files analysed, {changed} facts changed, {:?}",
@@ -384,18 +388,34 @@ fn remembered(
     Some((out, entry))
 }
 
-/// Hands the memo the entries of a batch (in file order) and returns the
-/// outputs.
-fn keep(memo: &mut Option<PassMemo>, outputs: Vec<(usize, Remembered)>) -> Vec<(usize, analyze::ModuleOutput)> {
-    outputs
-        .into_iter()
-        .map(|(i, (out, entry))| {
-            if let (Some(m), Some(kept)) = (memo.as_mut(), entry) {
-                m.record(i, kept);
-            }
-            (i, out)
-        })
-        .collect()
+/// What a batch's outputs go into.
+struct Pass<'p, 'm> {
+    facts: &'p mut ProjectFacts,
+    states: &'p mut [FileState],
+    epochs: &'p mut Epochs,
+    memo: &'p mut Option<PassMemo<'m>>,
+}
+
+impl Pass<'_, '_> {
+    /// Takes a batch's outputs (in file order): the memo keeps its entries,
+    /// the facts take the outputs, and the memo forgets the hashes of what
+    /// changed. Returns how many facts changed.
+    fn take(self, batch: u32, files: &[FileEntry], outputs: Vec<(usize, Remembered)>) -> usize {
+        let outputs = outputs
+            .into_iter()
+            .map(|(i, (out, entry))| {
+                if let (Some(m), Some(kept)) = (self.memo.as_mut(), entry) {
+                    m.record(i, kept);
+                }
+                (i, out)
+            })
+            .collect();
+        let changed = merge(self.facts, self.states, self.epochs, batch, files, outputs);
+        if let Some(m) = self.memo.as_mut() {
+            m.changed(&|name| self.epochs.keys.get(name) == Some(&batch));
+        }
+        changed
+    }
 }
 
 /// A module analysed on its own runs its functions this many times at most,
@@ -496,18 +516,11 @@ fn import_graph(files: &[FileEntry], imported: &[Vec<String>]) -> Vec<Vec<usize>
             for name in names {
                 // The longest prefix of the name that is a module of the
                 // project (`a.b.func` is in module `a.b`).
-                let mut candidate = name.as_str();
-                loop {
-                    if let Some(&j) = by_module.get(candidate) {
-                        if j != i && !out.contains(&j) {
-                            out.push(j);
-                        }
-                        break;
-                    }
-                    match candidate.rsplit_once('.') {
-                        Some((head, _)) => candidate = head,
-                        None => break,
-                    }
+                if let Some(j) = scope::enclosing(name).find_map(|m| by_module.get(m).copied())
+                    && j != i
+                    && !out.contains(&j)
+                {
+                    out.push(j);
                 }
             }
             out.sort_unstable();

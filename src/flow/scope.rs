@@ -88,26 +88,20 @@ impl Scope {
     /// The modules seen by the module that defines `name` (a name inside
     /// a module: `a.b.Class` is in module `a.b`).
     pub fn of_name(&self, name: &str) -> Option<Sight<'_>> {
-        let mut candidate = name.rsplit_once('.')?.0;
-        loop {
-            if let Some(sight) = self.of(candidate) {
-                return Some(sight);
-            }
-            candidate = candidate.rsplit_once('.')?.0;
-        }
+        enclosing(name).skip(1).find_map(|m| self.of(m))
     }
 
     /// The column of the project module that defines `name` (a module, or
     /// a name inside one: `a.b.Class.method` is in module `a.b`).
     pub fn column(&self, name: &str) -> Option<u32> {
-        let mut candidate = name;
-        loop {
-            if let Some(&c) = self.column_of.get(candidate) {
-                return Some(c);
-            }
-            candidate = candidate.rsplit_once('.')?.0;
-        }
+        enclosing(name).find_map(|m| self.column_of.get(m).copied())
     }
+}
+
+/// `name` and the dotted names enclosing it, longest first: `a.b.c`, `a.b`,
+/// `a` (where to look for the module that defines a qualified name).
+pub fn enclosing(name: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(name), |n| n.rsplit_once('.').map(|(head, _)| head))
 }
 
 /// One module's view of the project.

@@ -346,10 +346,8 @@ impl<'a> Interp<'a, '_> {
                 return None;
             }
             let facts = self.cx.facts.modules.get(module)?;
-            let Some(global) = facts.globals.get(attr) else {
-                self.cx.note_read(&name);
-                return None;
-            };
+            self.cx.note_read(&name);
+            let global = facts.globals.get(attr)?;
             self.cx.depend(&name, None);
             if let Some(r) = &global.value.refers
                 && *r != name

@@ -162,9 +162,6 @@ impl ModuleCx<'_> {
 
     /// Records that the current analysis used `name` (in the version given).
     pub fn depend(&self, name: &str, version: Option<u32>) {
-        if version.is_none() {
-            self.note_read(name);
-        }
         let mut deps = self.deps.borrow_mut();
         if !deps.contains_key(name) {
             deps.insert(name.to_string(), version);
