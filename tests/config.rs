@@ -2,6 +2,8 @@
 //! `vigil config`), unused-suppression reports and the progress line: the
 //! binary on trees made here, exact output and exit codes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -192,17 +194,9 @@ fn config_flag_names_the_file_and_isolated_ignores_all() {
 #[test]
 fn standard_input_uses_the_current_folders_config() {
     let dir = tree(&[(".vigil.toml", "select = [\"S506\"]\n")]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(["review", "--format", "json", "-"])
-        .current_dir(dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(TWO_RULES.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    cmd.args(["review", "--format", "json", "-"]).current_dir(dir.path());
+    let out = common::run_with_input(&mut cmd, TWO_RULES.as_bytes());
     assert_eq!(findings(&out), found(&[("-", 2)]));
 }
 

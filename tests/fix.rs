@@ -10,24 +10,16 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{NO_DEFECTS, Repo, stderr, stdout};
+use common::{NO_DEFECTS, Repo, run_with_input, stderr, stdout};
 
 fn vigil(dir: &Path, args: &[&str]) -> Output {
     vigil_stdin(dir, args, "")
 }
 
 fn vigil_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("vigil runs");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
+    run_with_input(&mut cmd, input.as_bytes())
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
@@ -277,11 +269,14 @@ fn files_keep_their_mode_bom_and_line_endings() {
 fn standard_input_and_listings_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (_, before, _) = EDITS[0];
+    // More input than a pipe holds: vigil refuses before reading it, so the
+    // test's write meets a closed pipe every time, not only when it is slow.
+    let input = before.repeat(1 << 20 >> 6);
     for args in [
         vec!["review", "--fix", "-"],
         vec!["review", "--show-diff", "--stdin-filename", "a.py"],
     ] {
-        let out = vigil_stdin(dir.path(), &args, before);
+        let out = vigil_stdin(dir.path(), &args, &input);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(
             stderr(&out),

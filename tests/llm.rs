@@ -4,6 +4,8 @@
 //! recording what it was asked. The real-model test is
 //! `bench/llm_e2e.py` (it needs a model server; see README).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -737,29 +739,23 @@ fn a_listing_on_standard_input_is_asked_about_in_its_own_numbers() {
     });
     let listing = "Please review this code.\n\n40 def read(name):\n41     return open(name).read()\n";
     let home = run.path().join("home");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args([
-            "review",
-            "--llm",
-            &server.url,
-            "--llm-model",
-            "m",
-            "--llm-no-cache",
-            "-",
-        ])
-        .current_dir(run.path())
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("VIGIL_LLM_API_KEY")
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(listing.as_bytes()).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    cmd.args([
+        "review",
+        "--llm",
+        &server.url,
+        "--llm-model",
+        "m",
+        "--llm-no-cache",
+        "-",
+    ])
+    .current_dir(run.path())
+    .env("HOME", &home)
+    .env("XDG_CONFIG_HOME", home.join("config"))
+    .env_remove("VIGIL_LLM_API_KEY")
+    .env_remove("http_proxy")
+    .env_remove("HTTP_PROXY");
+    let o = common::run_with_input(&mut cmd, listing.as_bytes());
     assert!(
         server.asked()[0]
             .user()

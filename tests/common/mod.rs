@@ -87,22 +87,33 @@ impl Repo {
     /// Runs vigil in `dir` (relative to the work tree) with git isolated the same way.
     pub fn vigil_in(&self, dir: &str, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
-        cmd.args(args)
-            .current_dir(self.path().join(dir))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.args(args).current_dir(self.path().join(dir));
         self.isolate(&mut cmd);
-        let mut child = cmd.spawn().expect("vigil runs");
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-        drop(input);
-        child.wait_with_output().unwrap()
+        run_with_input(&mut cmd, stdin.unwrap_or("").as_bytes())
     }
 
     pub fn vigil(&self, args: &[&str]) -> Output {
         self.vigil_in(".", args, None)
     }
+}
+
+/// Runs `cmd` with `input` on its standard input and collects its output. A
+/// program may exit before reading its input (vigil refuses `--fix -` before
+/// it reads), so a broken pipe on the write is not the test's failure.
+pub fn run_with_input(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program runs");
+    let mut pipe = child.stdin.take().unwrap();
+    match pipe.write_all(input) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing standard input: {e}"),
+        _ => {}
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
 }
 
 /// Runs the vigil under test in `dir`, outside any repository of ours.
