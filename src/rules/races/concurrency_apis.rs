@@ -22,6 +22,29 @@ pub const LOCK_FACTORIES: &[&str] = &[
 /// same lock, so a name that differs on every call guards nothing.
 pub const LOCK_BY_NAME: &[&str] = &["external_lock", "get_lock", "internal_lock", "lock", "synchronized"];
 
+/// Operations, their reverse on one resource (`initialize_connection` and
+/// `terminate_connection`, `map_lun` and `unmap_lun`), and what that
+/// resource is (a noun, no article). Method names are the verb alone or the
+/// verb, `_` and the rest (a leading `_` kept). Sorted by the first verb.
+pub const REVERSE_OPERATIONS: &[(&str, &str, &str)] = &[
+    ("allocate", "deallocate", "allocation"),
+    ("attach", "detach", "attachment"),
+    ("bind", "unbind", "binding"),
+    ("connect", "disconnect", "connection"),
+    ("export", "unexport", "export"),
+    (
+        "initialize_connection",
+        "terminate_connection",
+        "host connection (the host entry, its mappings and zones)",
+    ),
+    ("map", "unmap", "mapping"),
+    ("mount", "umount", "mount"),
+    ("mount", "unmount", "mount"),
+    ("plug", "unplug", "plugged device"),
+    ("reserve", "unreserve", "reservation"),
+    ("serve", "unserve", "served disk"),
+];
+
 /// Calls whose value differs on every call.
 pub const UNIQUE_PER_CALL: &[&str] = &[
     "datetime.datetime.now",
@@ -83,6 +106,7 @@ mod tests {
         ] {
             assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?}");
         }
+        assert!(REVERSE_OPERATIONS.windows(2).all(|w| w[0] < w[1]));
         assert!(is_lock_by_name("lockutils.synchronized"));
         assert!(is_lock_factory("threading.Lock"));
         assert!(is_event_wait_context("self.virtapi.wait_for_instance_event"));

@@ -10,6 +10,9 @@
 //!   by default).
 //! - R105/R106: lock misuse: a lock made per call, a lock name unique per
 //!   call.
+//! - R111: an operation taken under a lock whose reverse on the same
+//!   resource takes none (`initialize_connection`/`terminate_connection`),
+//!   a check over a whole class (off by default).
 //! - R107/R108: lost events: an event waiter whose body triggers nothing, a
 //!   timed wait whose timeout is ignored.
 //!
@@ -34,6 +37,7 @@ mod failure_handling;
 mod file_operations;
 mod lock_created_per_call;
 mod lock_name_varies_per_call;
+mod reverse_operation_unlocked;
 pub(crate) mod same_path;
 mod temp_name_then_create;
 mod unlocked_read_modify_write;
@@ -71,6 +75,7 @@ pub static RULES: FamilyRules = FamilyRules {
         &lock_name_varies_per_call::RULE,
         &event_wait_triggers_nothing::RULE,
         &event_wait_timeout_ignored::RULE,
+        &reverse_operation_unlocked::RULE,
     ],
     hooks: &[
         Hook {
@@ -80,6 +85,10 @@ pub static RULES: FamilyRules = FamilyRules {
         Hook {
             rules: BODY_RULES,
             on: On::Module(check_module),
+        },
+        Hook {
+            rules: &[&reverse_operation_unlocked::RULE],
+            on: On::Stmt(reverse_operation_unlocked::check),
         },
         Hook {
             rules: &[&lock_name_varies_per_call::RULE],
