@@ -1089,13 +1089,25 @@ impl<'a> Interp<'a, '_> {
                 }
                 _ => Value::tainted(recv.taint.clone()).with_ty("list"),
             },
-            "values" | "items" | "copy" if is_dict || is_list => {
-                if m == "copy" {
-                    recv.clone()
-                } else {
-                    Value::tainted(recv.all_taint()).with_ty("list")
+            "values" | "items" | "copy" if is_dict || is_list => match (m, &recv.items) {
+                ("copy", _) => recv.clone(),
+                // A dict of known items: `items()` pairs each constant key
+                // with its value, so `for name, value in d.items()` gives
+                // `name` the keys, not what the values hold.
+                ("values" | "items", Some(Items::Map(items))) => {
+                    let elements = items
+                        .iter()
+                        .map(|(k, v)| match m {
+                            "items" => Value::seq(vec![Value::konst(Const::Str(k.clone())), v.clone()], "tuple"),
+                            _ => v.clone(),
+                        })
+                        .collect();
+                    let mut v = Value::seq(elements, "list");
+                    v.taint = v.taint.union(&recv.taint);
+                    v
                 }
-            }
+                _ => Value::tainted(recv.all_taint()).with_ty("list"),
+            },
             "join" => {
                 let items = arg(0).unwrap_or_default();
                 let mut v = Value::tainted(items.all_taint().union(&recv.all_taint())).with_ty("str");
