@@ -13,7 +13,9 @@
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::policy_apis::{CONTEXT_PARAMS, ENFORCING_DECORATORS, TARGET_KEYWORDS, is_enforcing, is_mutating};
+use super::policy_apis::{
+    CONTEXT_PARAMS, ENFORCEMENT_WORDS, ENFORCING_DECORATORS, TARGET_KEYWORDS, is_enforcing, is_mutating,
+};
 use crate::rules::Context;
 use crate::rules::races::body_calls::calls_in;
 
@@ -74,12 +76,16 @@ impl Method<'_> {
 /// How far same-class helpers are followed.
 const MAX_DEPTH: u32 = 2;
 
-/// The methods of `class`, when it is a controller or an API layer.
+/// The methods of `class`, when it is a controller or an API layer. A class
+/// that is not a controller, in a module that names no policy check, has
+/// none to compare (most classes of a tree): it is not read.
 pub fn methods<'a>(cx: &Context<'a>, class: &'a StmtClassDef) -> Option<(Kind, Vec<Method<'a>>)> {
     let kind = if is_controller(class) {
         Kind::Controller
-    } else {
+    } else if cx.module_words().any(ENFORCEMENT_WORDS) {
         Kind::ApiLayer
+    } else {
+        return None;
     };
     let defs: Vec<&StmtFunctionDef> = class
         .body

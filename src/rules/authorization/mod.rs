@@ -34,8 +34,12 @@ pub static RULES: FamilyRules = FamilyRules {
     }],
 };
 
+/// Reads the class once for both rules.
 fn check_class(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::ClassDef(class) = stmt else { return };
-    operation_without_policy_check::check(cx, class, out);
-    policy_check_without_target::check(cx, class, out);
+    let Some((kind, methods)) = class_policy::methods(cx, class) else {
+        return;
+    };
+    operation_without_policy_check::check(cx, class, kind, &methods, out);
+    policy_check_without_target::check(cx, &methods, out);
 }

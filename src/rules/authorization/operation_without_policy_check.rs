@@ -5,7 +5,7 @@
 use ruff_python_ast::StmtClassDef;
 use ruff_text_size::{Ranged, TextRange};
 
-use super::class_policy::{Kind, Method, methods};
+use super::class_policy::{Kind, Method};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -44,10 +44,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-pub fn check(cx: &Context, class: &StmtClassDef, out: &mut Vec<Diagnostic>) {
-    let Some((kind, methods)) = methods(cx, class) else {
-        return;
-    };
+pub fn check(cx: &Context, class: &StmtClassDef, kind: Kind, methods: &[Method], out: &mut Vec<Diagnostic>) {
     let evidence: Vec<&Method> = methods
         .iter()
         .filter(|m| m.entry && (m.enforces() || (kind == Kind::Controller && m.delegates.is_some())))

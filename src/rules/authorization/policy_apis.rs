@@ -31,6 +31,10 @@ pub const ENFORCING_DECORATORS: &[&str] = &["check_policy", "wrap_check_policy"]
 /// methods check one action each.
 pub const ENFORCING_CLASS_SUFFIXES: &[&str] = &["APIPolicy"];
 
+/// Words the text of every policy check above contains (swift's
+/// `environ['swift.authorize']` too): a module without any has no check.
+pub const ENFORCEMENT_WORDS: &[&str] = &["APIPolicy", "authorize", "can(", "check_policy", "enforce"];
+
 /// Method names, by last segment, that change or delete what they are
 /// called on or given: `volume.save()`, `db.volume_update(...)`,
 /// `objects.GroupSnapshot(...).create()`.
@@ -72,6 +76,18 @@ mod tests {
             TARGET_KEYWORDS,
         ] {
             assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?}");
+        }
+    }
+
+    #[test]
+    fn every_check_is_written_with_an_enforcement_word() {
+        for name in ENFORCING_CALLS
+            .iter()
+            .chain(ENFORCING_DECORATORS)
+            .chain(ENFORCING_CLASS_SUFFIXES)
+        {
+            let call = format!("{name}(");
+            assert!(ENFORCEMENT_WORDS.iter().any(|w| call.contains(w)), "{name}");
         }
     }
 }

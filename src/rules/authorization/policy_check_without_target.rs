@@ -3,9 +3,9 @@
 //! project with itself, while the entry point holds the resource that the
 //! class's other checks pass as their target.
 
-use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
 
-use super::class_policy::{Check, Target, methods};
+use super::class_policy::{Check, Method, Target};
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
 pub static RULE: Rule = Rule {
@@ -44,8 +44,7 @@ pub static RULE: Rule = Rule {
 /// project, which is what a check without one uses.
 const CREATING_PREFIXES: &[&str] = &["create", "import"];
 
-pub fn check(cx: &Context, class: &StmtClassDef, out: &mut Vec<Diagnostic>) {
-    let Some((_, methods)) = methods(cx, class) else { return };
+pub fn check(cx: &Context, methods: &[Method], out: &mut Vec<Diagnostic>) {
     // The variables the class's checks pass as targets (`volume`), with
     // the method and check that pass each.
     let targets: Vec<(&str, &Check, &str)> = methods
