@@ -27,6 +27,7 @@ pub const LOCK_BY_NAME: &[&str] = &["external_lock", "get_lock", "internal_lock"
 /// resource is (a noun, no article). Method names are the verb alone or the
 /// verb, `_` and the rest (a leading `_` kept). Sorted by the first verb.
 pub const REVERSE_OPERATIONS: &[(&str, &str, &str)] = &[
+    ("add", "remove", "entry"),
     ("allocate", "deallocate", "allocation"),
     ("attach", "detach", "attachment"),
     ("bind", "unbind", "binding"),
@@ -40,9 +41,13 @@ pub const REVERSE_OPERATIONS: &[(&str, &str, &str)] = &[
     ("map", "unmap", "mapping"),
     ("mount", "umount", "mount"),
     ("mount", "unmount", "mount"),
+    ("link", "unlink", "link"),
+    ("load", "unload", "loaded module"),
     ("plug", "unplug", "plugged device"),
+    ("register", "unregister", "registration"),
     ("reserve", "unreserve", "reservation"),
     ("serve", "unserve", "served disk"),
+    ("subscribe", "unsubscribe", "subscription"),
 ];
 
 /// Calls whose value differs on every call.

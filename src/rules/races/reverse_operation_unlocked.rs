@@ -143,6 +143,7 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
             // Only a method the class does not call itself: its callers
             // are outside, and nothing here says they lock.
             if held[reverse.as_str()].is_some()
+                || locks_somewhere(cx, other, &held)
                 || called.contains(reverse.as_str())
                 || is_stub(other)
                 || hands_to_base(other)
@@ -223,6 +224,19 @@ fn finding(cx: &Context, locked: &StmtFunctionDef, lock: &Held, other: &StmtFunc
         other.name.range(),
         format!("`{reverse}` changes the same {what} with no lock"),
     )
+}
+
+/// Whether a method takes any lock at all on its way: a `with` lock, an
+/// inner function with a lock decorator, or a call to a locked method of
+/// the class (`self._invoke_driver(...)` after other work). Weaker evidence
+/// than the locked side needs, enough to leave the reverse alone.
+fn locks_somewhere(cx: &Context, method: &StmtFunctionDef, held: &HashMap<&str, Option<Held>>) -> bool {
+    let walk = SelfCalls::of(cx, method);
+    walk.locked
+        || walk
+            .calls
+            .iter()
+            .any(|(callee, _)| held.get(callee).is_some_and(Option::is_some))
 }
 
 /// A lock whose name says it is for one side only: it names the locked
@@ -524,13 +538,7 @@ fn names_read(lock: &Expr) -> Vec<String> {
 
 /// The calls `self.name(...)` a method makes, with the lock held there.
 fn self_calls<'a>(cx: &Context, method: &'a StmtFunctionDef) -> Vec<(&'a str, Option<Held>)> {
-    let mut walk = SelfCalls {
-        cx,
-        held: Vec::new(),
-        calls: Vec::new(),
-    };
-    walk.visit_body(&method.body);
-    walk.calls
+    SelfCalls::of(cx, method).calls
 }
 
 /// The calls `self.name(...)` a method makes, with the innermost lock held
@@ -539,6 +547,21 @@ struct SelfCalls<'a, 'c, 'x> {
     cx: &'c Context<'x>,
     held: Vec<Held>,
     calls: Vec<(&'a str, Option<Held>)>,
+    /// Whether a lock is taken anywhere in the body.
+    locked: bool,
+}
+
+impl<'a, 'c, 'x> SelfCalls<'a, 'c, 'x> {
+    fn of(cx: &'c Context<'x>, method: &'a StmtFunctionDef) -> Self {
+        let mut walk = SelfCalls {
+            cx,
+            held: Vec::new(),
+            calls: Vec::new(),
+            locked: false,
+        };
+        walk.visit_body(&method.body);
+        walk
+    }
 }
 
 impl<'a> Visitor<'a> for SelfCalls<'a, '_, '_> {
@@ -558,6 +581,7 @@ impl<'a> Visitor<'a> for SelfCalls<'a, '_, '_> {
             _ => None,
         };
         let pushed = lock.is_some();
+        self.locked |= pushed;
         self.held.extend(lock);
         visitor::walk_stmt(self, stmt);
         if pushed {
