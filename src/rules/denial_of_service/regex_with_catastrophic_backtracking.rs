@@ -24,7 +24,8 @@ pub static RULE: Rule = Rule {
                `re.finditer`, `re.split`, `re.sub` and `re.subn` (string literals, or module and class \
                constants joined with `+`) that contain an unbounded repetition whose body can split the same \
                text into iterations in more than one way (`(a+)+`, `(\\w+\\s?)*`, `(?:[^\"]|\\\\.)*`), followed \
-               by something that can fail.",
+               by something that can fail. Not in a flake8 plugin (`hacking/checks.py`), whose patterns \
+               read the project's own source.",
         why: "Python's `re` backtracks: when the end of the pattern fails, it retries every way the ambiguous \
               repetition could have split the text, and there are exponentially many. A header, name or \
               filter value of a few dozen characters that almost matches keeps a worker at 100% CPU for \
@@ -60,6 +61,9 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some((_, flags_at)) = FUNCTIONS.iter().find(|(n, _)| *n == site.qualname) else {
         return;
     };
+    if is_lint_plugin(cx) {
+        return;
+    }
     let Some(pattern_arg) = site.arg_or_keyword(0, "pattern") else {
         return;
     };
@@ -111,6 +115,14 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
 
 /// The part for a one-line message: whitespace runs (verbose patterns)
 /// folded to one space, long parts cut.
+/// A flake8 plugin (an OpenStack project's `hacking/checks.py`): its
+/// patterns run over the project's own source lines, which no attacker
+/// writes.
+fn is_lint_plugin(cx: &Context) -> bool {
+    (cx.imported_like("hacking") || cx.imported_like("flake8") || cx.imported_like("pycodestyle"))
+        && cx.module_words().any(&["logical_line", "physical_line"])
+}
+
 fn shorten(part: &str) -> String {
     let part = part.split_whitespace().collect::<Vec<_>>().join(" ");
     if part.chars().count() > 50 {
@@ -207,4 +219,31 @@ fn read_flags(cx: &Context, expr: &Expr) -> Flags {
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::SourceFile;
+    use crate::review::{self, Settings};
+    use crate::rules::registry::Selection;
+
+    fn lines(text: &str) -> Vec<u32> {
+        let settings = Settings::new(Selection::new(&["R304".to_string()], &[]).unwrap());
+        let file = SourceFile::plain("checks.py", text.to_string());
+        review::review(&file, &settings)
+            .findings
+            .iter()
+            .map(|f| f.line)
+            .collect()
+    }
+
+    #[test]
+    fn a_lint_plugin_reads_the_projects_own_code() {
+        let plugin = "import re\n\nfrom hacking import core\n\nLOG_CONTEXT = re.compile(r\"LOG\\.(.*)\\((context=[a-z].*)+\\)\")\n\n\n\
+                      @core.flake8ext\ndef check(logical_line):\n    if LOG_CONTEXT.match(logical_line):\n        yield (0, 'N1')\n";
+        assert!(lines(plugin).is_empty());
+        // The same pattern in a module that is no plugin.
+        let service = plugin.replace("from hacking import core", "from oslo_log import log");
+        assert_eq!(lines(&service), [5]);
+    }
 }
