@@ -16,6 +16,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::policy_apis::{
     CONTEXT_PARAMS, ENFORCEMENT_WORDS, ENFORCING_DECORATORS, TARGET_KEYWORDS, is_enforcing, is_mutating,
 };
+use crate::python::classes;
 use crate::rules::Context;
 use crate::rules::races::body_calls::calls_in;
 
@@ -87,14 +88,7 @@ pub fn methods<'a>(cx: &Context<'a>, class: &'a StmtClassDef) -> Option<(Kind, V
     } else {
         return None;
     };
-    let defs: Vec<&StmtFunctionDef> = class
-        .body
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::FunctionDef(f) => Some(f),
-            _ => None,
-        })
-        .collect();
+    let defs: Vec<&StmtFunctionDef> = classes::methods(class).collect();
     let called_by_self: Vec<&str> = defs
         .iter()
         .flat_map(|d| calls_in(&d.body))

@@ -13,6 +13,7 @@ use ruff_python_ast::{Decorator, Expr, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::concurrency_apis::{LOCK_BY_NAME, REVERSE_OPERATIONS};
+use crate::python::classes;
 use crate::python::names::dotted;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
 
@@ -108,14 +109,7 @@ impl Held {
 
 pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     let Stmt::ClassDef(class) = stmt else { return };
-    let methods: Vec<&StmtFunctionDef> = class
-        .body
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::FunctionDef(f) => Some(f),
-            _ => None,
-        })
-        .collect();
+    let methods: Vec<&StmtFunctionDef> = classes::methods(class).collect();
     let by_name: HashMap<&str, &StmtFunctionDef> = methods.iter().map(|f| (f.name.as_str(), *f)).collect();
     let has_pair = methods.iter().any(|m| {
         reverses(m.name.as_str())
