@@ -131,11 +131,13 @@ pub fn project_facts(
         entries,
         reported,
     };
-    // The facts are needed unless the last run left every file's dataflow
-    // findings for this same tree.
+    // The facts are needed unless the last run left the dataflow findings
+    // of every file this review reports on (all, or a change's) for this
+    // same tree.
     let cached = settings.cache.as_ref().zip(project.key).is_some_and(|(cache, key)| {
+        let reports_on = |i: usize| project.reported.as_ref().is_none_or(|r| r[i]);
         // An unreadable file is an error of the review, with no findings.
-        let mut files = (0..project.sources.len()).filter_map(|i| {
+        let mut files = (0..project.sources.len()).filter(|&i| reports_on(i)).filter_map(|i| {
             let file = project.sources.file(i).as_ref().ok()?;
             Some(cache.file_key(&file.path, &file.text))
         });

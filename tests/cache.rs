@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{vigil_at as vigil, write_at as write};
+use common::{Repo, stderr, stdout, vigil_at as vigil, write_at as write};
 
 const API: &str = "\
 import subprocess
@@ -255,4 +255,38 @@ fn no_cache_writes_nothing() {
     let out = vigil(dir.path(), &["review", "--no-cache", "."]);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
     assert!(!dir.path().join(".vigil_cache").exists());
+}
+
+/// A change reviewed again from the cache its first review left: the
+/// dataflow findings of every file the change review reports on are there,
+/// so the project pass does not run, and the review is the one made
+/// without a cache.
+#[test]
+fn a_change_reviewed_again_needs_no_project_pass() {
+    let repo = Repo::new();
+    repo.write("pkg/__init__.py", "");
+    repo.write(
+        "pkg/api.py",
+        &API.replace("images.convert(name)", "images.convert('cirros')"),
+    );
+    repo.write("pkg/images.py", IMAGES_UNSAFE);
+    repo.commit("a constant image");
+    repo.write("pkg/api.py", API);
+    repo.commit("the request's image");
+    let args = ["review", "--format", "json", "--diff", "HEAD~1", "."];
+    let debug = [("VIGIL_FLOW_DEBUG", "1")];
+    let first = repo.vigil_with_env(&args, &debug);
+    let again = repo.vigil_with_env(&args, &debug);
+    let fresh = repo.vigil(&["review", "--no-cache", "--format", "json", "--diff", "HEAD~1", "."]);
+    assert_eq!(stdout(&first), stdout(&fresh));
+    assert_eq!(stdout(&again), stdout(&fresh));
+    assert!(
+        rules_found(&stdout(&again))
+            .iter()
+            .any(|(path, _, rule)| path == "pkg/api.py" && rule == "T078"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(stderr(&first).contains("vigil: flow:"), "{}", stderr(&first));
+    assert!(!stderr(&again).contains("vigil: flow:"), "{}", stderr(&again));
 }

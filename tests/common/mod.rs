@@ -95,6 +95,15 @@ impl Repo {
     pub fn vigil(&self, args: &[&str]) -> Output {
         self.vigil_in(".", args, None)
     }
+
+    /// Runs vigil in the work tree with more environment variables.
+    pub fn vigil_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        cmd.args(args).current_dir(self.path());
+        self.isolate(&mut cmd);
+        cmd.envs(env.iter().copied());
+        run_with_input(&mut cmd, b"")
+    }
 }
 
 /// Runs `cmd` with `input` on its standard input and collects its output. A
