@@ -3,6 +3,7 @@
 use crate::fxhash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::blacklist::{Banned, Entry};
@@ -26,6 +27,12 @@ fn index() -> &'static HashMap<&'static str, (&'static Banned, &'static Entry)> 
     })
 }
 
+/// Methods that use a banned call's value for something the ban is not
+/// about, by rule: a certificate's `fingerprint(hashes.SHA1())` names the
+/// certificate (an identifier EC2 and X.509 tools print), it checks
+/// nothing. Sorted.
+const NOT_THE_BANNED_USE: &[(&str, &str)] = &[("S303", "fingerprint")];
+
 /// Reports a call whose qualified name is exactly a banned name, on the call
 /// node (Bandit's line and column).
 pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
@@ -35,6 +42,12 @@ pub fn call(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let Some((row, entry)) = index().get(site.qualname.as_str()) else {
         return;
     };
+    if let Some(Expr::Call(outer)) = cx.parent_expr()
+        && let Expr::Attribute(method) = &*outer.func
+        && NOT_THE_BANNED_USE.contains(&(row.rule.id, method.attr.as_str()))
+    {
+        return;
+    }
     let label = callee_label(cx, site);
     let arg = site.arg(0).map(|a| cx.snippet(a));
     let mut diag = Diagnostic::new(&row.rule, site.call.range(), row.message_with(&label, arg.as_deref()));

@@ -89,7 +89,9 @@ banned! {
         family: BannedCalls,
         cwe: 327,
         severity: Medium,
-        what: "Flags the MD2, MD4, MD5 and SHA-1 constructors of PyCrypto, PyCryptodome and `cryptography`:",
+        what: "Flags the MD2, MD4, MD5 and SHA-1 constructors of PyCrypto, PyCryptodome and `cryptography` \
+               (not a hash given to a certificate's `fingerprint()`, which names the certificate and checks \
+               nothing):",
         names: [
             "Crypto.Hash.MD2.new",
             "Crypto.Hash.MD4.new",
