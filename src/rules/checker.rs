@@ -251,10 +251,15 @@ impl<'a> Context<'a> {
 
     /// The source text of a node, shortened for a one-line message.
     pub fn snippet(&self, node: &impl Ranged) -> String {
-        let text = self.source(node);
-        let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if one_line.chars().count() > 60 {
-            format!("{}...", one_line.chars().take(57).collect::<String>())
+        self.snippet_within(node, 60)
+    }
+
+    /// The source text of a node on one line, cut to `max` characters (the
+    /// last three `...`) when longer.
+    pub fn snippet_within(&self, node: &impl Ranged, max: usize) -> String {
+        let one_line: String = self.source(node).split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > max {
+            format!("{}...", one_line.chars().take(max - 3).collect::<String>())
         } else {
             one_line
         }

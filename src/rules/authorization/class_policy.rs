@@ -92,7 +92,7 @@ pub fn methods<'a>(cx: &Context<'a>, class: &'a StmtClassDef) -> Option<(Kind, V
     let called_by_self: Vec<&str> = defs
         .iter()
         .flat_map(|d| calls_in(&d.body))
-        .filter_map(|c| self_method(c))
+        .filter_map(|c| classes::self_method(c))
         .collect();
     let mut out = Vec::new();
     for def in defs {
@@ -163,7 +163,7 @@ fn checks_of(cx: &Context, class: &StmtClassDef, def: &StmtFunctionDef, depth: u
         // A method of the class is followed (glance's `self._enforce(req)`
         // is named like a check, its body says what it checks); any other
         // call is a check by its name.
-        let helper = self_method(call).and_then(|name| find_method(cx, class, name).map(|h| (name, h)));
+        let helper = classes::self_method(call).and_then(|name| find_method(cx, class, name).map(|h| (name, h)));
         let Some((name, helper)) = helper else {
             if let Some(target) = enforcement_target(cx, call) {
                 let target_name = match &target {
@@ -358,14 +358,6 @@ fn mutates(cx: &Context, call: &ExprCall) -> bool {
         return false;
     }
     ["db", "objects", "repo", "rpcapi"].iter().any(|w| receiver.contains(w))
-}
-
-/// `self.name(...)`: the method name.
-fn self_method(call: &ExprCall) -> Option<&str> {
-    match &*call.func {
-        Expr::Attribute(a) if matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") => Some(a.attr.as_str()),
-        _ => None,
-    }
 }
 
 /// A method of `class` or of a class of the same module it derives from.

@@ -8,11 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Decorator, Expr, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::concurrency_apis::{LOCK_BY_NAME, REVERSE_OPERATIONS};
+use super::concurrency_apis::{REVERSE_OPERATIONS, is_lock_by_name};
 use crate::python::classes;
 use crate::python::names::dotted;
 use crate::rules::{Context, Diagnostic, Docs, Family, Level, Rule, Status};
@@ -119,11 +120,12 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
     if !has_pair {
         return;
     }
-    let held = locks(cx, &methods, &by_name);
-    let called: HashSet<&str> = methods
+    // Each method's calls `self.name(...)`, walked once.
+    let walks: Vec<SelfCalls> = methods.iter().map(|m| SelfCalls::of(cx, m)).collect();
+    let held = locks(cx, &methods, &by_name, &walks);
+    let called: HashSet<&str> = walks
         .iter()
-        .flat_map(|m| self_calls(cx, m))
-        .map(|(callee, _)| callee)
+        .flat_map(|w| w.calls.iter().map(|(callee, _)| *callee))
         .collect();
     let mut reported = HashSet::new();
     for method in &methods {
@@ -134,10 +136,13 @@ pub fn check(cx: &Context, stmt: &Stmt, out: &mut Vec<Diagnostic>) {
             let Some(other) = by_name.get(reverse.as_str()) else {
                 continue;
             };
+            let Some(walk) = methods.iter().zip(&walks).find(|(m, _)| std::ptr::eq(**m, *other)) else {
+                continue;
+            };
             // Only a method the class does not call itself: its callers
             // are outside, and nothing here says they lock.
             if held[reverse.as_str()].is_some()
-                || locks_somewhere(cx, other, &held)
+                || locks_somewhere(walk.1, &held)
                 || called.contains(reverse.as_str())
                 || is_stub(other)
                 || hands_to_base(other)
@@ -224,8 +229,7 @@ fn finding(cx: &Context, locked: &StmtFunctionDef, lock: &Held, other: &StmtFunc
 /// inner function with a lock decorator, or a call to a locked method of
 /// the class (`self._invoke_driver(...)` after other work). Weaker evidence
 /// than the locked side needs, enough to leave the reverse alone.
-fn locks_somewhere(cx: &Context, method: &StmtFunctionDef, held: &HashMap<&str, Option<Held>>) -> bool {
-    let walk = SelfCalls::of(cx, method);
+fn locks_somewhere(walk: &SelfCalls, held: &HashMap<&str, Option<Held>>) -> bool {
     walk.locked
         || walk
             .calls
@@ -281,19 +285,17 @@ fn locks<'a>(
     cx: &Context,
     methods: &[&'a StmtFunctionDef],
     by_name: &HashMap<&'a str, &'a StmtFunctionDef>,
+    walks: &[SelfCalls<'a, '_, '_>],
 ) -> HashMap<&'a str, Option<Held>> {
     let mut held: HashMap<&str, Option<Held>> = methods
         .iter()
         .map(|m| (m.name.as_str(), own_lock(cx, m, by_name, 0)))
         .collect();
     // The calls `self.name(...)` in the class: (callee, caller, the lock held there).
-    let calls: Vec<(&str, &str, Option<Held>)> = methods
+    let calls: Vec<(&str, &str, &Option<Held>)> = methods
         .iter()
-        .flat_map(|m| {
-            self_calls(cx, m)
-                .into_iter()
-                .map(|(callee, lock)| (callee, m.name.as_str(), lock))
-        })
+        .zip(walks)
+        .flat_map(|(m, walk)| walk.calls.iter().map(|(callee, lock)| (*callee, m.name.as_str(), lock)))
         .collect();
     loop {
         let mut changed = false;
@@ -346,28 +348,16 @@ fn own_lock(
             other => std::slice::from_ref(other),
         };
         for stmt in stmts {
-            match stmt {
-                Stmt::With(w) => {
-                    if let Some(item) = w.items.iter().find(|i| is_lock_context(&i.context_expr)) {
-                        let text = format!("with {}", written(cx, &item.context_expr));
-                        return Some(Held::new(&item.context_expr, text));
-                    }
-                }
-                Stmt::FunctionDef(inner) => {
-                    if let Some(d) = inner.decorator_list.iter().find(|d| is_lock_decorator(&d.expression)) {
-                        return Some(decorator(cx, d));
-                    }
-                }
-                Stmt::Expr(e) => {
-                    if let Expr::Call(call) = &*e.value
-                        && let Expr::Attribute(attr) = &*call.func
-                        && attr.attr.as_str() == "acquire"
-                        && is_lock_context(&attr.value)
-                    {
-                        return Some(Held::new(&attr.value, written(cx, call)));
-                    }
-                }
-                _ => {}
+            if let Some(lock) = stmt_lock(cx, stmt) {
+                return Some(lock);
+            }
+            if let Stmt::Expr(e) = stmt
+                && let Expr::Call(call) = &*e.value
+                && let Expr::Attribute(attr) = &*call.func
+                && attr.attr.as_str() == "acquire"
+                && is_lock_context(&attr.value)
+            {
+                return Some(Held::new(&attr.value, written(cx, call)));
             }
         }
     }
@@ -387,6 +377,24 @@ fn own_lock(
     None
 }
 
+/// The lock a statement holds around what it runs: a `with` lock, or the
+/// lock decorator of an inner function.
+fn stmt_lock(cx: &Context, stmt: &Stmt) -> Option<Held> {
+    match stmt {
+        Stmt::With(w) => w
+            .items
+            .iter()
+            .find(|i| is_lock_context(&i.context_expr))
+            .map(|i| Held::new(&i.context_expr, format!("with {}", written(cx, &i.context_expr)))),
+        Stmt::FunctionDef(f) => f
+            .decorator_list
+            .iter()
+            .find(|d| is_lock_decorator(&d.expression))
+            .map(|d| decorator(cx, d)),
+        _ => None,
+    }
+}
+
 fn decorator(cx: &Context, d: &Decorator) -> Held {
     Held::new(&d.expression, format!("@{}", written(cx, &d.expression)))
 }
@@ -394,12 +402,7 @@ fn decorator(cx: &Context, d: &Decorator) -> Held {
 /// How the code writes a lock, on one line: in full, since the fix repeats
 /// it, unless it is very long.
 fn written(cx: &Context, node: &impl Ranged) -> String {
-    let text = cx.source(node).split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > 120 {
-        format!("{}...", text.chars().take(117).collect::<String>())
-    } else {
-        text
-    }
+    cx.snippet_within(node, 120)
 }
 
 /// A body's statements less its docstring and its log calls.
@@ -424,10 +427,7 @@ fn self_call(stmt: &Stmt) -> Option<&str> {
         _ => return None,
     };
     let Expr::Call(call) = &**value else { return None };
-    let Expr::Attribute(attr) = &*call.func else {
-        return None;
-    };
-    matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "self").then_some(attr.attr.as_str())
+    classes::self_method(call)
 }
 
 /// A method with nothing to lock: `pass`, `...`, a `raise`, a constant.
@@ -450,20 +450,10 @@ fn is_stub(method: &StmtFunctionDef) -> bool {
 /// `super().…(...)` anywhere in the body: the base class does the work, and
 /// may take the lock there.
 fn hands_to_base(method: &StmtFunctionDef) -> bool {
-    struct Super(bool);
-    impl<'a> Visitor<'a> for Super {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(c) = expr
-                && matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "super")
-            {
-                self.0 = true;
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut walk = Super(false);
-    walk.visit_body(&method.body);
-    walk.0
+    any_over_body(
+        &method.body,
+        |e| matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "super")),
+    )
 }
 
 /// A decorator that makes the function hold a lock while it runs:
@@ -476,7 +466,7 @@ fn is_lock_decorator(expr: &Expr) -> bool {
     };
     dotted(callee).is_some_and(|n| {
         let last = n.rsplit('.').next().unwrap_or("");
-        last.ends_with("synchronized") || last.starts_with("locked_") || LOCK_BY_NAME.contains(&last)
+        last.ends_with("synchronized") || last.starts_with("locked_") || is_lock_by_name(&n)
     })
 }
 
@@ -530,11 +520,6 @@ fn names_read(lock: &Expr) -> Vec<String> {
     names.0
 }
 
-/// The calls `self.name(...)` a method makes, with the lock held there.
-fn self_calls<'a>(cx: &Context, method: &'a StmtFunctionDef) -> Vec<(&'a str, Option<Held>)> {
-    SelfCalls::of(cx, method).calls
-}
-
 /// The calls `self.name(...)` a method makes, with the innermost lock held
 /// there (a `with` lock, or an inner function's lock decorator).
 struct SelfCalls<'a, 'c, 'x> {
@@ -560,20 +545,10 @@ impl<'a, 'c, 'x> SelfCalls<'a, 'c, 'x> {
 
 impl<'a> Visitor<'a> for SelfCalls<'a, '_, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        let lock = match stmt {
-            Stmt::With(w) => w
-                .items
-                .iter()
-                .find(|i| is_lock_context(&i.context_expr))
-                .map(|i| Held::new(&i.context_expr, format!("with {}", written(self.cx, &i.context_expr)))),
-            Stmt::FunctionDef(f) => f
-                .decorator_list
-                .iter()
-                .find(|d| is_lock_decorator(&d.expression))
-                .map(|d| decorator(self.cx, d)),
-            Stmt::ClassDef(_) => return,
-            _ => None,
-        };
+        if matches!(stmt, Stmt::ClassDef(_)) {
+            return;
+        }
+        let lock = stmt_lock(self.cx, stmt);
         let pushed = lock.is_some();
         self.locked |= pushed;
         self.held.extend(lock);
@@ -585,10 +560,9 @@ impl<'a> Visitor<'a> for SelfCalls<'a, '_, '_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr
-            && let Expr::Attribute(attr) = &*call.func
-            && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "self")
+            && let Some(name) = classes::self_method(call)
         {
-            self.calls.push((attr.attr.as_str(), self.held.last().cloned()));
+            self.calls.push((name, self.held.last().cloned()));
         }
         visitor::walk_expr(self, expr);
     }
