@@ -228,6 +228,10 @@ pub fn build(
     facts.converged = false;
     for level in &levels {
         batch += 1;
+        let level_started = std::time::Instant::now();
+        // With VIGIL_FLOW_DEBUG, the level's slowest module: a level waits
+        // for it while the other cores have nothing left to do.
+        let slowest = std::sync::Mutex::new((std::time::Duration::ZERO, 0));
         let outputs: Vec<_> = level
             .par_iter()
             .filter_map(|&i| {
@@ -240,9 +244,18 @@ pub fn build(
                         LOCAL_ROUNDS,
                     )
                 };
-                Some((i, remembered(memo.as_ref(), i, 0, &facts, sources, &analyse)?))
+                let started = debug.then(std::time::Instant::now);
+                let output = remembered(memo.as_ref(), i, 0, &facts, sources, &analyse);
+                if let Some(took) = started.map(|s| s.elapsed())
+                    && let Ok(mut slowest) = slowest.lock()
+                    && took > slowest.0
+                {
+                    *slowest = (took, i);
+                }
+                Some((i, output?))
             })
             .collect();
+        let analysed = level_started.elapsed();
         let pass = Pass {
             facts: &mut facts,
             states: &mut states,
@@ -250,6 +263,14 @@ pub fn build(
             memo: &mut memo,
         };
         pass.take(batch, files, outputs);
+        if debug && let Ok((took, i)) = slowest.into_inner() {
+            eprintln!(
+                "vigil: flow: level {batch}: {} modules in {analysed:?}, merged in {:?}; slowest {} in {took:?}",
+                level.len(),
+                level_started.elapsed() - analysed,
+                files[i].path
+            );
+        }
     }
     if debug {
         eprintln!(
