@@ -17,6 +17,7 @@
 pub mod analyze;
 use crate::fxhash;
 mod interp;
+mod levels;
 pub mod memo;
 pub mod models;
 mod modules;

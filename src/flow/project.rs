@@ -29,6 +29,7 @@ use rayon::prelude::*;
 
 use super::analyze::{self, ModuleInput, Work};
 use super::fxhash::FxHashSet;
+use super::levels;
 use super::memo::{self, Kept, Memo, MemoEntry, PassMemo};
 use super::models::Models;
 use super::modules;
@@ -173,7 +174,8 @@ pub fn build(
     let skip: Vec<bool> = (0..files.len())
         .map(|i| leaf[i] || needed.as_ref().is_some_and(|n| !n[i]))
         .collect();
-    let levels = import_levels(&imports, &sccs, &skip);
+    let sizes: Vec<usize> = (0..files.len()).map(|i| sources.text(i).map_or(0, str::len)).collect();
+    let levels = levels::import_levels(&imports, &sccs, &skip, &sizes);
     let names: Vec<&str> = files.iter().map(|f| f.module.as_str()).collect();
     let imported_by_others: Vec<bool> = leaf.iter().map(|l| !l).collect();
     facts.scope = Scope::new(&names, &imports, &sccs, &imported_by_others);
@@ -229,9 +231,10 @@ pub fn build(
     for level in &levels {
         batch += 1;
         let level_started = std::time::Instant::now();
-        // With VIGIL_FLOW_DEBUG, the level's slowest module: a level waits
-        // for it while the other cores have nothing left to do.
-        let slowest = std::sync::Mutex::new((std::time::Duration::ZERO, 0));
+        // With VIGIL_FLOW_DEBUG, the level's slowest module (a level waits
+        // for it while the other cores have nothing left to do) and the
+        // time of all its analyses.
+        let slowest = std::sync::Mutex::new((std::time::Duration::ZERO, 0, std::time::Duration::ZERO));
         let outputs: Vec<_> = level
             .par_iter()
             .filter_map(|&i| {
@@ -248,9 +251,11 @@ pub fn build(
                 let output = remembered(memo.as_ref(), i, 0, &facts, sources, &analyse);
                 if let Some(took) = started.map(|s| s.elapsed())
                     && let Ok(mut slowest) = slowest.lock()
-                    && took > slowest.0
                 {
-                    *slowest = (took, i);
+                    slowest.2 += took;
+                    if took > slowest.0 {
+                        (slowest.0, slowest.1) = (took, i);
+                    }
                 }
                 Some((i, output?))
             })
@@ -263,9 +268,9 @@ pub fn build(
             memo: &mut memo,
         };
         pass.take(batch, files, outputs);
-        if debug && let Ok((took, i)) = slowest.into_inner() {
+        if debug && let Ok((took, i, busy)) = slowest.into_inner() {
             eprintln!(
-                "vigil: flow: level {batch}: {} modules in {analysed:?}, merged in {:?}; slowest {} in {took:?}",
+                "vigil: flow: level {batch}: {} modules in {analysed:?} (analyses {busy:?}), merged in {:?}; slowest {} in {took:?}",
                 level.len(),
                 level_started.elapsed() - analysed,
                 files[i].path
@@ -565,48 +570,6 @@ fn closure(imports: &[Vec<usize>], from: &[bool]) -> Vec<bool> {
     seen
 }
 
-/// The files that are imported, grouped so that each group only imports
-/// files of earlier groups, except within an import cycle (a cycle's files
-/// share a group).
-fn import_levels(imports: &[Vec<usize>], sccs: &[Vec<usize>], skip: &[bool]) -> Vec<Vec<usize>> {
-    let mut scc_of = vec![0usize; imports.len()];
-    for (c, members) in sccs.iter().enumerate() {
-        for &m in members {
-            scc_of[m] = c;
-        }
-    }
-    // Tarjan's algorithm gives the components dependencies first.
-    let mut level_of = vec![0usize; sccs.len()];
-    for (c, members) in sccs.iter().enumerate() {
-        let mut level = 0;
-        for &m in members {
-            for &d in &imports[m] {
-                if scc_of[d] != c {
-                    level = level.max(level_of[scc_of[d]] + 1);
-                }
-            }
-        }
-        level_of[c] = level;
-    }
-    let mut levels: Vec<Vec<usize>> = Vec::new();
-    for (c, members) in sccs.iter().enumerate() {
-        for &m in members {
-            if skip[m] {
-                continue;
-            }
-            if levels.len() <= level_of[c] {
-                levels.resize(level_of[c] + 1, Vec::new());
-            }
-            levels[level_of[c]].push(m);
-        }
-    }
-    for l in &mut levels {
-        l.sort_unstable();
-    }
-    levels.retain(|l| !l.is_empty());
-    levels
-}
-
 /// Tarjan's strongly connected components, iteratively; components come
 /// out in reverse topological order of the graph (dependencies first).
 fn strongly_connected(graph: &[Vec<usize>]) -> Vec<Vec<usize>> {
@@ -712,7 +675,5 @@ mod tests {
             .collect();
         assert_eq!(sorted.remove(0), vec![1, 2]);
         assert_eq!(sorted, vec![vec![0], vec![3]]);
-        let levels = import_levels(&graph, &sccs, &[false, false, false, true]);
-        assert_eq!(levels, vec![vec![1, 2], vec![0]]);
     }
 }
