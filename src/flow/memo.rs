@@ -298,6 +298,7 @@ impl<'m> PassMemo<'m> {
                 };
                 store.keep(paths[i], &file);
             });
+        super::project::drop_later(std::mem::take(&mut self.old));
     }
 }
 
