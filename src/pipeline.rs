@@ -256,7 +256,11 @@ fn review_one(
         None if needs_tree => Some(Arc::new(crate::python::parse(&file.text))),
         None => None,
     };
-    let checks = match cached_checks {
+    // The file's own checks and its dataflow analysis read the same tree
+    // and nothing of each other: on two workers when the pool has them
+    // (a single file, the seed listing, is otherwise one long sequence;
+    // in a tree, a large module no longer holds one worker for both).
+    let own_checks = || match cached_checks {
         Some(checks) => checks,
         None => {
             let module = tree.as_deref().expect("parsed above: no cached checks");
@@ -267,7 +271,7 @@ fn review_one(
             checks
         }
     };
-    let dataflow = match cached_dataflow {
+    let dataflow_checks = || match cached_dataflow {
         Some(found) => found,
         None if !wants_dataflow => Vec::new(),
         None => {
@@ -279,6 +283,7 @@ fn review_one(
             found
         }
     };
+    let (checks, dataflow) = rayon::join(own_checks, dataflow_checks);
     let computed;
     let lines = match &tree {
         Some(module) => &module.lines,
