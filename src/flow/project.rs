@@ -387,8 +387,7 @@ pub fn build(
 }
 
 /// Frees `value` on a worker thread, beside what runs next: the pass's
-/// bookkeeping is many small strings and maps, which took a tenth of the
-/// time between the pass and the review on Nova.
+/// bookkeeping is many small strings and maps, freed one by one.
 pub fn drop_later<T: Send + 'static>(value: T) {
     rayon::spawn(move || drop(value));
 }
