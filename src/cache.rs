@@ -38,6 +38,7 @@ use std::sync::Mutex;
 use ruff_text_size::{TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
+use crate::flow::memo::Bytes;
 use crate::python::SyntaxProblem;
 use crate::python::suppression::Suppressions;
 use crate::review::FileChecks;
@@ -394,13 +395,13 @@ impl Cache {
             // The last run's memos of files this run did not analyse, and
             // this run's.
             let old = self.memo_old.into_inner().unwrap_or_default();
-            let mut files: Vec<(&str, &[u8])> = old
+            let mut files: Vec<(&str, Bytes)> = old
                 .at
                 .keys()
                 .filter(|path| !changes.kept.contains_key(*path))
                 .filter(|path| changes.tree.as_ref().is_none_or(|tree| tree.contains(*path)))
-                .filter_map(|path| Some((path.as_str(), old.get(path)?)))
-                .chain(changes.kept.iter().map(|(path, memo)| (path.as_str(), memo.as_slice())))
+                .filter_map(|path| Some((path.as_str(), Bytes(old.get(path)?))))
+                .chain(changes.kept.iter().map(|(path, memo)| (path.as_str(), Bytes(memo))))
                 .collect();
             files.sort_unstable_by(|a, b| a.0.cmp(b.0));
             if let Ok(bytes) = postcard::to_allocvec(&files)
