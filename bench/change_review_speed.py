@@ -42,6 +42,38 @@ def git(cwd, *args):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def checkout_of(project, work):
+    """A git checkout of the project's sdist package in `work` (one commit:
+    no project history is read), and its modules worth changing (over 2,000
+    bytes, tests left out)."""
+    sdist = corpora.sdist(project, corpora.OPENSTACK[project])
+    checkout = os.path.join(work, project)
+    shutil.copytree(os.path.join(sdist, project), os.path.join(checkout, project))
+    git(checkout, "init", "-q")
+    git(checkout, "add", "-A")
+    git(checkout, "commit", "-q", "-m", "sdist")
+    modules = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(checkout, project))
+                     for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep)
+                     and os.path.getsize(os.path.join(d, f)) > 2000)
+    return checkout, modules
+
+
+def commit_change(checkout, modules, n, edit):
+    """Commits a change of `n` modules spread over the tree (`edit`: a
+    function added at the end, or a comment line at the top)."""
+    step = max(1, len(modules) // n)
+    for path in modules[::step][:n]:
+        with open(path) as f:
+            text = f.read()
+        if edit == "end":
+            text += "\n\ndef _bench_added(value):\n    return str(value)\n"
+        else:
+            text = "# A comment added by the benchmark.\n" + text
+        with open(path, "w") as f:
+            f.write(text)
+    git(checkout, "commit", "-q", "-am", f"change {n} files")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", default="nova", choices=sorted(corpora.OPENSTACK))
@@ -54,33 +86,15 @@ def main():
                              "step through the file with it)")
     args = parser.parse_args()
     vigil = os.path.abspath(args.vigil)
-    sdist = corpora.sdist(args.project, corpora.OPENSTACK[args.project])
     with tempfile.TemporaryDirectory() as work:
-        checkout = os.path.join(work, args.project)
-        shutil.copytree(os.path.join(sdist, args.project), os.path.join(checkout, args.project))
-        git(checkout, "init", "-q")
-        git(checkout, "add", "-A")
-        git(checkout, "commit", "-q", "-m", "sdist")
+        checkout, modules = checkout_of(args.project, work)
         review = [vigil, "review", "--exit-zero", "--format", "json"]
         whole = measure(review + ["--no-cache", args.project], checkout, args.runs)
         print(f"{'whole tree, no cache':46} cpu {whole[0]:6.2f} s   wall {whole[1]:6.2f} s   rss {whole[2]:5d} MB")
-        modules = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(checkout, args.project))
-                         for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep)
-                         and os.path.getsize(os.path.join(d, f)) > 2000)
         for n in [int(x) for x in args.files.split(",")]:
             git(checkout, "reset", "-q", "--hard", "HEAD")
             git(checkout, "checkout", "-q", "--detach", "HEAD")
-            step = max(1, len(modules) // n)
-            for path in modules[::step][:n]:
-                with open(path) as f:
-                    text = f.read()
-                if args.edit == "end":
-                    text += "\n\ndef _bench_added(value):\n    return str(value)\n"
-                else:
-                    text = "# A comment added by the benchmark.\n" + text
-                with open(path, "w") as f:
-                    f.write(text)
-            git(checkout, "commit", "-q", "-am", f"change {n} files")
+            commit_change(checkout, modules, n, args.edit)
             cold = measure(review + ["--no-cache", "--diff", "HEAD~1", args.project], checkout, args.runs)
             # The parent's review fills the cache, as an earlier run would;
             # each timed run starts from that cache (a second review of the
