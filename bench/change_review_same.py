@@ -26,14 +26,11 @@ import argparse
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import corpora  # noqa: E402
-from change_review_speed import git  # noqa: E402
+from change_review_speed import checkouts, git, python_files  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -67,52 +64,43 @@ def main():
     vigil = os.path.abspath(args.vigil)
     rng = random.Random(args.seed)
     differ = False
-    for project in args.projects.split(","):
-        sdist = corpora.sdist(project, corpora.OPENSTACK[project])
-        with tempfile.TemporaryDirectory() as work:
-            checkout = os.path.join(work, project)
-            shutil.copytree(os.path.join(sdist, project), os.path.join(checkout, project))
-            git(checkout, "init", "-q")
-            git(checkout, "add", "-A")
-            git(checkout, "commit", "-q", "-m", "sdist")
-            whole = by_file(findings(vigil, checkout, [project]))
-            files = sorted(os.path.relpath(os.path.join(d, f), checkout)
-                           for d, _, fs in os.walk(os.path.join(checkout, project))
-                           for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep))
-            # Half the trials pick among the files with dataflow findings,
-            # the ones a restricted pass could lose.
-            flowing = sorted(p for p, fs in whole.items() if any('"rule_id": "T' in f for f in fs))
-            for trial in range(args.sets):
-                pool = flowing if trial % 2 and flowing else files
-                chosen = rng.sample(pool, min(len(pool), rng.choice([1, 2, 5, 10, 40])))
-                git(checkout, "checkout", "-q", "--detach", "HEAD")
-                git(checkout, "rm", "-q", "--cached", *chosen)
-                git(checkout, "commit", "-q", "-m", "without")
-                git(checkout, "add", *chosen)
-                git(checkout, "commit", "-q", "-m", "with")
-                if args.warm:
-                    git(checkout, "checkout", "-q", "HEAD~1")
-                    findings(vigil, checkout, [project], cache=True)
-                    git(checkout, "checkout", "-q", "-")
-                cached = args.warm or args.again
-                change = by_file(findings(vigil, checkout, ["--diff", "HEAD~1", project], cache=cached))
-                expected = {p: whole[p] for p in chosen if p in whole}
-                same = change == expected
-                if args.again:
-                    again = by_file(findings(vigil, checkout, ["--diff", "HEAD~1", project], cache=True))
-                    same &= again == expected
-                differ |= not same
-                count = sum(len(v) for v in expected.values())
-                flows = sum(1 for v in expected.values() for f in v if '"rule_id": "T' in f)
-                print(f"{project:8} trial {trial:2}: {len(chosen):2} files, {count:3} findings "
-                      f"({flows:3} dataflow)  "
-                      f"{'same' if same else 'DIFFERENT'}")
-                if not same:
-                    for p in sorted(set(change) | set(expected)):
-                        if change.get(p) != expected.get(p):
-                            print(f"    {p}: change review {len(change.get(p, []))}, "
-                                  f"whole tree {len(expected.get(p, []))}")
-                git(checkout, "checkout", "-q", "HEAD~2")
+    for project, checkout in checkouts(args.projects):
+        whole = by_file(findings(vigil, checkout, [project]))
+        files = python_files(checkout, project)
+        # Half the trials pick among the files with dataflow findings,
+        # the ones a restricted pass could lose.
+        flowing = sorted(p for p, fs in whole.items() if any('"rule_id": "T' in f for f in fs))
+        for trial in range(args.sets):
+            pool = flowing if trial % 2 and flowing else files
+            chosen = rng.sample(pool, min(len(pool), rng.choice([1, 2, 5, 10, 40])))
+            git(checkout, "checkout", "-q", "--detach", "HEAD")
+            git(checkout, "rm", "-q", "--cached", *chosen)
+            git(checkout, "commit", "-q", "-m", "without")
+            git(checkout, "add", *chosen)
+            git(checkout, "commit", "-q", "-m", "with")
+            if args.warm:
+                git(checkout, "checkout", "-q", "HEAD~1")
+                findings(vigil, checkout, [project], cache=True)
+                git(checkout, "checkout", "-q", "-")
+            cached = args.warm or args.again
+            change = by_file(findings(vigil, checkout, ["--diff", "HEAD~1", project], cache=cached))
+            expected = {p: whole[p] for p in chosen if p in whole}
+            same = change == expected
+            if args.again:
+                again = by_file(findings(vigil, checkout, ["--diff", "HEAD~1", project], cache=True))
+                same &= again == expected
+            differ |= not same
+            count = sum(len(v) for v in expected.values())
+            flows = sum(1 for v in expected.values() for f in v if '"rule_id": "T' in f)
+            print(f"{project:8} trial {trial:2}: {len(chosen):2} files, {count:3} findings "
+                  f"({flows:3} dataflow)  "
+                  f"{'same' if same else 'DIFFERENT'}")
+            if not same:
+                for p in sorted(set(change) | set(expected)):
+                    if change.get(p) != expected.get(p):
+                        print(f"    {p}: change review {len(change.get(p, []))}, "
+                              f"whole tree {len(expected.get(p, []))}")
+            git(checkout, "checkout", "-q", "HEAD~2")
     sys.exit(1 if differ else 0)
 
 

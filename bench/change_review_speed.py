@@ -42,16 +42,38 @@ def git(cwd, *args):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def checkout_of(project, work):
-    """A git checkout of the project's sdist package in `work` (one commit:
-    no project history is read), and its modules worth changing (over 2,000
-    bytes, tests left out)."""
+def git_checkout(project, work):
+    """A git checkout of the project's sdist package in `work`, with one
+    commit (no project history is read)."""
     sdist = corpora.sdist(project, corpora.OPENSTACK[project])
     checkout = os.path.join(work, project)
     shutil.copytree(os.path.join(sdist, project), os.path.join(checkout, project))
     git(checkout, "init", "-q")
     git(checkout, "add", "-A")
     git(checkout, "commit", "-q", "-m", "sdist")
+    return checkout
+
+
+def checkouts(projects):
+    """Each of the comma-separated projects with its [`git_checkout`], in a
+    temporary folder removed when the next is made."""
+    for project in projects.split(","):
+        with tempfile.TemporaryDirectory() as work:
+            yield project, git_checkout(project, work)
+
+
+def python_files(checkout, project):
+    """The project's Python files in `checkout` (paths relative to it),
+    tests left out as the default review leaves them."""
+    return sorted(os.path.relpath(os.path.join(d, f), checkout)
+                  for d, _, fs in os.walk(os.path.join(checkout, project))
+                  for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep))
+
+
+def checkout_of(project, work):
+    """[`git_checkout`], and its modules worth changing (over 2,000 bytes,
+    tests left out)."""
+    checkout = git_checkout(project, work)
     modules = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(checkout, project))
                      for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep)
                      and os.path.getsize(os.path.join(d, f)) > 2000)

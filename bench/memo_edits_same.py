@@ -36,11 +36,9 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import corpora  # noqa: E402
-from change_review_speed import git  # noqa: E402
+from change_review_speed import checkouts, git, python_files  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EDITS = ["append", "rebind", "insert", "return"]
@@ -103,48 +101,39 @@ def main():
     vigil = os.path.abspath(args.vigil)
     rng = random.Random(args.seed)
     differ = False
-    for project in args.projects.split(","):
-        sdist = corpora.sdist(project, corpora.OPENSTACK[project])
-        with tempfile.TemporaryDirectory() as work:
-            checkout = os.path.join(work, project)
-            shutil.copytree(os.path.join(sdist, project), os.path.join(checkout, project))
-            git(checkout, "init", "-q")
-            git(checkout, "add", "-A")
-            git(checkout, "commit", "-q", "-m", "sdist")
-            modules = sorted(os.path.relpath(os.path.join(d, f), checkout)
-                             for d, _, fs in os.walk(os.path.join(checkout, project))
-                             for f in fs if f.endswith(".py") and "tests" not in d.split(os.sep))
-            cache = os.path.join(checkout, ".vigil_cache")
-            for trial in range(args.trials):
-                edit = EDITS[trial % len(EDITS)]
-                count = rng.choice([1, 3, 20])
-                changed = 0
-                for path in rng.sample(modules, len(modules)):
-                    if changed == count:
-                        break
-                    full = os.path.join(checkout, path)
-                    with open(full, encoding="utf-8") as f:
-                        text = edited(f.read(), edit, rng)
-                    if text is not None:
-                        with open(full, "w", encoding="utf-8") as f:
-                            f.write(text)
-                        changed += 1
-                # The parent's review fills the cache; the edited tree is
-                # reviewed with what it left, and without a cache.
-                shutil.rmtree(cache, ignore_errors=True)
-                git(checkout, "stash", "-q")
-                review(vigil, checkout, project, cache=True)
-                git(checkout, "stash", "pop", "-q")
-                warm, wrong = review(vigil, checkout, project, cache=True, check=True)
-                cold, _ = review(vigil, checkout, project, cache=False)
-                same = warm == cold and not wrong
-                differ |= not same
-                print(f"{project:8} trial {trial:2}: {edit:6} in {changed:2} modules  "
-                      f"{'same' if same else 'DIFFERENT'}")
-                for line in wrong[:10]:
-                    print(f"    {line}")
-                git(checkout, "checkout", "-q", "--", ".")
+    for project, checkout in checkouts(args.projects):
+        modules = python_files(checkout, project)
+        cache = os.path.join(checkout, ".vigil_cache")
+        for trial in range(args.trials):
+            edit = EDITS[trial % len(EDITS)]
+            count = rng.choice([1, 3, 20])
+            changed = 0
+            for path in rng.sample(modules, len(modules)):
+                if changed == count:
+                    break
+                full = os.path.join(checkout, path)
+                with open(full, encoding="utf-8") as f:
+                    text = edited(f.read(), edit, rng)
+                if text is not None:
+                    with open(full, "w", encoding="utf-8") as f:
+                        f.write(text)
+                    changed += 1
+            # The parent's review fills the cache; the edited tree is
+            # reviewed with what it left, and without a cache.
             shutil.rmtree(cache, ignore_errors=True)
+            git(checkout, "stash", "-q")
+            review(vigil, checkout, project, cache=True)
+            git(checkout, "stash", "pop", "-q")
+            warm, wrong = review(vigil, checkout, project, cache=True, check=True)
+            cold, _ = review(vigil, checkout, project, cache=False)
+            same = warm == cold and not wrong
+            differ |= not same
+            print(f"{project:8} trial {trial:2}: {edit:6} in {changed:2} modules  "
+                  f"{'same' if same else 'DIFFERENT'}")
+            for line in wrong[:10]:
+                print(f"    {line}")
+            git(checkout, "checkout", "-q", "--", ".")
+        shutil.rmtree(cache, ignore_errors=True)
     sys.exit(1 if differ else 0)
 
 
