@@ -337,7 +337,10 @@ impl<'a> Interp<'a, '_> {
         for _ in 0..4 {
             let (module, attr) = name.rsplit_once('.')?;
             if module == self.cx.module {
-                return self.cx.global(attr);
+                if let Some(v) = self.cx.globals.borrow().get(attr) {
+                    return Some(v.clone());
+                }
+                return None;
             }
             if !self.cx.sees(module) {
                 return None;
