@@ -14,7 +14,7 @@ that start from an empty cache and fill it (the first review of a tree).
 `--change N` times `--diff HEAD~1` reviews of a commit that changes N
 modules, as `bench/change_review_speed.py` makes it, each build from the
 cache its own review of the parent left (copied in before every run,
-and the copy timed alike for both). `--ruff` interleaves
+untimed; `--fill` removes the cache before every run, untimed). `--ruff` interleaves
 Ruff `--select S` on the same package as a third row and prints both
 builds' ratios to it (issue #13's targets, on a machine too noisy for
 `bench/speed.py`'s separate runs to compare).
@@ -50,6 +50,12 @@ def main():
         compare(args, work)
 
 
+def copy_cache(parent, cache):
+    """The parent's cache in place of `cache` (before a timed run)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.copytree(parent, cache)
+
+
 def compare(args, work):
     tree = corpora.sdist(args.project, corpora.OPENSTACK[args.project])
     flags = args.flags.split()
@@ -68,12 +74,12 @@ def compare(args, work):
             git(tree, "checkout", "-q", "-")
             parent = os.path.join(work, f"cache-{name}")
             shutil.move(cache, parent)
-            script = 'rm -rf .vigil_cache && cp -r "$0" .vigil_cache && exec "$@"'
-            rows.append((name, ["sh", "-c", script, parent, binary, "review", "--exit-zero", *flags,
-                                "--diff", "HEAD~1", args.project], args.runs))
+            rows.append((name, [binary, "review", "--exit-zero", *flags, "--diff", "HEAD~1", args.project],
+                         args.runs, lambda parent=parent: copy_cache(parent, cache)))
     elif args.fill:
-        rows = [(name, ["sh", "-c", 'rm -rf .vigil_cache && exec "$@"', "sh", binary, "review", "--exit-zero",
-                        *flags, args.project], args.runs) for name, binary in builds]
+        cache = os.path.join(tree, ".vigil_cache")
+        rows = [(name, [binary, "review", "--exit-zero", *flags, args.project], args.runs,
+                 lambda: shutil.rmtree(cache, ignore_errors=True)) for name, binary in builds]
     else:
         rows = [(name, [binary, "review", "--no-cache", "--exit-zero"] + flags + [args.project], args.runs)
                 for name, binary in builds]
@@ -82,7 +88,7 @@ def compare(args, work):
         rows.append(("ruff", [ruff, "check", "--no-cache", "--select", "S", "--exit-zero", "--quiet", args.project],
                      args.runs))
     result = interleaved(rows, tree, args.runs)
-    for (name, _, _), (_, binary) in zip(rows, builds + (("ruff", "ruff"),)):
+    for (name, *_), (_, binary) in zip(rows, builds + (("ruff", "ruff"),)):
         cpu, wall, rss = result[name]
         show(f"{name} ({os.path.basename(binary)})", (cpu, wall, int(rss)))
     (new_cpu, new_wall, new_rss), (old_cpu, old_wall, old_rss) = result["new"], result["old"]

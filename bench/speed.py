@@ -52,11 +52,15 @@ def python_lines(folder):
 
 def interleaved(rows, cwd, runs):
     """Median (cpu, wall, rss) per row, the rows' runs interleaved so that
-    a change in the machine's load falls on all of them alike."""
-    samples = {name: [] for name, _, _ in rows}
+    a change in the machine's load falls on all of them alike. A row is
+    (name, command, runs) or (name, command, runs, setup): `setup()` runs
+    before each of its runs, untimed."""
+    samples = {row[0]: [] for row in rows}
     for i in range(runs):
-        for name, cmd, times in rows:
+        for name, cmd, times, *setup in rows:
             if i < times:
+                for prepare in setup:
+                    prepare()
                 samples[name].append(sample(cmd, cwd))
     return {name: tuple(statistics.median(s[i] for s in got) for i in range(3))
             for name, got in samples.items()}
@@ -77,11 +81,11 @@ def side_by_side(args, vigil):
     cache = os.path.join(tree, ".vigil_cache")
     shutil.rmtree(cache, ignore_errors=True)
     subprocess.run(review + [package], cwd=tree, stdout=subprocess.DEVNULL)  # fills the cache
-    # Filling the cache: the review of an empty one (the `rm` is timed too,
-    # a few milliseconds).
-    filling = ["sh", "-c", 'rm -rf .vigil_cache && exec "$0" "$@"'] + review + [package]
+    # Filling the cache: the review of an empty one (the cache removed
+    # before each run, untimed).
     rows = [("vigil (no cache)", review + ["--no-cache", package], args.runs),
-            ("vigil (filling the cache)", filling, args.runs),
+            ("vigil (filling the cache)", review + [package], args.runs,
+             lambda: shutil.rmtree(cache, ignore_errors=True)),
             ("vigil (warm cache)", review + [package], args.runs),
             ("ruff --select S", [os.path.join(bin_dir, "ruff"), "check", "--no-cache", "--select", "S",
                                  "--exit-zero", "--quiet", package], args.runs)]
@@ -89,7 +93,7 @@ def side_by_side(args, vigil):
         rows.append(("bandit", [os.path.join(bin_dir, "bandit"), "-q", "-r", "-f", "json", package], 1))
     results = interleaved(rows, tree, args.runs)
     shutil.rmtree(cache, ignore_errors=True)
-    for name, _, _ in rows:
+    for name, *_ in rows:
         show(name, results[name])
     vigil_cpu, vigil_wall, _ = results["vigil (no cache)"]
     ruff_cpu, ruff_wall, _ = results["ruff --select S"]

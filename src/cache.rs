@@ -2,7 +2,7 @@
 //! did not change since the last run, so that they are neither parsed nor
 //! checked again.
 //!
-//! Two things are kept, each under a key that holds everything it depends
+//! Three things are kept, each under a key that holds everything it depends
 //! on, so that a cached answer is always the one the review would compute:
 //!
 //! - for each file, what the rules that look at the file alone found
@@ -15,18 +15,20 @@
 //! - the memo of the dataflow project pass (`flow::memo`): each module's
 //!   structure and analyses, with what each analysis read, so that when
 //!   the pass does run again it analyses only the modules whose text, or
-//!   whose inputs, changed (one file per run key, `flow-<key>.bin`, each
-//!   module's memo encoded on its own with postcard and decoded only when
-//!   the pass covers it).
+//!   whose inputs, changed (a file per run key, `flow-<key>.bin`, from
+//!   which a run reads the memos of the files its pass covers, and to
+//!   which it adds those of the files it analysed anew: see
+//!   [`flow_memo`]).
 //!
 //! The run's key holds vigil's version and the binary itself (its size and
 //! modification time: a rebuild is a new vigil), the user's model files and
 //! the rules selected. Thresholds, suppression flags, changed lines and
 //! baselines are filters applied after the cache, so they are not in it.
 //!
-//! One file per run key (`review-<key>.json`), read at the start and
-//! written whole at the end (to a temporary file renamed over the old one:
-//! concurrent runs never see half a cache; the last one wins). The folder
+//! The first two are one file per run key (`review-<key>.json`), read at
+//! the start and written whole at the end (to a temporary file renamed
+//! over the old one: concurrent runs never see half a cache; the last one
+//! wins). The folder
 //! holds a `.gitignore` of `*` and a `CACHEDIR.TAG`, as Ruff's does.
 //! Anything unreadable is a cold cache, never an error.
 
@@ -38,13 +40,14 @@ use std::sync::Mutex;
 use ruff_text_size::{TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
-use crate::flow::memo::Bytes;
 use crate::python::SyntaxProblem;
 use crate::python::suppression::Suppressions;
 use crate::review::FileChecks;
 use crate::rules::checker::{Edit, Step};
 use crate::rules::registry;
 use crate::rules::{Diagnostic, Level};
+
+mod flow_memo;
 
 /// The folder name, in the project's root.
 pub const FOLDER: &str = ".vigil_cache";
@@ -91,50 +94,8 @@ pub struct Cache {
     run: Key,
     old: Stored,
     new: Mutex<Stored>,
-    /// The dataflow pass's memo: each file's, encoded, read when first
-    /// asked for.
-    memo_old: std::sync::OnceLock<MemoBytes>,
-    memo_new: Mutex<MemoChanges>,
-}
-
-/// The memo file as read: its bytes, and where each source file's memo
-/// sits in them (decoded only when asked for).
-#[derive(Default)]
-struct MemoBytes {
-    bytes: Vec<u8>,
-    at: HashMap<String, std::ops::Range<usize>>,
-}
-
-impl MemoBytes {
-    fn read(path: &Path) -> MemoBytes {
-        let Ok(bytes) = std::fs::read(path) else {
-            return MemoBytes::default();
-        };
-        let base = bytes.as_ptr() as usize;
-        let at = match postcard::from_bytes::<Vec<(&str, &[u8])>>(&bytes) {
-            Ok(files) => files
-                .into_iter()
-                .map(|(path, memo)| {
-                    let start = memo.as_ptr() as usize - base;
-                    (path.to_string(), start..start + memo.len())
-                })
-                .collect(),
-            Err(_) => HashMap::new(),
-        };
-        MemoBytes { bytes, at }
-    }
-
-    fn get(&self, path: &str) -> Option<&[u8]> {
-        self.bytes.get(self.at.get(path)?.clone())
-    }
-}
-
-/// What this run changes in the memo: files it kept anew, and the files
-/// of the tree (the others' memos are dropped).
-#[derive(Default)]
-struct MemoChanges {
-    kept: HashMap<String, Vec<u8>>,
-    tree: Option<std::collections::HashSet<String>>,
+    /// The dataflow pass's memo, a file per source file.
+    memo: flow_memo::FlowMemoStore,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -292,12 +253,11 @@ impl Cache {
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         Cache {
+            memo: flow_memo::FlowMemoStore::new(&folder, run),
             folder,
             run,
             old,
             new: Mutex::new(Stored::default()),
-            memo_old: std::sync::OnceLock::new(),
-            memo_new: Mutex::default(),
         }
     }
 
@@ -390,27 +350,7 @@ impl Cache {
     /// Writes what this run keeps. A cache that cannot be written is left
     /// as it was: the next run is cold, nothing worse.
     pub fn save(self) {
-        let memo = self.memo_new.into_inner().ok().filter(|m| !m.kept.is_empty());
-        if let Some(changes) = memo {
-            // The last run's memos of files this run did not analyse, and
-            // this run's.
-            let old = self.memo_old.into_inner().unwrap_or_default();
-            let mut files: Vec<(&str, Bytes)> = old
-                .at
-                .keys()
-                .filter(|path| !changes.kept.contains_key(*path))
-                .filter(|path| changes.tree.as_ref().is_none_or(|tree| tree.contains(*path)))
-                .filter_map(|path| Some((path.as_str(), Bytes(old.get(path)?))))
-                .chain(changes.kept.iter().map(|(path, memo)| (path.as_str(), Bytes(memo))))
-                .collect();
-            files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            if let Ok(bytes) = postcard::to_allocvec(&files)
-                && std::fs::create_dir_all(&self.folder).is_ok()
-            {
-                mark_folder(&self.folder);
-                write_atomically(&self.folder.join(memo_name(self.run)), &bytes);
-            }
-        }
+        self.memo.save();
         let Ok(new) = self.new.into_inner() else { return };
         let Ok(bytes) = serde_json::to_vec(&new) else { return };
         if std::fs::create_dir_all(&self.folder).is_err() {
@@ -420,7 +360,7 @@ impl Cache {
         let name = file_name(self.run);
         write_atomically(&self.folder.join(&name), &bytes);
         prune(&self.folder, &name, "review-");
-        prune(&self.folder, &memo_name(self.run), "flow-");
+        prune(&self.folder, &flow_memo::file_name(self.run), "flow-");
     }
 }
 
@@ -433,36 +373,23 @@ fn write_atomically(target: &Path, bytes: &[u8]) {
     }
 }
 
-fn memo_name(run: Key) -> String {
-    format!("flow-{}.bin", run.hex())
-}
-
 fn file_name(run: Key) -> String {
     format!("review-{}.json", run.hex())
 }
 
-/// The dataflow project pass's memo (`flow::memo`): one file per run key
-/// (`flow-<key>.bin`) holding each source file's memo, encoded on its own
-/// so that a run decodes those of the files its pass covers only.
+/// The dataflow project pass's memo (`flow::memo`), kept by
+/// [`flow_memo::FlowMemoStore`].
 impl crate::flow::memo::Memo for Cache {
     fn load(&self, path: &str) -> Option<crate::flow::memo::MemoFile> {
-        let all = self
-            .memo_old
-            .get_or_init(|| MemoBytes::read(&self.folder.join(memo_name(self.run))));
-        postcard::from_bytes(all.get(path)?).ok()
+        self.memo.load(path)
     }
 
     fn keep(&self, path: &str, file: &crate::flow::memo::MemoFile) {
-        let Ok(bytes) = postcard::to_allocvec(file) else { return };
-        if let Ok(mut new) = self.memo_new.lock() {
-            new.kept.insert(path.to_string(), bytes);
-        }
+        self.memo.keep(path, file);
     }
 
     fn tree(&self, paths: &[&str]) {
-        if let Ok(mut new) = self.memo_new.lock() {
-            new.tree = Some(paths.iter().map(|p| p.to_string()).collect());
-        }
+        self.memo.tree(paths);
     }
 }
 
@@ -493,7 +420,13 @@ fn prune(folder: &Path, current: &str, kind: &str) {
         .collect();
     files.sort_by_key(|f| std::cmp::Reverse(f.0));
     for (_, path) in files.into_iter().skip(KEEP - 1) {
-        let _ = std::fs::remove_file(path);
+        // The memo of a run key is a folder (a file before 0.1's memo per
+        // source file).
+        if path.is_dir() {
+            let _ = std::fs::remove_dir_all(path);
+        } else {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 

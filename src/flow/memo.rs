@@ -72,7 +72,7 @@ impl MemoEntry {
 /// A byte string encoded as one: serde's own `Vec<u8>` and `&[u8]` are
 /// sequences of `u8`, which postcard writes and reads a call per byte (the
 /// same bytes; the memo file is megabytes of them).
-/// `#[serde(with = "bytes")]` on a `Vec<u8>`; [`Bytes`] for a borrowed slice.
+/// `#[serde(with = "bytes")]` on a `Vec<u8>`.
 pub mod bytes {
     use serde::{Deserializer, Serializer};
 
@@ -100,15 +100,6 @@ pub mod bytes {
         fn visit_byte_buf<E>(self, value: Vec<u8>) -> Result<Vec<u8>, E> {
             Ok(value)
         }
-    }
-}
-
-/// A borrowed byte string, encoded as one (see [`bytes`]).
-pub struct Bytes<'b>(pub &'b [u8]);
-
-impl Serialize for Bytes<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        bytes::serialize(self.0, serializer)
     }
 }
 
@@ -375,10 +366,8 @@ mod tests {
         let decoded: MemoFile = postcard::from_bytes(&encoded).unwrap();
         assert_eq!(decoded.analyses[0].output, output);
 
-        let as_bytes = postcard::to_allocvec(&vec![("a.py", Bytes(&output))]).unwrap();
-        let as_sequence = postcard::to_allocvec(&vec![("a.py", output.as_slice())]).unwrap();
-        assert_eq!(as_bytes, as_sequence);
-        let borrowed: Vec<(&str, &[u8])> = postcard::from_bytes(&as_bytes).unwrap();
-        assert_eq!(borrowed, vec![("a.py", output.as_slice())]);
+        let entry = &file.analyses[0];
+        let as_sequence = postcard::to_allocvec(&(entry.key, &entry.reads, &output)).unwrap();
+        assert_eq!(postcard::to_allocvec(entry).unwrap(), as_sequence);
     }
 }
