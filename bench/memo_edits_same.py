@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks that the dataflow memo never changes a result when modules are
-edited inside: the memo answers for a module's analysis only while its
-text and everything it looked up are the same (`flow/memo.rs`), and an
-edit inside a module changes what its importers look up.
+edited: the memo answers for a whole module only while its text is the
+same, and for single functions of an edited module (`flow/fn_memo.rs`)
+while each one's text, place and everything it looked up are the same.
 
     python3 bench/memo_edits_same.py [--vigil target/release/vigil]
                                      [--projects nova,neutron,cinder,glance]
@@ -22,8 +22,12 @@ left out) in one of these ways, chosen from the module's own syntax tree:
 
 The parent commit is reviewed with the cache, then the edited tree with
 the cache the parent left and without any cache (`--select ALL --format
-json`, the whole tree): both must print the same bytes. Prints one line
-per trial and exits 1 on any difference.
+json`, the whole tree): both must print the same bytes. The review with
+the cache runs with `VIGIL_FN_MEMO_CHECK=1`: every function the memo
+answers for is analysed anyway, and any difference in its summary,
+findings, dependencies or lookups is an error (few edits change a finding
+that shows; this checks every answer). Prints one line per trial and exits
+1 on any difference.
 """
 import argparse
 import ast
@@ -40,11 +44,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EDITS = ["append", "rebind", "insert", "return"]
 
 
-def review(vigil, cwd, project, cache):
+def review(vigil, cwd, project, cache, check=False):
+    """The review's JSON, and the functions whose memo answer differed from
+    their analysis (with `check`: `VIGIL_FN_MEMO_CHECK`)."""
     flags = [] if cache else ["--no-cache"]
+    env = dict(os.environ, VIGIL_FN_MEMO_CHECK="1") if check else None
     out = subprocess.run([vigil, "review", "--select", "ALL", *flags, "--exit-zero", "--format", "json",
-                          project], cwd=cwd, capture_output=True, check=True)
-    return out.stdout
+                          project], cwd=cwd, capture_output=True, check=True, env=env)
+    wrong = [line for line in out.stderr.decode().splitlines() if "function memo:" in line]
+    return out.stdout, wrong
 
 
 def functions(tree):
@@ -116,12 +124,14 @@ def main():
             git(checkout, "stash", "-q")
             review(vigil, checkout, project, cache=True)
             git(checkout, "stash", "pop", "-q")
-            warm = review(vigil, checkout, project, cache=True)
-            cold = review(vigil, checkout, project, cache=False)
-            same = warm == cold
+            warm, wrong = review(vigil, checkout, project, cache=True, check=True)
+            cold, _ = review(vigil, checkout, project, cache=False)
+            same = warm == cold and not wrong
             differ |= not same
             print(f"{project:8} trial {trial:2}: {edit:6} in {changed:2} modules  "
                   f"{'same' if same else 'DIFFERENT'}")
+            for line in wrong[:10]:
+                print(f"    {line}")
             git(checkout, "checkout", "-q", "--", ".")
         shutil.rmtree(cache, ignore_errors=True)
     sys.exit(1 if differ else 0)

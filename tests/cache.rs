@@ -214,6 +214,183 @@ fn the_memo_follows_edits_two_imports_away() {
     assert!(message(&known).contains("runs a command"), "{known}");
 }
 
+const CALLS: &str = "\
+from flask import Flask, request
+
+from pkg import images
+
+app = Flask(__name__)
+
+
+@app.route('/convert')
+def convert():
+    images.convert(request.args['name'])
+    return ''
+
+
+@app.route('/list')
+def listing():
+    images.listing(request.args['name'])
+    return ''
+
+
+@app.route('/fetch')
+def fetch():
+    images.fetch(request.args['name'])
+    return ''
+";
+
+const UTIL: &str = "\
+import subprocess
+
+
+def run(command):
+    subprocess.call(command, shell=True)
+";
+
+const IMAGES_LOCAL: &str = "\
+import subprocess
+
+from pkg import util
+
+SHELL = False
+
+
+def _call(command):
+    subprocess.call(command, shell=True)
+
+
+def convert(name):
+    _call('qemu-img convert ' + name)
+
+
+def listing(name):
+    subprocess.call('ls ' + name, shell=SHELL)
+
+
+def fetch(name):
+    util.run('curl ' + name)
+";
+
+/// A cached review of `dir` in JSON with every function the memo answers
+/// for analysed anyway (`VIGIL_FN_MEMO_CHECK`): how many functions it
+/// answered for, and any difference between an answer and its analysis.
+fn function_memo(dir: &Path) -> (usize, Vec<String>) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["review", "--format", "json", "."])
+        .current_dir(dir)
+        .env("VIGIL_FLOW_DEBUG", "1")
+        .env("VIGIL_FN_MEMO_CHECK", "1")
+        .output()
+        .expect("vigil runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let answered = err
+        .lines()
+        .find_map(|l| l.split_once(" made (")?.1.split_once(" functions")?.0.parse().ok())
+        .unwrap_or(0);
+    let wrong = err
+        .lines()
+        .filter(|l| l.contains("function memo:"))
+        .map(str::to_string)
+        .collect();
+    (answered, wrong)
+}
+
+/// An edited module's functions take their earlier analyses only while
+/// their own text and place, and everything each looked up (the module's
+/// values, its other functions' summaries, the project's facts), are the
+/// same: the review is the one without the cache after every edit.
+#[test]
+fn an_edited_modules_functions_follow_what_each_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/api.py", CALLS);
+    write(root, "pkg/images.py", IMAGES_LOCAL);
+    write(root, "pkg/util.py", UTIL);
+    let first = same_with_and_without_cache(root, &[]);
+    // The messages of the command findings in the API module, by line.
+    let commands = |json: &str| {
+        let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == "pkg/api.py" && f["rule_id"] == "T078")
+            .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap().to_string()))
+            .collect::<Vec<_>>()
+    };
+    let shell = |json: &str| {
+        commands(json)
+            .into_iter()
+            .filter(|(_, m)| m.contains("runs a shell command"))
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>()
+    };
+    // Through `_call` and `util.run`, the request data reaches a shell;
+    // `listing` runs a command without one.
+    assert_eq!(shell(&first), vec![10, 22], "{first}");
+    assert_eq!(commands(&first).len(), 3, "{first}");
+
+    // A function added at the end: nothing else moved, and the memo answers
+    // for every other function of the module.
+    write(
+        root,
+        "pkg/images.py",
+        &format!("{IMAGES_LOCAL}\n\ndef added(value):\n    return str(value)\n"),
+    );
+    let (answered, wrong) = function_memo(root);
+    assert!(answered >= 3, "{answered} functions answered");
+    assert!(wrong.is_empty(), "{wrong:?}");
+    let added = same_with_and_without_cache(root, &[]);
+    assert_eq!(commands(&added), commands(&first));
+
+    // A module-level value bound again at the end: `listing`, which reads
+    // it, now runs a shell.
+    write(root, "pkg/images.py", &format!("{IMAGES_LOCAL}\nSHELL = True\n"));
+    let (_, wrong) = function_memo(root);
+    assert!(wrong.is_empty(), "{wrong:?}");
+    let rebound = same_with_and_without_cache(root, &[]);
+    assert_eq!(shell(&rebound), vec![10, 16, 22], "{rebound}");
+
+    // The helper `convert` calls runs no shell now, and `convert` neither
+    // moved nor changed: the summary it read did.
+    write(
+        root,
+        "pkg/images.py",
+        &IMAGES_LOCAL.replace("shell=True)", "shell=None)"),
+    );
+    let (_, wrong) = function_memo(root);
+    assert!(wrong.is_empty(), "{wrong:?}");
+    let helper_safe = same_with_and_without_cache(root, &[]);
+    assert_eq!(shell(&helper_safe), vec![22], "{helper_safe}");
+
+    // The function `fetch` calls in another module runs no shell now, and
+    // `fetch`'s module changed at its end only: the project's summary it
+    // read did.
+    write(root, "pkg/util.py", &UTIL.replace("shell=True)", "shell=None)"));
+    write(
+        root,
+        "pkg/images.py",
+        &format!("{IMAGES_LOCAL}\n\ndef added(value):\n    return str(value)\n"),
+    );
+    let (_, wrong) = function_memo(root);
+    assert!(wrong.is_empty(), "{wrong:?}");
+    let util_safe = same_with_and_without_cache(root, &[]);
+    assert_eq!(shell(&util_safe), vec![10], "{util_safe}");
+    write(root, "pkg/util.py", UTIL);
+
+    // Lines moved above every function, then back.
+    write(root, "pkg/images.py", &format!("# Image helpers.\n{IMAGES_LOCAL}"));
+    let (_, wrong) = function_memo(root);
+    assert!(wrong.is_empty(), "{wrong:?}");
+    same_with_and_without_cache(root, &[]);
+    write(root, "pkg/images.py", IMAGES_LOCAL);
+    let (_, wrong) = function_memo(root);
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert_eq!(same_with_and_without_cache(root, &[]), first);
+}
+
 /// A cache file cut short or overwritten (a full disk, another tool) is a
 /// cold cache: the review is the one without it.
 #[test]

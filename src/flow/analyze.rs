@@ -14,6 +14,7 @@ use ruff_python_ast::{Decorator, Expr, Parameters, Stmt, StmtClassDef, StmtFunct
 use ruff_text_size::TextRange;
 use serde::{Deserialize, Serialize};
 
+use super::fn_memo::{self, FnMemo, FnReads, FnRecord, Hashes, Names};
 use super::fxhash::{FxHashMap, FxHashSet};
 use super::interp::{Env, FuncInfo, Interp, ModuleCx, RawFinding};
 use super::models::{Kind, Match, ModelRow, Models, Scope};
@@ -68,6 +69,9 @@ pub struct FunctionOutput {
     /// Project names (functions, module-level values) its analysis used,
     /// each with whether the version used was this pass's own.
     pub deps: Vec<(String, bool)>,
+    /// What the analysis depended on, when it is kept for a later run
+    /// (`super::fn_memo`).
+    pub record: Option<FnRecord>,
 }
 
 /// What analysing a module gives.
@@ -83,6 +87,11 @@ pub struct ModuleOutput {
     /// analysis looked up in the facts, found or not, when the facts say
     /// to record them: what a memo of it depends on (`memo`).
     pub reads: Vec<String>,
+    /// The names the functions' records refer to (`super::fn_memo::Names`).
+    pub names: Vec<String>,
+    /// Earlier analyses of functions analysed more than once (their last
+    /// is in `functions`), when kept for a later run (`super::fn_memo`).
+    pub earlier: Vec<FunctionOutput>,
     /// Statements the interpreter executed (the top level's and every
     /// function's, every pass of every loop): the work done, in a unit
     /// that does not depend on the machine.
@@ -212,6 +221,7 @@ fn module_cx<'a>(input: &ModuleInput<'a>, models: &'a Models, facts: &'a Project
         own_mros: Default::default(),
         sight: facts.scope.of(input.module),
         reads: RefCell::new(Default::default()),
+        fn_reads: RefCell::new(None),
         rules_on: !facts.rules_off,
         steps: Cell::new(0),
     }
@@ -287,13 +297,10 @@ pub fn structure(input: &ModuleInput, models: &Models) -> Structure {
 /// The qualified name an expression refers to, from the module's globals.
 fn resolve_static(cx: &ModuleCx, expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Name(n) => {
-            let globals = cx.globals.borrow();
-            Some(match globals.get(n.id.as_str()).and_then(|v| v.refers.clone()) {
-                Some(r) => r.to_string(),
-                None => n.id.to_string(),
-            })
-        }
+        Expr::Name(n) => Some(match cx.global(n.id.as_str()).and_then(|v| v.refers) {
+            Some(r) => r.to_string(),
+            None => n.id.to_string(),
+        }),
         Expr::Attribute(a) => Some(format!("{}.{}", resolve_static(cx, &a.value)?, a.attr.as_str())),
         Expr::Call(c) => resolve_static(cx, &c.func),
         _ => None,
@@ -302,7 +309,7 @@ fn resolve_static(cx: &ModuleCx, expr: &Expr) -> Option<String> {
 
 /// A name a function's analysis used, with the version of this pass's own
 /// summary it saw (`None`: the project's).
-type Seen = (String, Option<u32>);
+pub(super) type Seen = (String, Option<u32>);
 
 /// Which functions of a module to analyse.
 pub struct Work<'w> {
@@ -329,17 +336,114 @@ impl Work<'_> {
 /// version are analysed again, up to `local_rounds` passes in all (calls
 /// between a module's own functions settle here rather than in project
 /// rounds); the output has each function's last analysis.
+///
+/// With `memo`, each function's analysis is kept with what it depended on,
+/// and a function whose earlier analysis still holds takes it instead of
+/// running (`super::fn_memo`).
 pub fn analyze(
     input: &ModuleInput,
     facts: &ProjectFacts,
     models: &Models,
     work: &Work,
     local_rounds: usize,
+    memo: Option<&FnMemo>,
 ) -> ModuleOutput {
     let cx = module_cx(input, models, facts);
-    run_functions(cx, input, facts, models, work, local_rounds)
+    run_functions(cx, input, facts, models, work, local_rounds, memo)
 }
 
+/// What a function's analysis (or the memo's answer for it) gives.
+pub(super) type Analysed = (Summary, Vec<TaintFinding>, Vec<Seen>, Option<FnRecord>);
+
+/// Analyses the function at `site`, or takes `memo`'s earlier analysis of
+/// it when that still holds.
+fn analyze_or_recall(cx: &ModuleCx, site: &FuncSite, models: &Models, memo: Option<Recording>) -> Analysed {
+    let key = memo.map(|(m, _, _)| function_key(cx, site, m.seen));
+    let found = memo.zip(key).and_then(|((m, hashes, _), key)| m.find(key, cx, hashes));
+    if let (Some(old), Some((_, _, names))) = (found, memo) {
+        // What the analysis would have noted, as it would now.
+        {
+            let mut reads = cx.reads.borrow_mut();
+            for name in old.facts_read() {
+                if !reads.contains(name) {
+                    reads.insert(name.to_string());
+                }
+            }
+        }
+        let versions = cx.local_versions.borrow();
+        let deps: Vec<Seen> = old
+            .deps()
+            .map(|(name, own)| (name.to_string(), own.then(|| versions.get(name).copied().unwrap_or(0))))
+            .collect();
+        drop(versions);
+        let record = old.record_in(names);
+        let steps = record.steps;
+        let recalled = (
+            old.output.summary.clone(),
+            old.output.findings.clone(),
+            deps,
+            Some(record),
+        );
+        if fn_memo::checking() {
+            // The analysis made anyway: it must be the one recalled.
+            let before = cx.steps.get();
+            let made = analyze_recording(cx, site, models, memo.zip(key));
+            cx.steps.set(before + steps);
+            fn_memo::compare(&site.qualname, &made, &recalled);
+        } else {
+            cx.steps.set(cx.steps.get() + steps);
+        }
+        return recalled;
+    }
+    analyze_recording(cx, site, models, memo.zip(key))
+}
+
+/// A module analysis's memo of functions, with the hashes and names of
+/// its records.
+type Recording<'r> = (&'r FnMemo<'r>, &'r Hashes, &'r Names);
+
+/// Analyses the function at `site`; with a memo, with a record of what the
+/// analysis depended on.
+fn analyze_recording(cx: &ModuleCx, site: &FuncSite, models: &Models, memo: Option<(Recording, u64)>) -> Analysed {
+    if memo.is_some() {
+        *cx.fn_reads.borrow_mut() = Some(FnReads::default());
+    }
+    let steps = cx.steps.get();
+    let (summary, raw) = analyze_function(cx, site);
+    let mut findings: Vec<TaintFinding> = raw.into_iter().map(|f| finding(f, models)).collect();
+    findings.sort_by(|a, b| (a.range.start(), &a.rule).cmp(&(b.range.start(), &b.rule)));
+    let deps = take_deps(cx);
+    let record = memo.map(|((m, hashes, names), key)| {
+        let reads = cx.fn_reads.take().unwrap_or_default();
+        FnRecord {
+            key,
+            reads: m.hashed(reads, cx, hashes, names),
+            deps: deps.iter().map(|(name, v)| (names.id(name), v.is_some())).collect(),
+            steps: cx.steps.get() - steps,
+        }
+    });
+    (summary, findings, deps, record)
+}
+
+/// The key of a function's analysis: its module, what the module sees, the
+/// function's name and kind, and its text where it sits (offset and line).
+fn function_key(cx: &ModuleCx, site: &FuncSite, seen: u64) -> u64 {
+    use ruff_text_size::Ranged;
+    let range = site
+        .def
+        .decorator_list
+        .iter()
+        .map(Ranged::range)
+        .fold(site.def.range(), |all, r| all.cover(r));
+    let text = cx.text.get(range.start().to_usize()..range.end().to_usize());
+    super::memo::hash_of((
+        (&*cx.file, cx.module, cx.is_package, cx.rules_on, seen),
+        (&site.qualname, &site.class, site.is_static, site.is_classmethod),
+        (u32::from(range.start()), cx.line(range), text),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_functions(
     cx: ModuleCx,
     input: &ModuleInput,
@@ -347,6 +451,7 @@ fn run_functions(
     models: &Models,
     work: &Work,
     local_rounds: usize,
+    memo: Option<&FnMemo>,
 ) -> ModuleOutput {
     let body = &input.parsed.parsed.syntax().body;
     let top = run_top_level(&cx, body);
@@ -358,6 +463,9 @@ fn run_functions(
     };
     let mut functions = Vec::new();
     collect_functions(body, input.module, None, &mut functions);
+    let hashes = Hashes::default();
+    let names = Names::default();
+    let recording = memo.map(|m| (m, &hashes, &names));
     // Index of each function's output, and the versions of this pass's
     // summaries it saw.
     let mut done: FxHashMap<usize, (usize, Vec<Seen>)> = FxHashMap::default();
@@ -368,7 +476,7 @@ fn run_functions(
         let mut changed: FxHashSet<String> = FxHashSet::default();
         for &i in &todo {
             let site = &functions[i];
-            let (summary, raw) = analyze_function(&cx, site);
+            let (summary, findings, deps, record) = analyze_or_recall(&cx, site, models, recording);
             let before = cx.local.borrow().get(&site.qualname).cloned();
             let before = before.or_else(|| facts.summaries.get(&site.qualname).cloned());
             if before.is_none_or(|b| !b.same_as(&summary)) {
@@ -378,18 +486,19 @@ fn run_functions(
             cx.local
                 .borrow_mut()
                 .insert(site.qualname.clone(), Arc::new(summary.clone()));
-            let mut findings: Vec<TaintFinding> = raw.into_iter().map(|f| finding(f, models)).collect();
-            findings.sort_by(|a, b| (a.range.start(), &a.rule).cmp(&(b.range.start(), &b.rule)));
-            let deps = take_deps(&cx);
             let output = FunctionOutput {
                 qualname: site.qualname.clone(),
                 summary,
                 findings,
                 deps: Vec::new(),
+                record,
             };
             match done.get_mut(&i) {
                 Some((slot, seen)) => {
-                    out.functions[*slot] = output;
+                    let earlier = std::mem::replace(&mut out.functions[*slot], output);
+                    if memo.is_some() {
+                        out.earlier.push(earlier);
+                    }
                     *seen = deps;
                 }
                 None => {
@@ -427,6 +536,7 @@ fn run_functions(
     }
     drop(versions);
     out.steps = cx.steps.get();
+    out.names = names.into_list();
     let mut reads: Vec<String> = cx.reads.take().into_iter().collect();
     reads.sort_unstable();
     out.reads = reads;
@@ -466,7 +576,7 @@ pub fn analyze_alone(
         first: &first,
         uses: &|_, _| false,
     };
-    run_functions(cx, input, facts, models, &work, rounds)
+    run_functions(cx, input, facts, models, &work, rounds, None)
 }
 
 /// What may bring attacker data into a function, or reach a sink that

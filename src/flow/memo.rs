@@ -24,6 +24,7 @@ use std::sync::RwLock;
 use serde::{Deserialize, Serialize};
 
 use super::analyze::{ModuleOutput, Structure};
+use super::fn_memo::OldFunctions;
 use super::fxhash::FxHashMap;
 use super::summary::ProjectFacts;
 
@@ -150,6 +151,13 @@ pub struct PassMemo<'m> {
     text_keys: Vec<u64>,
     /// Each file's text and the modules it sees.
     module_keys: Vec<u64>,
+    /// The modules each file sees.
+    seen: Vec<u64>,
+    /// Functions whose earlier analysis answered (`super::fn_memo`).
+    pub functions_answered: std::sync::atomic::AtomicUsize,
+    /// The functions of each file's earlier analyses, decoded when an
+    /// analysis of the file is made (`super::fn_memo`).
+    old_functions: Vec<std::sync::OnceLock<OldFunctions>>,
     /// Each file's own functions (their summaries are the analysis's
     /// starting point).
     own: Vec<Vec<String>>,
@@ -189,6 +197,9 @@ impl<'m> PassMemo<'m> {
             old,
             text_keys,
             module_keys: vec![0; n],
+            seen: vec![0; n],
+            functions_answered: Default::default(),
+            old_functions: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
             own: vec![Vec::new(); n],
             structures: vec![None; n],
             analyses: (0..n).map(|_| Vec::new()).collect(),
@@ -238,6 +249,7 @@ impl<'m> PassMemo<'m> {
                 })
             });
             self.module_keys[i] = hash_of((self.text_keys[i], seen));
+            self.seen[i] = seen;
         }
     }
 
@@ -259,6 +271,23 @@ impl<'m> PassMemo<'m> {
         Some((at, postcard::from_bytes(&entry.output).ok()?))
     }
 
+    /// Which modules file `i` sees (a hash).
+    pub fn seen(&self, i: usize) -> u64 {
+        self.seen[i]
+    }
+
+    /// The functions of the last run's analyses of file `i`.
+    pub fn old_functions(&self, i: usize) -> &OldFunctions {
+        self.old_functions[i].get_or_init(|| {
+            let entries = self.old[i].as_ref().map_or(&[][..], |f| &f.analyses[..]);
+            OldFunctions::new(
+                entries
+                    .iter()
+                    .filter_map(|e| postcard::from_bytes::<ModuleOutput>(&e.output).ok()),
+            )
+        })
+    }
+
     /// The reads an analysis recorded, with their hashes in `facts` (the
     /// facts it ran against).
     pub fn reads_of(&self, output: &ModuleOutput, facts: &ProjectFacts) -> Vec<(String, u64)> {
@@ -271,7 +300,7 @@ impl<'m> PassMemo<'m> {
 
     /// [`value_hash`], remembered until [`PassMemo::changed`] says the
     /// value changed.
-    fn value_hash(&self, facts: &ProjectFacts, name: &str) -> u64 {
+    pub fn value_hash(&self, facts: &ProjectFacts, name: &str) -> u64 {
         if let Some(&h) = self.hashes.read().ok().and_then(|m| m.get(name).copied()).as_ref() {
             return h;
         }

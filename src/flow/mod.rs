@@ -15,6 +15,7 @@
 //! gets file texts from a loader its caller provides.
 
 pub mod analyze;
+mod fn_memo;
 use crate::fxhash;
 mod interp;
 mod levels;

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::analyze::{self, ModuleInput, Work};
+use super::fn_memo::FnMemo;
 use super::fxhash::FxHashSet;
 use super::levels;
 use super::memo::{self, Kept, Memo, MemoEntry, PassMemo};
@@ -238,13 +239,14 @@ pub fn build(
         let outputs: Vec<_> = level
             .par_iter()
             .filter_map(|&i| {
-                let analyse = |parsed: &python::ParsedModule, text: &str| {
+                let analyse = |parsed: &python::ParsedModule, text: &str, memo: Option<&FnMemo>| {
                     analyze::analyze(
                         &input(&files[i], parsed, text),
                         &facts,
                         models,
                         &Work::all(),
                         LOCAL_ROUNDS,
+                        memo,
                     )
                 };
                 let started = debug.then(std::time::Instant::now);
@@ -332,8 +334,8 @@ pub fn build(
                     first: &first,
                     uses: &uses,
                 };
-                let analyse = |parsed: &python::ParsedModule, text: &str| {
-                    analyze::analyze(&input(f, parsed, text), &facts, models, &work, LOCAL_ROUNDS)
+                let analyse = |parsed: &python::ParsedModule, text: &str, memo: Option<&FnMemo>| {
+                    analyze::analyze(&input(f, parsed, text), &facts, models, &work, LOCAL_ROUNDS, memo)
                 };
                 // What the pass asks of the analysis: the functions to
                 // analyse, and the names each function used last time.
@@ -370,10 +372,12 @@ pub fn build(
     facts.recording = false;
     if let Some(m) = memo {
         let (answered, made) = m.counts();
+        let functions = m.functions_answered.load(std::sync::atomic::Ordering::Relaxed);
         m.save(&paths);
         if debug {
             eprintln!(
-                "vigil: flow: {answered} analyses from the memo, {made} made; memo kept, {:?}",
+                "vigil: flow: {answered} analyses from the memo, {made} made ({functions} functions of them \
+                 from earlier analyses); memo kept, {:?}",
                 started.elapsed()
             );
         }
@@ -398,14 +402,16 @@ type Remembered = (analyze::ModuleOutput, Option<Kept>);
 
 /// An analysis of file `i` (`analyse` on its tree and text), or the memo's
 /// answer for it when it has one; with a memo, the entry this run keeps.
-/// `asked` describes what the pass asks of the analysis.
+/// `asked` describes what the pass asks of the analysis. An analysis made
+/// with a memo keeps its functions' analyses, and takes those of the
+/// module's earlier analyses that still hold (`super::fn_memo`).
 fn remembered(
     memo: Option<&PassMemo>,
     i: usize,
     asked: u64,
     facts: &ProjectFacts,
     sources: &dyn ModuleSources,
-    analyse: &dyn Fn(&python::ParsedModule, &str) -> analyze::ModuleOutput,
+    analyse: &dyn Fn(&python::ParsedModule, &str, Option<&FnMemo>) -> analyze::ModuleOutput,
 ) -> Option<Remembered> {
     let key = memo.map(|m| m.key(i, asked, facts));
     if let (Some(m), Some(key)) = (memo, key)
@@ -414,7 +420,14 @@ fn remembered(
         return Some((output, Some(Kept::Old(at))));
     }
     let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
-    let out = analyse(&parsed, text);
+    let facts_hash = |name: &str| memo.map_or(0, |m| m.value_hash(facts, name));
+    let functions = memo.map(|m| FnMemo {
+        old: m.old_functions(i),
+        seen: m.seen(i),
+        facts_hash: &facts_hash,
+        answered: &m.functions_answered,
+    });
+    let out = analyse(&parsed, text, functions.as_ref());
     let entry = memo
         .zip(key)
         .and_then(|(m, key)| MemoEntry::new(key, m.reads_of(&out, facts), &out))

@@ -337,10 +337,7 @@ impl<'a> Interp<'a, '_> {
         for _ in 0..4 {
             let (module, attr) = name.rsplit_once('.')?;
             if module == self.cx.module {
-                if let Some(v) = self.cx.globals.borrow().get(attr) {
-                    return Some(v.clone());
-                }
-                return None;
+                return self.cx.global(attr);
             }
             if !self.cx.sees(module) {
                 return None;

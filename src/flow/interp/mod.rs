@@ -60,6 +60,9 @@ pub struct ModuleCx<'a> {
     /// versions) in the whole analysis, found or not, when the facts say
     /// to record them (a memo of the analysis depends on them).
     pub reads: RefCell<FxHashSet<String>>,
+    /// What the current function's analysis read, when its analysis is
+    /// kept for a later run (`super::fn_memo`).
+    pub fn_reads: RefCell<Option<super::fn_memo::FnReads>>,
     /// What the module sees of the project (`None`: all there is).
     pub sight: Option<super::scope::Sight<'a>>,
     /// The rules (bit per rule of the models) whose sinks are checked.
@@ -79,12 +82,26 @@ impl ModuleCx<'_> {
     /// Notes that the analysis looked the project name `name` up in the
     /// facts, found or not (a memo of the analysis depends on it).
     pub(super) fn note_read(&self, name: &str) {
-        if self.facts.recording
-            && self.sight.is_some_and(|s| s.column_of(name).is_some())
-            && !self.reads.borrow().contains(name)
-        {
-            self.reads.borrow_mut().insert(name.to_string());
+        if self.facts.recording && self.sight.is_some_and(|s| s.column_of(name).is_some()) {
+            if !self.reads.borrow().contains(name) {
+                self.reads.borrow_mut().insert(name.to_string());
+            }
+            if let Some(reads) = self.fn_reads.borrow_mut().as_mut()
+                && !reads.facts.contains(name)
+            {
+                reads.facts.insert(name.to_string());
+            }
         }
+    }
+
+    /// The module-level value `name` (after the top level ran).
+    pub fn global(&self, name: &str) -> Option<Value> {
+        if let Some(reads) = self.fn_reads.borrow_mut().as_mut()
+            && !reads.globals.contains(name)
+        {
+            reads.globals.insert(name.into());
+        }
+        self.globals.borrow().get(name).cloned()
     }
 
     pub fn class(&self, name: &str) -> Option<&ClassFacts> {
@@ -141,6 +158,11 @@ impl ModuleCx<'_> {
     }
 
     pub fn summary(&self, name: &str) -> Option<Arc<Summary>> {
+        if let Some(reads) = self.fn_reads.borrow_mut().as_mut()
+            && !reads.local.contains(name)
+        {
+            reads.local.insert(name.to_string());
+        }
         let (found, version) = match self.local.borrow().get(name) {
             Some(s) => (
                 Some(s.clone()),
@@ -430,10 +452,7 @@ impl<'a, 'b> Interp<'a, 'b> {
         if let Some(v) = self.env.vars.get(name) {
             return v.clone();
         }
-        if let Some(v) = self.cx.globals.borrow().get(name) {
-            return v.clone();
-        }
-        Value::refers(name)
+        self.cx.global(name).unwrap_or_else(|| Value::refers(name))
     }
 
     pub fn bind(&mut self, name: &str, value: Value) {
