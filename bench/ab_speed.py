@@ -5,7 +5,7 @@ machine whose load drifts: both builds see the same drift).
 
     python3 bench/ab_speed.py NEW OLD [--project nova] [--runs 10] [--flags "-q"] [--ruff]
     python3 bench/ab_speed.py NEW OLD --fill          # reviews that fill an empty cache
-    python3 bench/ab_speed.py NEW OLD --change 10 [--edit top]   # change reviews from the parent's cache
+    python3 bench/ab_speed.py NEW OLD --change 10 [--edit top] [--again]   # change reviews from the parent's cache
 
 Both review the project's package from its sdist in bench/corpora with
 `--no-cache`, the default rules and any `--flags`; outputs are discarded
@@ -14,7 +14,10 @@ that start from an empty cache and fill it (the first review of a tree).
 `--change N` times `--diff HEAD~1` reviews of a commit that changes N
 modules, as `bench/change_review_speed.py` makes it, each build from the
 cache its own review of the parent left (copied in before every run,
-untimed; `--fill` removes the cache before every run, untimed). `--ruff` interleaves
+untimed; `--fill` removes the cache before every run, untimed). With
+`--again`, the same modules are edited a second time, and each build
+starts from the cache its review of the first edit left (a change being
+worked on: the usual case in an editor). `--ruff` interleaves
 Ruff `--select S` on the same package as a third row and prints both
 builds' ratios to it (issue #13's targets, on a machine too noisy for
 `bench/speed.py`'s separate runs to compare).
@@ -45,6 +48,9 @@ def main():
                         help="change reviews of N changed modules, from the parent's cache")
     parser.add_argument("--edit", choices=["end", "top"], default="end",
                         help="with --change: where the changed modules get their new lines")
+    parser.add_argument("--again", action="store_true",
+                        help="with --change: the same modules edited a second time, from the cache the "
+                             "review of the first edit left")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         compare(args, work)
@@ -63,14 +69,26 @@ def compare(args, work):
     if args.change:
         tree, modules = checkout_of(args.project, work)
         commit_change(tree, modules, args.change, args.edit)
+        if args.again:
+            commit_change(tree, modules, args.change, args.edit)
         rows = []
         for name, binary in builds:
-            # The parent's review with this build fills its cache.
-            git(tree, "checkout", "-q", "HEAD~1")
+            # The parent's review with this build fills its cache (with
+            # --again: the grandparent's, then the review of the first edit).
             cache = os.path.join(tree, ".vigil_cache")
             shutil.rmtree(cache, ignore_errors=True)
-            subprocess.run([binary, "review", "--exit-zero", "-q", args.project], cwd=tree,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if args.again:
+                git(tree, "checkout", "-q", "HEAD~2")
+                subprocess.run([binary, "review", "--exit-zero", "-q", args.project], cwd=tree,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                git(tree, "checkout", "-q", "-")
+                git(tree, "checkout", "-q", "HEAD~1")
+                subprocess.run([binary, "review", "--exit-zero", "-q", "--diff", "HEAD~1", args.project], cwd=tree,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            else:
+                git(tree, "checkout", "-q", "HEAD~1")
+                subprocess.run([binary, "review", "--exit-zero", "-q", args.project], cwd=tree,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             git(tree, "checkout", "-q", "-")
             parent = os.path.join(work, f"cache-{name}")
             shutil.move(cache, parent)

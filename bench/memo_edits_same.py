@@ -22,7 +22,11 @@ left out) in one of these ways, chosen from the module's own syntax tree:
 
 The parent commit is reviewed with the cache, then the edited tree with
 the cache the parent left and without any cache (`--select ALL --format
-json`, the whole tree): both must print the same bytes. The review with
+json`, the whole tree): both must print the same bytes. Then the same
+modules are edited again the same way (another function, another name)
+and reviewed with the cache the first edit's review left, and without:
+an edited module keeps its functions' records, so this second review is
+where most of the function memo's answers are. The review with
 the cache runs with `VIGIL_FN_MEMO_CHECK=1`: every function the memo
 answers for is analysed anyway, and any difference in its summary,
 findings, dependencies or lookups is an error (few edits change a finding
@@ -33,6 +37,7 @@ import argparse
 import ast
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -45,14 +50,17 @@ EDITS = ["append", "rebind", "insert", "return"]
 
 
 def review(vigil, cwd, project, cache, check=False):
-    """The review's JSON, and the functions whose memo answer differed from
-    their analysis (with `check`: `VIGIL_FN_MEMO_CHECK`)."""
+    """The review's JSON, the functions whose memo answer differed from
+    their analysis, and how many the memo answered for (with `check`:
+    `VIGIL_FN_MEMO_CHECK`)."""
     flags = [] if cache else ["--no-cache"]
-    env = dict(os.environ, VIGIL_FN_MEMO_CHECK="1") if check else None
+    env = dict(os.environ, VIGIL_FN_MEMO_CHECK="1", VIGIL_FLOW_DEBUG="1") if check else None
     out = subprocess.run([vigil, "review", "--select", "ALL", *flags, "--exit-zero", "--format", "json",
                           project], cwd=cwd, capture_output=True, check=True, env=env)
-    wrong = [line for line in out.stderr.decode().splitlines() if "function memo:" in line]
-    return out.stdout, wrong
+    stderr = out.stderr.decode()
+    wrong = [line for line in stderr.splitlines() if "function memo:" in line]
+    answered = re.search(r"\((\d+) functions of them", stderr)
+    return out.stdout, wrong, int(answered.group(1)) if answered else 0
 
 
 def functions(tree):
@@ -91,6 +99,23 @@ def edited(text, edit, rng):
     return "".join(lines)
 
 
+def edit_modules(checkout, paths, edit, rng, count):
+    """Edits the first `count` of `paths` that have something to edit the
+    way `edit` says; returns those it edited."""
+    changed = []
+    for path in paths:
+        if len(changed) == count:
+            break
+        full = os.path.join(checkout, path)
+        with open(full, encoding="utf-8") as f:
+            text = edited(f.read(), edit, rng)
+        if text is not None:
+            with open(full, "w", encoding="utf-8") as f:
+                f.write(text)
+            changed.append(path)
+    return changed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vigil", default=os.path.join(ROOT, "target", "release", "vigil"))
@@ -107,31 +132,20 @@ def main():
         for trial in range(args.trials):
             edit = EDITS[trial % len(EDITS)]
             count = rng.choice([1, 3, 20])
-            changed = 0
-            for path in rng.sample(modules, len(modules)):
-                if changed == count:
-                    break
-                full = os.path.join(checkout, path)
-                with open(full, encoding="utf-8") as f:
-                    text = edited(f.read(), edit, rng)
-                if text is not None:
-                    with open(full, "w", encoding="utf-8") as f:
-                        f.write(text)
-                    changed += 1
-            # The parent's review fills the cache; the edited tree is
-            # reviewed with what it left, and without a cache.
+            # The parent's review fills the cache.
             shutil.rmtree(cache, ignore_errors=True)
-            git(checkout, "stash", "-q")
             review(vigil, checkout, project, cache=True)
-            git(checkout, "stash", "pop", "-q")
-            warm, wrong = review(vigil, checkout, project, cache=True, check=True)
-            cold, _ = review(vigil, checkout, project, cache=False)
-            same = warm == cold and not wrong
-            differ |= not same
-            print(f"{project:8} trial {trial:2}: {edit:6} in {changed:2} modules  "
-                  f"{'same' if same else 'DIFFERENT'}")
-            for line in wrong[:10]:
-                print(f"    {line}")
+            paths = rng.sample(modules, len(modules))
+            for round_ in (1, 2):
+                paths = edit_modules(checkout, paths, edit, rng, count)
+                warm, wrong, answered = review(vigil, checkout, project, cache=True, check=True)
+                cold, _, _ = review(vigil, checkout, project, cache=False)
+                same = warm == cold and not wrong
+                differ |= not same
+                print(f"{project:8} trial {trial:2} edit {round_}: {edit:6} in {len(paths):2} modules, "
+                      f"{answered:4} functions from the memo  {'same' if same else 'DIFFERENT'}")
+                for line in wrong[:10]:
+                    print(f"    {line}")
             git(checkout, "checkout", "-q", "--", ".")
         shutil.rmtree(cache, ignore_errors=True)
     sys.exit(1 if differ else 0)

@@ -332,6 +332,11 @@ fn an_edited_modules_functions_follow_what_each_read() {
     assert_eq!(shell(&first), vec![10, 22], "{first}");
     assert_eq!(commands(&first).len(), 3, "{first}");
 
+    // The run that filled the cache kept no records of this small module's
+    // functions; its first edit (a comment at the end) keeps them.
+    write(root, "pkg/images.py", &format!("{IMAGES_LOCAL}\n# edited\n"));
+    assert_eq!(function_memo(root), (0, Vec::new()));
+
     // A function added at the end: nothing else moved, and the memo answers
     // for every other function of the module.
     write(
@@ -466,4 +471,33 @@ fn a_change_reviewed_again_needs_no_project_pass() {
     );
     assert!(stderr(&first).contains("vigil: flow:"), "{}", stderr(&first));
     assert!(!stderr(&again).contains("vigil: flow:"), "{}", stderr(&again));
+}
+
+/// A large module (64 KB or more) keeps its functions' records from the
+/// run that fills the cache: its first edit already analyses only what
+/// changed.
+#[test]
+fn a_large_modules_first_edit_takes_its_unchanged_functions_from_the_memo() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let large: String = (0..900)
+        .map(|i| format!("def helper_{i}(value):\n    text = str(value)\n    return text.strip() + '{i:04}'\n\n\n"))
+        .collect();
+    assert!(large.len() >= 64 * 1024, "{}", large.len());
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/large.py", &large);
+    write(
+        root,
+        "pkg/api.py",
+        "from pkg import large\n\n\ndef show(req):\n    return large.helper_1(req)\n",
+    );
+    same_with_and_without_cache(root, &[]);
+    write(
+        root,
+        "pkg/large.py",
+        &format!("{large}def added(value):\n    return value\n"),
+    );
+    let (answered, wrong) = function_memo(root);
+    assert_eq!((answered, wrong), (900, Vec::new()));
+    same_with_and_without_cache(root, &[]);
 }

@@ -288,6 +288,7 @@ mod tests {
                 key,
                 reads: vec![("pkg.images.convert".to_string(), 7)],
                 output: vec![1, 2, 3],
+                records: Vec::new(),
             }],
         }
     }
@@ -377,8 +378,9 @@ mod tests {
             .unwrap()
             .index["pkg/a.py"];
         let mut bytes = std::fs::read(&store.path).unwrap();
-        // The record's last byte is the analysis's output.
-        bytes[(place.at + place.len - 1) as usize] ^= 1;
+        // The record's last bytes are the analysis's output, then its
+        // functions' records (none: one byte, the length 0).
+        bytes[(place.at + place.len - 2) as usize] ^= 1;
         std::fs::write(&store.path, &bytes).unwrap();
         let store = FlowMemoStore::new(dir.path(), Key::of(&[b"run"]));
         assert_eq!(

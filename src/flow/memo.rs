@@ -53,20 +53,60 @@ pub struct MemoEntry {
     pub key: u64,
     /// The project values it read, each with its hash then (0: absent).
     pub reads: Vec<(String, u64)>,
-    /// The analysis's output, encoded (decoded only when the entry
-    /// answers).
+    /// The analysis's output without its functions' records, encoded
+    /// (decoded only when the entry answers).
     #[serde(with = "bytes")]
     pub output: Vec<u8>,
+    /// Its functions' records (`super::fn_memo`), encoded apart (decoded
+    /// only when the module is analysed again); empty when it kept none.
+    #[serde(with = "bytes")]
+    pub records: Vec<u8>,
+}
+
+/// The functions' records of a module analysis, kept apart from its output
+/// (see [`MemoEntry::records`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Records {
+    /// Each function's record, in the order of `ModuleOutput::functions`.
+    functions: Vec<Option<super::fn_memo::FnRecord>>,
+    names: Vec<String>,
+    earlier: Vec<super::analyze::FunctionOutput>,
 }
 
 impl MemoEntry {
-    /// An entry for `output`, which read `reads`.
-    pub fn new(key: u64, reads: Vec<(String, u64)>, output: &ModuleOutput) -> Option<MemoEntry> {
+    /// An entry for `output`, which read `reads`. The functions' records
+    /// are taken out of `output` (they are the next run's, not this one's).
+    pub fn new(key: u64, reads: Vec<(String, u64)>, output: &mut ModuleOutput) -> Option<MemoEntry> {
+        let records = Records {
+            functions: output.functions.iter_mut().map(|f| f.record.take()).collect(),
+            names: std::mem::take(&mut output.names),
+            earlier: std::mem::take(&mut output.earlier),
+        };
+        let kept_none = records.functions.iter().all(Option::is_none) && records.earlier.is_empty();
         Some(MemoEntry {
             key,
             reads,
             output: postcard::to_allocvec(output).ok()?,
+            records: if kept_none {
+                Vec::new()
+            } else {
+                postcard::to_allocvec(&records).ok()?
+            },
         })
+    }
+
+    /// The analysis's output with its functions' records, if it decodes.
+    pub fn with_records(&self) -> Option<ModuleOutput> {
+        let mut output: ModuleOutput = postcard::from_bytes(&self.output).ok()?;
+        if !self.records.is_empty() {
+            let records: Records = postcard::from_bytes(&self.records).ok()?;
+            for (f, record) in output.functions.iter_mut().zip(records.functions) {
+                f.record = record;
+            }
+            output.names = records.names;
+            output.earlier = records.earlier;
+        }
+        Some(output)
     }
 }
 
@@ -276,15 +316,16 @@ impl<'m> PassMemo<'m> {
         self.seen[i]
     }
 
+    /// Whether the last run kept a memo of file `i`.
+    pub fn had(&self, i: usize) -> bool {
+        self.old[i].is_some()
+    }
+
     /// The functions of the last run's analyses of file `i`.
     pub fn old_functions(&self, i: usize) -> &OldFunctions {
         self.old_functions[i].get_or_init(|| {
             let entries = self.old[i].as_ref().map_or(&[][..], |f| &f.analyses[..]);
-            OldFunctions::new(
-                entries
-                    .iter()
-                    .filter_map(|e| postcard::from_bytes::<ModuleOutput>(&e.output).ok()),
-            )
+            OldFunctions::new(entries.iter().filter_map(MemoEntry::with_records))
         })
     }
 
@@ -389,6 +430,7 @@ mod tests {
                 key: 42,
                 reads: vec![("pkg.images.convert".to_string(), 7)],
                 output: output.clone(),
+                records: Vec::new(),
             }],
         };
         let encoded = postcard::to_allocvec(&file).unwrap();
@@ -396,7 +438,7 @@ mod tests {
         assert_eq!(decoded.analyses[0].output, output);
 
         let entry = &file.analyses[0];
-        let as_sequence = postcard::to_allocvec(&(entry.key, &entry.reads, &output)).unwrap();
+        let as_sequence = postcard::to_allocvec(&(entry.key, &entry.reads, &output, Vec::<u8>::new())).unwrap();
         assert_eq!(postcard::to_allocvec(entry).unwrap(), as_sequence);
     }
 }

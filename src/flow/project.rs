@@ -405,6 +405,10 @@ type Remembered = (analyze::ModuleOutput, Option<Kept>);
 /// `asked` describes what the pass asks of the analysis. An analysis made
 /// with a memo keeps its functions' analyses, and takes those of the
 /// module's earlier analyses that still hold (`super::fn_memo`).
+/// The size from which a module's functions keep their records in a run
+/// that fills the cache (see [`remembered`]).
+const LARGE_MODULE: usize = 64 * 1024;
+
 fn remembered(
     memo: Option<&PassMemo>,
     i: usize,
@@ -421,16 +425,21 @@ fn remembered(
     }
     let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
     let facts_hash = |name: &str| memo.map_or(0, |m| m.value_hash(facts, name));
-    let functions = memo.map(|m| FnMemo {
+    // Only a module the last run kept a memo of (one edited since, or whose
+    // inputs changed) keeps its functions' records: an edited module is
+    // likely to be edited again, and a run that fills an empty cache would
+    // pay for records of every module. A large module keeps them anyway:
+    // it costs the most to analyse again after an edit.
+    let functions = memo.filter(|m| m.had(i) || text.len() >= LARGE_MODULE).map(|m| FnMemo {
         old: m.old_functions(i),
         seen: m.seen(i),
         facts_hash: &facts_hash,
         answered: &m.functions_answered,
     });
-    let out = analyse(&parsed, text, functions.as_ref());
+    let mut out = analyse(&parsed, text, functions.as_ref());
     let entry = memo
         .zip(key)
-        .and_then(|(m, key)| MemoEntry::new(key, m.reads_of(&out, facts), &out))
+        .and_then(|(m, key)| MemoEntry::new(key, m.reads_of(&out, facts), &mut out))
         .map(Kept::New);
     Some((out, entry))
 }
