@@ -77,6 +77,19 @@ impl Key {
     pub fn hex(&self) -> String {
         format!("{:016x}{:016x}", self.0, self.1)
     }
+
+    pub fn bytes(&self) -> [u8; 16] {
+        let mut out = [0; 16];
+        out[..8].copy_from_slice(&self.0.to_le_bytes());
+        out[8..].copy_from_slice(&self.1.to_le_bytes());
+        out
+    }
+
+    /// The key of a text: a file's is made once and stands for its text in
+    /// the other keys.
+    pub fn of_text(text: &str) -> Key {
+        Key::of(&[text.as_bytes()])
+    }
 }
 
 /// What the run's key is made of, besides vigil itself.
@@ -263,7 +276,12 @@ impl Cache {
 
     /// The key of a file's own checks.
     pub fn file_key(&self, path: &str, text: &str) -> Key {
-        Key::of(&[&self.run.0.to_le_bytes(), path.as_bytes(), text.as_bytes()])
+        self.file_key_of(path, Key::of_text(text))
+    }
+
+    /// [`Cache::file_key`] of a text whose [`Key::of_text`] is `text`.
+    pub fn file_key_of(&self, path: &str, text: Key) -> Key {
+        Key::of(&[&self.run.0.to_le_bytes(), path.as_bytes(), &text.bytes()])
     }
 
     /// The file's checks from the last run, if its key is the same.
@@ -297,15 +315,20 @@ impl Cache {
     }
 
     /// The key of the project's dataflow: every file's path (with its
-    /// module name) and text.
-    pub fn project_key(&self, files: &[(&str, Option<&str>)]) -> Key {
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(files.len() * 2 + 1);
+    /// module name) and the [`Key::of_text`] of its text.
+    pub fn project_key(&self, files: &[(&str, Option<Key>)]) -> Key {
+        let texts: Vec<[u8; 16]> = files
+            .iter()
+            .map(|(_, text)| text.map_or([0; 16], |k| k.bytes()))
+            .collect();
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(files.len() * 3 + 1);
         let run = self.run.0.to_le_bytes();
         parts.push(&run);
-        for (path, text) in files {
+        for ((path, text), bytes) in files.iter().zip(&texts) {
             parts.push(path.as_bytes());
             // An unreadable file counts as one with no text.
-            parts.push(text.map_or(&[0xff][..], str::as_bytes));
+            parts.push(if text.is_some() { &[1] } else { &[0] });
+            parts.push(bytes);
         }
         Key::of(&parts)
     }

@@ -123,8 +123,11 @@ pub fn project_facts(
                 .iter()
                 .map(|e| format!("{}\0{}\0{}", e.path, e.module, e.is_package))
                 .collect();
-            let texts: Vec<Option<&str>> = (0..sources.len()).into_par_iter().map(|i| sources.text(i)).collect();
-            let files: Vec<(&str, Option<&str>)> = names.iter().map(String::as_str).zip(texts).collect();
+            let texts: Vec<Option<Key>> = (0..sources.len())
+                .into_par_iter()
+                .map(|i| sources.text_key(i))
+                .collect();
+            let files: Vec<(&str, Option<Key>)> = names.iter().map(String::as_str).zip(texts).collect();
             cache.project_key(&files)
         }),
         sources,
@@ -139,7 +142,7 @@ pub fn project_facts(
         // An unreadable file is an error of the review, with no findings.
         let mut files = (0..project.sources.len()).filter(|&i| reports_on(i)).filter_map(|i| {
             let file = project.sources.file(i).as_ref().ok()?;
-            Some(cache.file_key(&file.path, &file.text))
+            Some(cache.file_key_of(&file.path, project.sources.text_key(i)?))
         });
         cache.has_dataflow(key, &mut files)
     });
@@ -172,7 +175,7 @@ pub fn review_files(
     let mut outcomes: Vec<Result<Reviewed, InputError>> = stdin
         .into_iter()
         .map(|loaded| {
-            let outcome = loaded.map(|file| review_one(file, None, settings, None, None));
+            let outcome = loaded.map(|file| review_one(file, None, None, settings, None, None));
             tick();
             outcome
         })
@@ -180,11 +183,10 @@ pub fn review_files(
     outcomes.par_extend(files.par_iter().map(|path| {
         let own = file_selection(path, per_file, &settings.selection);
         let outcome = load(path).map(|file| {
-            let tree = project.and_then(|p| {
-                let i = p.sources.index_of(path)?;
-                p.sources.take_tree(i, &file.text)
-            });
-            review_one(file, tree, settings, own.as_ref(), project)
+            let known = project.and_then(|p| Some((p, p.sources.index_of(path)?)));
+            let tree = known.and_then(|(p, i)| p.sources.take_tree(i, &file.text));
+            let text_key = known.and_then(|(p, i)| p.sources.text_key_of(i, &file.text));
+            review_one(file, tree, text_key, settings, own.as_ref(), project)
         });
         tick();
         outcome
@@ -232,17 +234,21 @@ pub fn assemble(
 
 /// Reviews one file: its own checks and its dataflow findings from the
 /// cache when they are there, else from its tree (the project pass's, or
-/// parsed here).
+/// parsed here). `text_key` is its text's key when the pass made it.
 fn review_one(
     file: SourceFile,
     tree: Option<Arc<ParsedModule>>,
+    text_key: Option<Key>,
     settings: &Settings,
     own_selection: Option<&Selection>,
     project: Option<&Project>,
 ) -> Reviewed {
     let selection = own_selection.unwrap_or(&settings.selection);
     let cache = settings.cache.as_ref();
-    let file_key = cache.map(|c| c.file_key(&file.path, &file.text));
+    let file_key = cache.map(|c| match text_key {
+        Some(text) => c.file_key_of(&file.path, text),
+        None => c.file_key(&file.path, &file.text),
+    });
     let cached_checks = cache.zip(file_key).and_then(|(c, k)| c.file_checks(k));
     let wants_dataflow = settings.hooks.dataflow.is_some();
     let project_key = project.and_then(|p| p.key);

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::cache::Key;
 use crate::flow::project::ModuleSources;
 use crate::input::{self, InputError, SourceFile};
 use crate::python::{self, ParsedModule};
@@ -31,6 +32,8 @@ pub const TREE_BUDGET_BYTES: usize = 24 * 1024 * 1024;
 struct Slot {
     path: PathBuf,
     file: OnceLock<Result<SourceFile, InputError>>,
+    /// The key of its text (`cache::Key::of_text`), made once.
+    text_key: OnceLock<Option<Key>>,
     tree: Mutex<Option<Arc<ParsedModule>>>,
 }
 
@@ -55,6 +58,7 @@ impl Sources {
                 .map(|path| Slot {
                     path: path.clone(),
                     file: OnceLock::new(),
+                    text_key: OnceLock::new(),
                     tree: Mutex::new(None),
                 })
                 .collect(),
@@ -80,6 +84,13 @@ impl Sources {
         let slot = &self.slots[i];
         slot.file
             .get_or_init(|| input::load(&slot.path, &input::source::shown_path(&slot.path)))
+    }
+
+    /// The key of file `i`'s text if `text` is that text (a file the review
+    /// read again, unchanged), made once for the project's key.
+    pub fn text_key_of(&self, i: usize, text: &str) -> Option<Key> {
+        let same = matches!(self.slots[i].file.get(), Some(Ok(f)) if f.text == text);
+        same.then(|| self.text_key(i)).flatten()
     }
 
     /// The tree of file `i` if it is kept and was parsed from exactly
@@ -135,6 +146,10 @@ impl Sources {
 impl ModuleSources for Sources {
     fn text(&self, i: usize) -> Option<&str> {
         self.file(i).as_ref().ok().map(|f| f.text.as_str())
+    }
+
+    fn text_key(&self, i: usize) -> Option<Key> {
+        *self.slots[i].text_key.get_or_init(|| self.text(i).map(Key::of_text))
     }
 
     fn parsed(&self, i: usize) -> Option<Arc<ParsedModule>> {

@@ -89,6 +89,10 @@ pub trait ModuleSources: Sync {
     /// The text of file `i`, or `None` if it cannot be read (the file is
     /// then skipped).
     fn text(&self, i: usize) -> Option<&str>;
+    /// The key of file `i`'s text (`cache::Key::of_text`).
+    fn text_key(&self, i: usize) -> Option<crate::cache::Key> {
+        self.text(i).map(crate::cache::Key::of_text)
+    }
     /// The tree of file `i`'s text.
     fn parsed(&self, i: usize) -> Option<Arc<python::ParsedModule>>;
 }
@@ -191,7 +195,7 @@ pub fn build(
     let covered: Vec<bool> = skip.iter().map(|s| !s).collect();
     let identity = |i: usize| {
         let f = &files[i];
-        Some(memo::hash_of((&f.path, &f.module, f.is_package, sources.text(i)?)))
+        Some(memo::hash_of((&f.path, &f.module, f.is_package, sources.text_key(i)?)))
     };
     let mut memo = memo.map(|store| PassMemo::open(store, &paths, &covered, &identity));
     facts.recording = memo.is_some();
