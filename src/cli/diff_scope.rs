@@ -66,10 +66,22 @@ pub fn resolve(args: &ReviewArgs, paths: &[PathBuf]) -> Result<Option<DiffScope>
         Some((_, real)) => real.clone(),
         None => current_dir()?,
     };
+    let mut untracked_listed = None;
     let (root, text, source) = match (rev, patch) {
         (Some(rev), _) => {
             let root = git_toplevel(&start)?;
-            let text = git_diff(&root, rev)?;
+            // Two git commands at once: what changed, and what git does not
+            // track yet.
+            let (text, listed) = std::thread::scope(|threads| {
+                let listed = threads.spawn(|| git_untracked(&root));
+                let text = git_diff(&root, rev);
+                let listed = listed
+                    .join()
+                    .unwrap_or_else(|_| Err("`git ls-files --others` could not be run".to_string()));
+                (text, listed)
+            });
+            let text = text?;
+            untracked_listed = Some(listed?);
             (root, text, format!("`git diff {rev}`"))
         }
         (None, Some(patch)) => {
@@ -140,8 +152,8 @@ pub fn resolve(args: &ReviewArgs, paths: &[PathBuf]) -> Result<Option<DiffScope>
     // written: such files are reviewed whole, as added, and named on
     // standard error so that nobody mistakes a scratch file for the change.
     let mut untracked = Vec::new();
-    if rev.is_some() {
-        for relative in git_untracked(&root)? {
+    if let Some(listed) = untracked_listed {
+        for relative in listed {
             let Some((shown_buf, shown, real)) = place(&root, Path::new(&relative), &scopes) else {
                 continue;
             };

@@ -128,7 +128,27 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     }
 
-    let mut scope = match diff_scope::resolve(&args, &paths) {
+    let excludes = config.excludes();
+    let tests = config.tests();
+    let walk = input::Walk {
+        exclude: &excludes,
+        force_exclude: args.force_exclude,
+        tests: tests.as_ref(),
+    };
+    // A change review's project pass covers the tree under the named paths:
+    // it is walked while git says what changed.
+    let (scope, walked) = std::thread::scope(|threads| {
+        let changes = args.diff.is_some() || args.diff_file.is_some();
+        let walked = changes.then(|| {
+            threads.spawn(|| {
+                let named: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+                input::discover_with(&named, &walk)
+            })
+        });
+        let scope = diff_scope::resolve(&args, &paths);
+        (scope, walked.and_then(|w| w.join().ok()))
+    });
+    let mut scope = match scope {
         Ok(scope) => scope,
         Err(e) => {
             eprintln!("vigil: error: {}", report::terminal_safe::escape(&e));
@@ -136,7 +156,6 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     };
     let (mut stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
-    let excludes = config.excludes();
     if let Some(name) = &args.stdin_filename
         && args.force_exclude
         && absolute(name).is_some_and(|real| excludes.iter().any(|g| g.matches_with_ancestors(&real)))
@@ -151,12 +170,6 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
         stdin.clear();
     }
-    let tests = config.tests();
-    let walk = input::Walk {
-        exclude: &excludes,
-        force_exclude: args.force_exclude,
-        tests: tests.as_ref(),
-    };
     let discovered = match &mut scope {
         Some(scope) => {
             settings.changed_lines = Some(std::mem::take(&mut scope.changed_lines));
@@ -185,7 +198,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     let project = if nothing_to_review {
         None
     } else {
-        let tree = scope.is_some().then(|| input::discover_with(&paths, &walk));
+        let tree = scope
+            .is_some()
+            .then(|| walked.unwrap_or_else(|| input::discover_with(&paths, &walk)));
         let files = tree.as_ref().map_or(&discovered.files, |t| &t.files);
         let reported = scope.is_some().then_some(discovered.files.as_slice());
         pool.install(|| pipeline::project_facts(&settings, files, &paths, reported))
