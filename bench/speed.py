@@ -114,7 +114,7 @@ def seed(args, vigil):
         return
     result = measure([vigil, "review", "--no-cache", listing], ROOT, max(args.runs, 5))
     show("vigil on the seed listing", result)
-    print(f"seed listing wall: {result[1] * 1000:.0f} ms (target < 50 ms; /usr/bin/time counts 10 ms steps)")
+    print(f"seed listing wall: {result[1] * 1000:.0f} ms (target < 50 ms)")
 
 
 def scale(args, vigil):
