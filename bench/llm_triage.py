@@ -225,7 +225,7 @@ def main():
     try:
         print(f"triage with {args.model} at {url}:", flush=True)
         triaged, skipped = triage(args, url, cost)
-        print(f"discovery on the dev set:", flush=True)
+        print("discovery on the dev set:", flush=True)
         found = discover(args, url, cost)
     finally:
         if server:
