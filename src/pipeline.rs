@@ -183,9 +183,9 @@ pub fn review_files(
     outcomes.par_extend(files.par_iter().map(|path| {
         let own = file_selection(path, per_file, &settings.selection);
         let outcome = load(path).map(|file| {
-            let known = project.and_then(|p| Some((p, p.sources.index_of(path)?)));
-            let tree = known.and_then(|(p, i)| p.sources.take_tree(i, &file.text));
-            let text_key = known.and_then(|(p, i)| p.sources.text_key_of(i, &file.text));
+            let (tree, text_key) = project
+                .and_then(|p| Some(p.sources.take(p.sources.index_of(path)?, &file.text)))
+                .unwrap_or_default();
             review_one(file, tree, text_key, settings, own.as_ref(), project)
         });
         tick();

@@ -86,23 +86,24 @@ impl Sources {
             .get_or_init(|| input::load(&slot.path, &input::source::shown_path(&slot.path)))
     }
 
-    /// The key of file `i`'s text if `text` is that text (a file the review
-    /// read again, unchanged), made once for the project's key.
-    pub fn text_key_of(&self, i: usize, text: &str) -> Option<Key> {
-        let same = matches!(self.slots[i].file.get(), Some(Ok(f)) if f.text == text);
-        same.then(|| self.text_key(i)).flatten()
-    }
-
     /// The tree of file `i` if it is kept and was parsed from exactly
     /// `text`; the slot gives it up (a file is reviewed once).
     pub fn take_tree(&self, i: usize, text: &str) -> Option<Arc<ParsedModule>> {
+        self.take(i, text).0
+    }
+
+    /// [`Sources::take_tree`], and the key of file `i`'s text if `text` is
+    /// that text (the review read the file again, unchanged): the texts are
+    /// compared once for both.
+    pub fn take(&self, i: usize, text: &str) -> (Option<Arc<ParsedModule>>, Option<Key>) {
         let slot = &self.slots[i];
         let same = matches!(slot.file.get(), Some(Ok(f)) if f.text == text);
-        let tree = slot.tree.lock().ok()?.take();
+        let tree = slot.tree.lock().ok().and_then(|mut kept| kept.take());
         if tree.is_some() {
             self.refund(i);
         }
-        tree.filter(|_| same)
+        let key = same.then(|| self.text_key(i)).flatten();
+        (tree.filter(|_| same), key)
     }
 
     /// Drops every kept tree but those of `keep` (the files a change review
