@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpora  # noqa: E402
@@ -51,6 +52,11 @@ def git_checkout(project, work):
     git(checkout, "init", "-q")
     git(checkout, "add", "-A")
     git(checkout, "commit", "-q", "-m", "sdist")
+    # A working tree's files are older than vigil's racy window by the time
+    # a change of it is reviewed (src/cache/seen_files.rs, RACY_SECONDS):
+    # within it, vigil reads a file again on every run rather than trust
+    # its metadata, as a copy made a moment ago would have it here.
+    time.sleep(3)
     return checkout
 
 

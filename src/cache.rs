@@ -48,6 +48,7 @@ use crate::rules::registry;
 use crate::rules::{Diagnostic, Level};
 
 mod flow_memo;
+pub mod seen_files;
 
 /// The folder name, in the project's root.
 pub const FOLDER: &str = ".vigil_cache";
@@ -109,6 +110,8 @@ pub struct Cache {
     new: Mutex<Stored>,
     /// The dataflow pass's memo, a file per source file.
     memo: flow_memo::FlowMemoStore,
+    /// What this build last read of each file, by its metadata.
+    seen: std::sync::Arc<seen_files::SeenFiles>,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -259,7 +262,8 @@ impl Cache {
             models.extend_from_slice(&(text.len() as u64).to_le_bytes());
             models.extend_from_slice(text.as_bytes());
         }
-        let run = Key::of(&[&this_build(), rules.as_bytes(), &models]);
+        let build = this_build();
+        let run = Key::of(&[&build, rules.as_bytes(), &models]);
         let folder = root.join(FOLDER);
         let old = std::fs::read(folder.join(file_name(run)))
             .ok()
@@ -267,6 +271,7 @@ impl Cache {
             .unwrap_or_default();
         Cache {
             memo: flow_memo::FlowMemoStore::new(&folder, run),
+            seen: std::sync::Arc::new(seen_files::SeenFiles::new(&folder, Key::of(&[&build]))),
             folder,
             run,
             old,
@@ -370,6 +375,11 @@ impl Cache {
         self.keep(project, file.hex(), found.iter().map(CachedDiagnostic::from).collect());
     }
 
+    /// What this build last read of each file (`seen_files`).
+    pub fn seen_files(&self) -> std::sync::Arc<seen_files::SeenFiles> {
+        self.seen.clone()
+    }
+
     /// Writes what this run keeps. A cache that cannot be written is left
     /// as it was: the next run is cold, nothing worse.
     pub fn save(self) {
@@ -384,6 +394,8 @@ impl Cache {
         write_atomically(&self.folder.join(&name), &bytes);
         prune(&self.folder, &name, "review-");
         prune(&self.folder, &flow_memo::file_name(self.run), "flow-");
+        self.seen.save();
+        prune(&self.folder, &self.seen.file_name(), "files-");
     }
 }
 

@@ -62,6 +62,20 @@ impl Project {
             .get_or_init(|| compute_facts(settings, &self.sources, &self.entries, self.reported.as_deref()))
     }
 
+    /// Hands `cache` what this run read of each file (its text's key,
+    /// length and imports, by its metadata), for the next run.
+    pub fn remember_files(&self, cache: &crate::cache::Cache) {
+        let modules: Vec<(&str, bool)> = self.entries.iter().map(|e| (e.module.as_str(), e.is_package)).collect();
+        cache.seen_files().keep(self.sources.seen_entries(&modules));
+        if std::env::var_os("VIGIL_FLOW_DEBUG").is_some() {
+            let (known, read) = self.sources.seen_counts();
+            eprintln!(
+                "vigil: files: {known} of {} known by their metadata, {read} read",
+                self.sources.len()
+            );
+        }
+    }
+
     /// The facts alone, for a caller that keeps them longer than the
     /// texts and trees (the editor's server).
     pub fn into_facts(self, settings: &Settings) -> ProjectFacts {
@@ -105,7 +119,10 @@ pub fn project_facts(
     if !settings.selection.any_of_family(Family::Taint) {
         return None;
     }
-    let sources = Sources::new(files);
+    let sources = match &settings.cache {
+        Some(cache) => Sources::new(files).remembering(cache.seen_files()),
+        None => Sources::new(files),
+    };
     let entries = project::entries(&sources, roots);
     // A reported file the tree does not hold leaves the pass whole.
     let reported = reported.and_then(|paths| {
@@ -140,9 +157,10 @@ pub fn project_facts(
     let cached = settings.cache.as_ref().zip(project.key).is_some_and(|(cache, key)| {
         let reports_on = |i: usize| project.reported.as_ref().is_none_or(|r| r[i]);
         // An unreadable file is an error of the review, with no findings.
+        // (A file known by its metadata is not read for this.)
         let mut files = (0..project.sources.len()).filter(|&i| reports_on(i)).filter_map(|i| {
-            let file = project.sources.file(i).as_ref().ok()?;
-            Some(cache.file_key_of(&file.path, project.sources.text_key(i)?))
+            let text = project.sources.text_key(i)?;
+            Some(cache.file_key_of(&project.entries[i].path, text))
         });
         cache.has_dataflow(key, &mut files)
     });

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cache::Key;
+use crate::cache::seen_files::{SeenFile, SeenFiles, Stat};
 use crate::flow::project::ModuleSources;
 use crate::input::{self, InputError, SourceFile};
 use crate::python::{self, ParsedModule};
@@ -35,6 +36,16 @@ struct Slot {
     /// The key of its text (`cache::Key::of_text`), made once.
     text_key: OnceLock<Option<Key>>,
     tree: Mutex<Option<Arc<ParsedModule>>>,
+    /// Its metadata, taken before it is read, and whether it had settled
+    /// (`cache::seen_files`).
+    stat: OnceLock<Option<(Stat, bool)>>,
+    /// Whether the last run's entry for it still holds (then its text key,
+    /// length and imports are that entry's, and it is read only if its
+    /// text or tree is asked for).
+    seen: OnceLock<bool>,
+    /// The modules it imports, when scanned from its text this run, with
+    /// the module name and package flag they were scanned for.
+    imports: OnceLock<(String, bool, Vec<String>)>,
 }
 
 /// The files of a project, by index in the order given.
@@ -43,6 +54,8 @@ pub struct Sources {
     index: HashMap<PathBuf, usize>,
     /// Source bytes whose trees may still be kept.
     budget: AtomicUsize,
+    /// What the last run read of each file, when there is a cache.
+    seen: Option<Arc<SeenFiles>>,
 }
 
 impl Sources {
@@ -60,11 +73,74 @@ impl Sources {
                     file: OnceLock::new(),
                     text_key: OnceLock::new(),
                     tree: Mutex::new(None),
+                    stat: OnceLock::new(),
+                    seen: OnceLock::new(),
+                    imports: OnceLock::new(),
                 })
                 .collect(),
             index: files.iter().enumerate().map(|(i, p)| (p.clone(), i)).rev().collect(),
             budget: AtomicUsize::new(budget),
+            seen: None,
         }
+    }
+
+    /// These sources answering from what the last run read of each file
+    /// (`seen`), for files whose metadata did not change.
+    pub fn remembering(mut self, seen: Arc<SeenFiles>) -> Sources {
+        self.seen = Some(seen);
+        self
+    }
+
+    fn stat(&self, i: usize) -> Option<&(Stat, bool)> {
+        let slot = &self.slots[i];
+        slot.stat.get_or_init(|| Stat::of(&slot.path)).as_ref()
+    }
+
+    /// The last run's entry for file `i`, if its metadata is the same.
+    fn seen(&self, i: usize) -> Option<&SeenFile> {
+        let store = self.seen.as_ref()?;
+        let shown = || input::source::shown_path(&self.slots[i].path);
+        let fresh = *self.slots[i].seen.get_or_init(|| {
+            self.stat(i)
+                .is_some_and(|(stat, _)| store.find(&shown(), stat).is_some())
+        });
+        if !fresh {
+            return None;
+        }
+        let (stat, _) = self.stat(i)?;
+        store.find(&shown(), stat)
+    }
+
+    /// How many files were known by their metadata, and how many were read.
+    pub fn seen_counts(&self) -> (usize, usize) {
+        let known = self.slots.iter().filter(|s| s.seen.get() == Some(&true)).count();
+        let read = self.slots.iter().filter(|s| s.file.get().is_some()).count();
+        (known, read)
+    }
+
+    /// The entries of this run's files for the next run: the last run's
+    /// where they held, else what this run read of files that had settled
+    /// (their imports scanned for `modules`' names). A file this run did
+    /// not read nor find has none.
+    pub fn seen_entries(&self, modules: &[(&str, bool)]) -> std::collections::HashMap<String, SeenFile> {
+        (0..self.len())
+            .filter_map(|i| {
+                if let Some(seen) = self.seen(i) {
+                    return Some((input::source::shown_path(self.path(i)), seen.clone()));
+                }
+                let slot = &self.slots[i];
+                let Some(Ok(file)) = slot.file.get() else { return None };
+                let (stat, settled) = slot.stat.get()?.as_ref()?;
+                let (module, is_package, imports) = slot.imports.get()?;
+                let (want, want_package) = modules.get(i)?;
+                if !settled || module != want || is_package != want_package {
+                    return None;
+                }
+                let key = self.text_key(i)?;
+                let entry = SeenFile::new(*stat, key, file.text.len(), module, *is_package, imports.clone());
+                Some((input::source::shown_path(self.path(i)), entry))
+            })
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -82,8 +158,23 @@ impl Sources {
     /// File `i` as read (once).
     pub fn file(&self, i: usize) -> &Result<SourceFile, InputError> {
         let slot = &self.slots[i];
-        slot.file
-            .get_or_init(|| input::load(&slot.path, &input::source::shown_path(&slot.path)))
+        slot.file.get_or_init(|| {
+            // Whether the file is known by its metadata is settled before
+            // it is read (the metadata is taken first: if the file changes
+            // after, the next run finds other metadata).
+            let seen = self.seen(i);
+            let shown = input::source::shown_path(&slot.path);
+            let loaded = input::load(&slot.path, &shown);
+            // A file known by its metadata stands for the text its entry
+            // names (in the project's key, the memo's identities): a text
+            // that changed since, during this run, is not this run's.
+            match (loaded, seen) {
+                (Ok(file), Some(seen)) if seen.text_key() != Key::of_text(&file.text) => {
+                    Err(InputError::new(shown, "changed while it was being reviewed"))
+                }
+                (loaded, _) => loaded,
+            }
+        })
     }
 
     /// The tree of file `i` if it is kept and was parsed from exactly
@@ -150,7 +241,34 @@ impl ModuleSources for Sources {
     }
 
     fn text_key(&self, i: usize) -> Option<Key> {
-        *self.slots[i].text_key.get_or_init(|| self.text(i).map(Key::of_text))
+        *self.slots[i].text_key.get_or_init(|| match self.seen(i) {
+            Some(seen) => Some(seen.text_key()),
+            None => self.text(i).map(Key::of_text),
+        })
+    }
+
+    fn size(&self, i: usize) -> usize {
+        match self.seen(i) {
+            Some(seen) => seen.len as usize,
+            None => self.text(i).map_or(0, str::len),
+        }
+    }
+
+    fn imports(&self, i: usize, module: &str, is_package: bool) -> Vec<String> {
+        if let Some(seen) = self.seen(i)
+            && seen.module == module
+            && seen.is_package == is_package
+        {
+            return seen.imports.clone();
+        }
+        let Some(text) = self.text(i) else { return Vec::new() };
+        let scanned = crate::flow::modules::scan_imports(text, module, is_package);
+        if self.seen.is_some() {
+            let _ = self.slots[i]
+                .imports
+                .set((module.to_string(), is_package, scanned.clone()));
+        }
+        scanned
     }
 
     fn parsed(&self, i: usize) -> Option<Arc<ParsedModule>> {
@@ -201,6 +319,33 @@ mod tests {
         let again = sources.parsed(1).unwrap();
         assert!(Arc::ptr_eq(&again, &sources.parsed(1).unwrap()));
         assert!(sources.take_tree(1, "b = 2\n").is_some());
+    }
+
+    /// A file known by its metadata stands for its entry's text; if what
+    /// is read is another text (the file changed during the run), it is an
+    /// error, never a text under another's key.
+    #[cfg(unix)]
+    #[test]
+    fn a_known_file_read_as_another_text_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = files(dir.path(), &["import os\n"]);
+        let (stat, _) = Stat::of(&paths[0]).unwrap();
+        let build = Key::of(&[b"build"]);
+        let entry = SeenFile::new(stat, Key::of_text("import re\n"), 10, "m0", false, vec!["re".into()]);
+        let store = SeenFiles::new(dir.path(), build);
+        let shown = input::source::shown_path(&paths[0]);
+        store.keep(HashMap::from([(shown, entry)]));
+        store.save();
+
+        let sources = Sources::new(&paths).remembering(Arc::new(SeenFiles::new(dir.path(), build)));
+        assert_eq!(sources.text_key(0), Some(Key::of_text("import re\n")));
+        assert_eq!(sources.imports(0, "m0", false), vec!["re".to_string()]);
+        assert_eq!(sources.size(0), 10);
+        assert!(sources.file(0).is_err());
+        // Without the entry, the text is read.
+        let sources = Sources::new(&paths);
+        assert_eq!(sources.imports(0, "m0", false), vec!["os".to_string()]);
+        assert_eq!(sources.text_key(0), Some(Key::of_text("import os\n")));
     }
 
     #[test]

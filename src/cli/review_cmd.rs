@@ -272,6 +272,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     }
     if let Some(cache) = settings.cache.take() {
+        if let Some(project) = &project {
+            project.remember_files(&cache);
+        }
         cache.save();
     }
     let reviewed_paths: Vec<String> = match &llm_options {

@@ -21,7 +21,7 @@ mod interp;
 mod levels;
 pub mod memo;
 pub mod models;
-mod modules;
+pub(crate) mod modules;
 mod pattern;
 pub mod project;
 mod rows;

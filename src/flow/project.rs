@@ -95,6 +95,16 @@ pub trait ModuleSources: Sync {
     }
     /// The tree of file `i`'s text.
     fn parsed(&self, i: usize) -> Option<Arc<python::ParsedModule>>;
+    /// The length of file `i`'s text (0 if it cannot be read).
+    fn size(&self, i: usize) -> usize {
+        self.text(i).map_or(0, str::len)
+    }
+    /// The dotted names file `i` imports, as module `module`
+    /// ([`modules::scan_imports`]).
+    fn imports(&self, i: usize, module: &str, is_package: bool) -> Vec<String> {
+        self.text(i)
+            .map_or_else(Vec::new, |text| modules::scan_imports(text, module, is_package))
+    }
 }
 
 /// Texts held in memory, parsed whenever asked (tests, fuzzing).
@@ -151,11 +161,7 @@ pub fn build(
     let imported: Vec<Vec<String>> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| {
-            sources
-                .text(i)
-                .map_or_else(Vec::new, |text| modules::scan_imports(text, &f.module, f.is_package))
-        })
+        .map(|(i, f)| sources.imports(i, &f.module, f.is_package))
         .collect();
     let imports = import_graph(files, &imported);
     drop(imported);
@@ -179,7 +185,7 @@ pub fn build(
     let skip: Vec<bool> = (0..files.len())
         .map(|i| leaf[i] || needed.as_ref().is_some_and(|n| !n[i]))
         .collect();
-    let sizes: Vec<usize> = (0..files.len()).map(|i| sources.text(i).map_or(0, str::len)).collect();
+    let sizes: Vec<usize> = (0..files.len()).map(|i| sources.size(i)).collect();
     let levels = levels::import_levels(&imports, &sccs, &skip, &sizes);
     let names: Vec<&str> = files.iter().map(|f| f.module.as_str()).collect();
     let imported_by_others: Vec<bool> = leaf.iter().map(|l| !l).collect();

@@ -217,3 +217,13 @@ pub const NO_DEFECTS: &str = "No security defects are detected in the code\n";
 pub fn outside(repo: &Repo, name: &str) -> PathBuf {
     repo.path().parent().map(Path::to_path_buf).unwrap().join(name)
 }
+
+/// [`vigil_at`] with more environment variables.
+pub fn vigil_with_env_at(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .expect("vigil runs")
+}
