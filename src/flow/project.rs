@@ -54,6 +54,26 @@ pub struct FileEntry {
 #[derive(Default)]
 struct FileState {
     functions: Vec<Analysed>,
+    /// Where each name is in `functions` (a module of hundreds of
+    /// functions was searched from the start for each).
+    index: super::fxhash::FxHashMap<String, usize>,
+}
+
+impl FileState {
+    /// Records that `name` was analysed in `batch`, having used `deps`.
+    fn analysed(&mut self, name: String, deps: Vec<(String, u32)>, batch: u32) {
+        match self.index.get(&name) {
+            Some(&at) => {
+                let entry = &mut self.functions[at];
+                entry.1 = deps;
+                entry.2 = batch;
+            }
+            None => {
+                self.index.insert(name.clone(), self.functions.len());
+                self.functions.push((name, deps, batch));
+            }
+        }
+    }
 }
 
 /// A function (or a module's top level), the names it used with the batch
@@ -532,25 +552,13 @@ fn merge(
             }
             set_findings(findings, &func.qualname, func.findings);
             let deps = seen(func.deps, epochs);
-            match state.functions.iter_mut().find(|(q, _, _)| *q == func.qualname) {
-                Some(entry) => {
-                    entry.1 = deps;
-                    entry.2 = batch;
-                }
-                None => state.functions.push((func.qualname, deps, batch)),
-            }
+            state.analysed(func.qualname, deps, batch);
         }
         set_findings(findings, &f.module, out.top_findings);
         // The top level runs whenever the file is analysed; it is recorded
         // like a function named after the module.
         let deps = seen(out.top_deps, epochs);
-        match state.functions.iter_mut().find(|(q, _, _)| *q == f.module) {
-            Some(entry) => {
-                entry.1 = deps;
-                entry.2 = batch;
-            }
-            None => state.functions.push((f.module.clone(), deps, batch)),
-        }
+        state.analysed(f.module.clone(), deps, batch);
         let entry = facts.modules.entry(f.module.clone()).or_default();
         for (name, fact) in out.globals {
             let same = entry
