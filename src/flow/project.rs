@@ -355,10 +355,10 @@ pub fn build(
                 let first = |q: &str| only.contains(q);
                 let state = &states[i];
                 let uses = |q: &str, changed: &FxHashSet<String>| {
-                    state
-                        .functions
-                        .iter()
-                        .any(|(name, deps, _)| name == q && deps.iter().any(|(d, _)| changed.contains(d)))
+                    state.index.get(q).is_some_and(|&at| {
+                        let (_, deps, _) = &state.functions[at];
+                        deps.iter().any(|(d, _)| changed.contains(d))
+                    })
                 };
                 let work = Work {
                     first: &first,
