@@ -56,16 +56,15 @@ pub const FOLDER: &str = ".vigil_cache";
 /// How many run keys' files are kept (other selections, other builds).
 const KEEP: usize = 4;
 
-/// A 128-bit hash (two SipHash-1-3 passes with different prefixes): wide
-/// enough that two texts never share one by accident.
+/// A 128-bit hash (two passes of `stable_hash::StableHasher` with different
+/// seeds): wide enough that two texts never share one by accident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key(u64, u64);
 
 impl Key {
     pub fn of(parts: &[&[u8]]) -> Key {
-        let hash = |salt: u8| {
-            let mut h = std::hash::DefaultHasher::new();
-            salt.hash(&mut h);
+        let hash = |seed: u64| {
+            let mut h = crate::stable_hash::StableHasher::with_seed(seed);
             for p in parts {
                 p.len().hash(&mut h);
                 h.write(p);

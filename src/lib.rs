@@ -28,3 +28,4 @@ pub mod review;
 pub mod rules;
 pub mod server;
 pub mod sources;
+pub mod stable_hash;

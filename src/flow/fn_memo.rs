@@ -22,7 +22,9 @@
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use crate::stable_hash::StableHasher;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -264,13 +266,13 @@ impl FnMemo<'_> {
 /// the line of each step in this file, which a summary that takes the
 /// value's flow will show.
 fn value_hash(cx: &ModuleCx, value: &Value) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = StableHasher::default();
     let _ = write!(HashWriter(&mut h), "{value:?}");
     here_lines(cx, value, &mut h);
     h.finish() | 1
 }
 
-fn here_lines(cx: &ModuleCx, value: &Value, h: &mut DefaultHasher) {
+fn here_lines(cx: &ModuleCx, value: &Value, h: &mut StableHasher) {
     for flow in value.taint.flows() {
         let mut step = &flow.steps;
         while let Some(node) = step {
@@ -288,7 +290,7 @@ fn here_lines(cx: &ModuleCx, value: &Value, h: &mut DefaultHasher) {
     }
 }
 
-struct HashWriter<'h>(&'h mut DefaultHasher);
+struct HashWriter<'h>(&'h mut StableHasher);
 
 impl std::fmt::Write for HashWriter<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {

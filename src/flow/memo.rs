@@ -18,7 +18,9 @@
 //! The caller stores the entries (the review cache, `crate::cache`): this
 //! module does no I/O.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use crate::stable_hash::StableHasher;
 use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
@@ -144,10 +146,10 @@ pub mod bytes {
     }
 }
 
-/// A hash of anything hashable (SipHash-1-3 with fixed keys: the same in
-/// every run and on every machine of one build).
+/// A hash of anything hashable ([`StableHasher`]: the same in every run and
+/// on every machine of one build).
 pub fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = StableHasher::default();
     value.hash(&mut h);
     h.finish()
 }
@@ -164,7 +166,7 @@ pub fn value_hash(facts: &ProjectFacts, name: &str) -> u64 {
     if summary.is_none() && global.is_none() && class.is_none() {
         return 0;
     }
-    let mut h = DefaultHasher::new();
+    let mut h = StableHasher::default();
     (summary.map(|s| &**s), global).hash(&mut h);
     if let Some(class) = class {
         class_hash(class, &mut h);
@@ -173,7 +175,7 @@ pub fn value_hash(facts: &ProjectFacts, name: &str) -> u64 {
     h.finish() | 1
 }
 
-fn class_hash(class: &super::summary::ClassFacts, h: &mut DefaultHasher) {
+fn class_hash(class: &super::summary::ClassFacts, h: &mut StableHasher) {
     class.bases.hash(h);
     for set in [&class.methods, &class.static_methods, &class.class_methods] {
         let mut names: Vec<&String> = set.iter().collect();
