@@ -354,10 +354,12 @@ impl<'m> PassMemo<'m> {
         h
     }
 
-    /// The project values named by `changed` have new values.
-    pub fn changed(&mut self, changed: &dyn Fn(&str) -> bool) {
+    /// The project values named in `changed` have new values.
+    pub fn changed(&mut self, changed: &[String]) {
         if let Ok(m) = self.hashes.get_mut() {
-            m.retain(|name, _| !changed(name));
+            for name in changed {
+                m.remove(name);
+            }
         }
     }
 

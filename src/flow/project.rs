@@ -498,9 +498,9 @@ impl Pass<'_, '_> {
             .collect();
         let changed = merge(self.facts, self.states, self.epochs, batch, files, outputs);
         if let Some(m) = self.memo.as_mut() {
-            m.changed(&|name| self.epochs.keys.get(name) == Some(&batch));
+            m.changed(&changed);
         }
-        changed
+        changed.len()
     }
 }
 
@@ -512,7 +512,8 @@ pub const ALONE_ROUNDS: usize = 4;
 /// times at most when calls between them change their summaries.
 const LOCAL_ROUNDS: usize = 4;
 
-/// Takes a batch's outputs into the facts; returns how many facts changed.
+/// Takes a batch's outputs into the facts; returns the project names
+/// (summaries and module-level values) whose facts changed.
 fn merge(
     facts: &mut ProjectFacts,
     states: &mut [FileState],
@@ -520,8 +521,8 @@ fn merge(
     batch: u32,
     files: &[FileEntry],
     outputs: Vec<(usize, analyze::ModuleOutput)>,
-) -> usize {
-    let mut changed = 0;
+) -> Vec<String> {
+    let mut changed = Vec::new();
     // What each function saw: the project's version as of the batch start,
     // or, for its own module's functions analysed just before it, this one.
     let seen = |deps: Vec<(String, bool)>, epochs: &Epochs| -> Vec<(String, u32)> {
@@ -546,7 +547,7 @@ fn merge(
                 .get(&func.qualname)
                 .is_some_and(|old| old.same_as(&func.summary));
             if !same {
-                changed += 1;
+                changed.push(func.qualname.clone());
                 epochs.keys.insert(func.qualname.clone(), batch);
                 facts.summaries.insert(func.qualname.clone(), Arc::new(func.summary));
             }
@@ -566,8 +567,9 @@ fn merge(
                 .get(&name)
                 .is_some_and(|old| analyze::same_global(old, &fact));
             if !same {
-                changed += 1;
-                epochs.keys.insert(format!("{}.{name}", f.module), batch);
+                let key = format!("{}.{name}", f.module);
+                changed.push(key.clone());
+                epochs.keys.insert(key, batch);
                 epochs.modules.insert(f.module.clone(), batch);
                 entry.globals.insert(name, fact);
             }
