@@ -10,6 +10,9 @@
 //! public method that other methods of the class call (`self.update_quota`)
 //! is a helper, not an entry point.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
@@ -89,11 +92,12 @@ pub fn methods<'a>(cx: &Context<'a>, class: &'a StmtClassDef) -> Option<(Kind, V
         return None;
     };
     let defs: Vec<&StmtFunctionDef> = classes::methods(class).collect();
-    let called_by_self: Vec<&str> = defs
+    let called_by_self: HashSet<&str> = defs
         .iter()
         .flat_map(|d| calls_in(&d.body))
         .filter_map(|c| classes::self_method(c))
         .collect();
+    let helpers = Helpers::new(class);
     let mut out = Vec::new();
     for def in defs {
         let routed = def.decorator_list.iter().any(
@@ -116,7 +120,7 @@ pub fn methods<'a>(cx: &Context<'a>, class: &'a StmtClassDef) -> Option<(Kind, V
         out.push(Method {
             def,
             entry,
-            checks: checks_of(cx, class, def, 0),
+            checks: checks_of(cx, &helpers, def, 0),
             delegates: if kind == Kind::Controller {
                 calls.iter().copied().find(|c| delegates(c))
             } else {
@@ -138,9 +142,56 @@ fn is_controller(class: &StmtClassDef) -> bool {
         })
 }
 
+/// The methods of one class by name, and the checks of each helper found
+/// so far (a class of hundreds of methods, Nova's libvirt driver, had its
+/// body searched for every `self.` call, and each helper's checks made
+/// again at every call).
+struct Helpers<'a> {
+    class: &'a StmtClassDef,
+    /// The first function of each name in the class body.
+    by_name: HashMap<&'a str, &'a StmtFunctionDef>,
+    /// The checks of a helper (by address) followed from a given depth.
+    checks: RefCell<HashMap<(usize, u32), Vec<Check>>>,
+}
+
+impl<'a> Helpers<'a> {
+    fn new(class: &'a StmtClassDef) -> Helpers<'a> {
+        let mut by_name = HashMap::new();
+        for s in &class.body {
+            if let Stmt::FunctionDef(f) = s {
+                by_name.entry(f.name.as_str()).or_insert(f);
+            }
+        }
+        Helpers {
+            class,
+            by_name,
+            checks: RefCell::default(),
+        }
+    }
+
+    /// The method `name` of the class, or of a base class in the module.
+    fn find(&self, cx: &Context<'a>, name: &str) -> Option<&'a StmtFunctionDef> {
+        match self.by_name.get(name) {
+            Some(&f) => Some(f),
+            None => find_method(cx, self.class, name),
+        }
+    }
+
+    /// [`checks_of`] the helper `def` at `depth`, made once.
+    fn checks(&self, cx: &Context<'a>, def: &'a StmtFunctionDef, depth: u32) -> Vec<Check> {
+        let key = (std::ptr::from_ref(def) as usize, depth);
+        if let Some(known) = self.checks.borrow().get(&key) {
+            return known.clone();
+        }
+        let made = checks_of(cx, self, def, depth);
+        self.checks.borrow_mut().insert(key, made.clone());
+        made
+    }
+}
+
 /// The checks of a method: its decorators, the checks in its body, and
 /// those of the same-class helpers it calls.
-fn checks_of(cx: &Context, class: &StmtClassDef, def: &StmtFunctionDef, depth: u32) -> Vec<Check> {
+fn checks_of<'a>(cx: &Context<'a>, helpers: &Helpers<'a>, def: &'a StmtFunctionDef, depth: u32) -> Vec<Check> {
     let mut out = Vec::new();
     for d in &def.decorator_list {
         let callee = match &d.expression {
@@ -163,7 +214,7 @@ fn checks_of(cx: &Context, class: &StmtClassDef, def: &StmtFunctionDef, depth: u
         // A method of the class is followed (glance's `self._enforce(req)`
         // is named like a check, its body says what it checks); any other
         // call is a check by its name.
-        let helper = classes::self_method(call).and_then(|name| find_method(cx, class, name).map(|h| (name, h)));
+        let helper = classes::self_method(call).and_then(|name| helpers.find(cx, name).map(|h| (name, h)));
         let Some((name, helper)) = helper else {
             if let Some(target) = enforcement_target(cx, call) {
                 let target_name = match &target {
@@ -189,7 +240,7 @@ fn checks_of(cx: &Context, class: &StmtClassDef, def: &StmtFunctionDef, depth: u
         if depth >= MAX_DEPTH {
             continue;
         }
-        for inner in checks_of(cx, class, helper, depth + 1) {
+        for inner in helpers.checks(cx, helper, depth + 1) {
             let target = match &inner.target {
                 Target::Param(p) => passed(helper, call, p),
                 other => other.clone(),
