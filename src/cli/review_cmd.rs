@@ -277,6 +277,9 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
         cache.save();
     }
+    // The project's texts, trees and facts (hundreds of thousands of small
+    // values) are not freed one by one: the process ends after the report.
+    std::mem::forget(project);
     let reviewed_paths: Vec<String> = match &llm_options {
         Some(_) => outcomes
             .iter()
