@@ -85,10 +85,15 @@ impl MemoEntry {
             earlier: std::mem::take(&mut output.earlier),
         };
         let kept_none = records.functions.iter().all(Option::is_none) && records.earlier.is_empty();
+        // The names the analysis read are the entry's `reads` (with their
+        // hashes): an output the entry answers with needs them no more.
+        let read = std::mem::take(&mut output.reads);
+        let encoded = postcard::to_allocvec(output).ok();
+        output.reads = read;
         Some(MemoEntry {
             key,
             reads,
-            output: postcard::to_allocvec(output).ok()?,
+            output: encoded?,
             records: if kept_none {
                 Vec::new()
             } else {
