@@ -131,22 +131,24 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Row>, RowError> {
 
 /// The line without a trailing `# comment` (a `#` inside a string stays).
 fn strip_comment(line: &str) -> &str {
-    let mut quote: Option<char> = None;
+    // Every delimiter is ASCII, and no byte of a multi-byte character is:
+    // the bytes are read as they come.
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
-    for (i, c) in line.char_indices() {
+    for (i, c) in line.bytes().enumerate() {
         match quote {
             Some(q) => {
                 if escaped {
                     escaped = false;
-                } else if c == '\\' && q == '"' {
+                } else if c == b'\\' && q == b'"' {
                     escaped = true;
                 } else if c == q {
                     quote = None;
                 }
             }
             None => match c {
-                '"' | '\'' => quote = Some(c),
-                '#' => return &line[..i],
+                b'"' | b'\'' => quote = Some(c),
+                b'#' => return &line[..i],
                 _ => {}
             },
         }
@@ -309,6 +311,15 @@ impl Cursor<'_> {
 
     fn basic_string(&mut self) -> Result<String, String> {
         self.pos += 1;
+        // Most strings have no escape: taken whole up to the closing quote.
+        let text = self.text;
+        let rest = &text[self.pos..];
+        if let Some(end) = memchr::memchr2(b'"', b'\\', rest.as_bytes())
+            && rest.as_bytes()[end] == b'"'
+        {
+            self.pos += end + 1;
+            return Ok(rest[..end].to_string());
+        }
         let mut out = String::new();
         let mut chars = self.rest().char_indices();
         while let Some((i, c)) = chars.next() {
