@@ -22,7 +22,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +51,10 @@ impl Stat {
     #[cfg(unix)]
     pub fn of(path: &Path) -> Option<(Stat, bool)> {
         use std::os::unix::fs::MetadataExt;
-        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
         let meta = std::fs::metadata(path).ok()?;
         let stat = Stat {
             dev: meta.dev(),
