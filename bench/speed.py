@@ -95,7 +95,9 @@ def side_by_side(args, vigil):
             ("ruff --select S", [os.path.join(bin_dir, "ruff"), "check", "--no-cache", "--select", "S",
                                  "--exit-zero", "--quiet", package], args.runs)]
     if not args.no_bandit:
-        rows.append(("bandit", [os.path.join(bin_dir, "bandit"), "-q", "-r", "-f", "json", package], 1))
+        # One run: Bandit takes about a minute on nova, and its ratio to
+        # vigil is two orders of magnitude, not a close call.
+        rows.append(("bandit (one run)", [os.path.join(bin_dir, "bandit"), "-q", "-r", "-f", "json", package], 1))
     results = interleaved(rows, tree, args.runs)
     shutil.rmtree(cache, ignore_errors=True)
     for name, *_ in rows:
@@ -103,8 +105,8 @@ def side_by_side(args, vigil):
     vigil_cpu, vigil_wall, _ = results["vigil (no cache)"]
     ruff_cpu, ruff_wall, _ = results["ruff --select S"]
     print(f"vigil / ruff: cpu {vigil_cpu / ruff_cpu:.2f}x, wall {vigil_wall / ruff_wall:.2f}x (targets <= 1.5x)")
-    if "bandit" in results:
-        print(f"bandit / vigil cpu: {results['bandit'][0] / vigil_cpu:.0f}x (target >= 100x)")
+    if "bandit (one run)" in results:
+        print(f"bandit / vigil cpu: {results['bandit (one run)'][0] / vigil_cpu:.0f}x (target >= 100x)")
 
 
 def seed(args, vigil):
