@@ -65,8 +65,7 @@ impl Project {
     /// Hands `cache` what this run read of each file (its text's key,
     /// length and imports, by its metadata), for the next run.
     pub fn remember_files(&self, cache: &crate::cache::Cache) {
-        let modules: Vec<(&str, bool)> = self.entries.iter().map(|e| (e.module.as_str(), e.is_package)).collect();
-        cache.seen_files().keep(self.sources.seen_entries(&modules));
+        cache.seen_files().keep(self.sources.seen_entries());
         if std::env::var_os("VIGIL_FLOW_DEBUG").is_some() {
             let (known, read) = self.sources.seen_counts();
             eprintln!(

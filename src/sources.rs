@@ -39,10 +39,10 @@ struct Slot {
     /// Its metadata, taken before it is read, and whether it had settled
     /// (`cache::seen_files`).
     stat: OnceLock<Option<(Stat, bool)>>,
-    /// Whether the last run's entry for it still holds (then its text key,
+    /// The last run's entry for it, if it still holds (then its text key,
     /// length and imports are that entry's, and it is read only if its
     /// text or tree is asked for).
-    seen: OnceLock<bool>,
+    seen: OnceLock<Option<SeenFile>>,
     /// The modules it imports, when scanned from its text this run, with
     /// the module name and package flag they were scanned for.
     imports: OnceLock<(String, bool, Vec<String>)>,
@@ -96,33 +96,35 @@ impl Sources {
         slot.stat.get_or_init(|| Stat::of(&slot.path)).as_ref()
     }
 
-    /// The last run's entry for file `i`, if its metadata is the same.
+    /// The last run's entry for file `i`, if its metadata is the same
+    /// (looked up once).
     fn seen(&self, i: usize) -> Option<&SeenFile> {
         let store = self.seen.as_ref()?;
-        let shown = || input::source::shown_path(&self.slots[i].path);
-        let fresh = *self.slots[i].seen.get_or_init(|| {
-            self.stat(i)
-                .is_some_and(|(stat, _)| store.find(&shown(), stat).is_some())
-        });
-        if !fresh {
-            return None;
-        }
-        let (stat, _) = self.stat(i)?;
-        store.find(&shown(), stat)
+        let slot = &self.slots[i];
+        slot.seen
+            .get_or_init(|| {
+                let (stat, _) = self.stat(i)?;
+                store.find(&input::source::shown_path(&slot.path), stat).cloned()
+            })
+            .as_ref()
     }
 
     /// How many files were known by their metadata, and how many were read.
     pub fn seen_counts(&self) -> (usize, usize) {
-        let known = self.slots.iter().filter(|s| s.seen.get() == Some(&true)).count();
+        let known = self
+            .slots
+            .iter()
+            .filter(|s| matches!(s.seen.get(), Some(Some(_))))
+            .count();
         let read = self.slots.iter().filter(|s| s.file.get().is_some()).count();
         (known, read)
     }
 
     /// The entries of this run's files for the next run: the last run's
     /// where they held, else what this run read of files that had settled
-    /// (their imports scanned for `modules`' names). A file this run did
-    /// not read nor find has none.
-    pub fn seen_entries(&self, modules: &[(&str, bool)]) -> std::collections::HashMap<String, SeenFile> {
+    /// (with the module name their imports were scanned for, which the next
+    /// run compares). A file this run did not read nor find has none.
+    pub fn seen_entries(&self) -> std::collections::HashMap<String, SeenFile> {
         (0..self.len())
             .filter_map(|i| {
                 if let Some(seen) = self.seen(i) {
@@ -132,8 +134,7 @@ impl Sources {
                 let Some(Ok(file)) = slot.file.get() else { return None };
                 let (stat, settled) = slot.stat.get()?.as_ref()?;
                 let (module, is_package, imports) = slot.imports.get()?;
-                let (want, want_package) = modules.get(i)?;
-                if !settled || module != want || is_package != want_package {
+                if !settled {
                     return None;
                 }
                 let key = self.text_key(i)?;
@@ -178,14 +179,9 @@ impl Sources {
     }
 
     /// The tree of file `i` if it is kept and was parsed from exactly
-    /// `text`; the slot gives it up (a file is reviewed once).
-    pub fn take_tree(&self, i: usize, text: &str) -> Option<Arc<ParsedModule>> {
-        self.take(i, text).0
-    }
-
-    /// [`Sources::take_tree`], and the key of file `i`'s text if `text` is
-    /// that text (the review read the file again, unchanged): the texts are
-    /// compared once for both.
+    /// `text` (the slot gives it up: a file is reviewed once), and the key
+    /// of file `i`'s text if `text` is that text (the review read the file
+    /// again, unchanged): the texts are compared once for both.
     pub fn take(&self, i: usize, text: &str) -> (Option<Arc<ParsedModule>>, Option<Key>) {
         let slot = &self.slots[i];
         let same = matches!(slot.file.get(), Some(Ok(f)) if f.text == text);
@@ -313,12 +309,12 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &sources.parsed(0).unwrap()), "kept");
         let second = sources.parsed(1).unwrap();
         assert!(!Arc::ptr_eq(&second, &sources.parsed(1).unwrap()), "over the budget");
-        assert!(sources.take_tree(0, "a = 2\n").is_none(), "another text");
-        assert!(sources.take_tree(0, "a = 1\n").is_none(), "given up already");
+        assert!(sources.take(0, "a = 2\n").0.is_none(), "another text");
+        assert!(sources.take(0, "a = 1\n").0.is_none(), "given up already");
         // The budget came back: file 1's tree is kept now.
         let again = sources.parsed(1).unwrap();
         assert!(Arc::ptr_eq(&again, &sources.parsed(1).unwrap()));
-        assert!(sources.take_tree(1, "b = 2\n").is_some());
+        assert!(sources.take(1, "b = 2\n").0.is_some());
     }
 
     /// A file known by its metadata stands for its entry's text; if what

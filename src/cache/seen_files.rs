@@ -183,19 +183,29 @@ mod tests {
         SeenFile::new(stat, Key::of_text("import os\n"), 10, "pkg.m", false, vec!["os".into()])
     }
 
-    #[test]
-    fn an_entry_answers_for_the_same_metadata_only() {
+    /// A folder holding `m.py` and a saved entry for it; the file's
+    /// metadata then, and whether it had settled.
+    fn saved() -> (tempfile::TempDir, Stat, bool) {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("m.py");
-        std::fs::write(&file, "import os\n").unwrap();
-        let (stat, settled) = Stat::of(&file).unwrap();
-        assert!(!settled, "written just now: racily clean");
-        let build = Key::of(&[b"build"]);
-        let seen = SeenFiles::new(dir.path(), build);
+        std::fs::write(dir.path().join("m.py"), "import os\n").unwrap();
+        let (stat, settled) = Stat::of(&dir.path().join("m.py")).unwrap();
+        let seen = SeenFiles::new(dir.path(), build());
         seen.keep(HashMap::from([("m.py".to_string(), entry(stat))]));
         seen.save();
+        (dir, stat, settled)
+    }
 
-        let seen = SeenFiles::new(dir.path(), build);
+    fn build() -> Key {
+        Key::of(&[b"build"])
+    }
+
+    #[test]
+    fn an_entry_answers_for_the_same_metadata_only() {
+        let (dir, stat, settled) = saved();
+        let file = dir.path().join("m.py");
+        assert!(!settled, "written just now: racily clean");
+
+        let seen = SeenFiles::new(dir.path(), build());
         assert_eq!(seen.find("m.py", &stat), Some(&entry(stat)));
         assert!(seen.find("other.py", &stat).is_none());
         // The same size, written again: another change time.
@@ -208,19 +218,13 @@ mod tests {
 
     #[test]
     fn a_damaged_file_is_a_cold_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("m.py");
-        std::fs::write(&file, "import os\n").unwrap();
-        let (stat, _) = Stat::of(&file).unwrap();
-        let build = Key::of(&[b"build"]);
-        let seen = SeenFiles::new(dir.path(), build);
-        seen.keep(HashMap::from([("m.py".to_string(), entry(stat))]));
-        seen.save();
-        let stored = dir.path().join(format!("files-{}.bin", build.hex()));
+        let (dir, stat, _) = saved();
+        assert!(SeenFiles::new(dir.path(), build()).find("m.py", &stat).is_some());
+        let stored = dir.path().join(format!("files-{}.bin", build().hex()));
         let mut bytes = std::fs::read(&stored).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         std::fs::write(&stored, &bytes).unwrap();
-        assert!(SeenFiles::new(dir.path(), build).find("m.py", &stat).is_none());
+        assert!(SeenFiles::new(dir.path(), build()).find("m.py", &stat).is_none());
     }
 }

@@ -23,8 +23,6 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
-
-use crate::stable_hash::StableHasher;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +33,7 @@ use super::interp::ModuleCx;
 use super::memo::hash_of;
 use super::summary::Summary;
 use super::value::{Items, Loc, Name, Value};
+use crate::stable_hash::StableHasher;
 
 /// What the running function's analysis looked up, found or not.
 #[derive(Default)]

@@ -19,8 +19,6 @@
 //! module does no I/O.
 
 use std::hash::{Hash, Hasher};
-
-use crate::stable_hash::StableHasher;
 use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +27,7 @@ use super::analyze::{ModuleOutput, Structure};
 use super::fn_memo::OldFunctions;
 use super::fxhash::FxHashMap;
 use super::summary::ProjectFacts;
+use crate::stable_hash::StableHasher;
 
 /// Where the memo of each file is kept between runs.
 pub trait Memo: Sync {
