@@ -6,6 +6,7 @@
 //! rules then report per file. `interp/` runs the functions.
 
 use super::fxhash::FxHashMap as HashMap;
+use crate::python::names::last_segment;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use super::summary::{
 };
 use super::value::{Const, Flow, Items, Loc, Name, Origin, Taint, Value};
 use crate::python::ParsedModule;
+use crate::python::names;
 
 /// The file being analysed.
 pub struct ModuleInput<'a> {
@@ -111,7 +113,7 @@ fn collect_functions<'a>(body: &'a [Stmt], prefix: &str, class: Option<&str>, ou
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(f) => {
-                let qualname = format!("{prefix}.{}", f.name.as_str());
+                let qualname = names::join(prefix, f.name.as_str());
                 let names: Vec<String> = f.decorator_list.iter().filter_map(decorator_text).collect();
                 out.push(FuncSite {
                     qualname: qualname.clone(),
@@ -123,7 +125,7 @@ fn collect_functions<'a>(body: &'a [Stmt], prefix: &str, class: Option<&str>, ou
                 collect_functions(&f.body, &qualname, None, out);
             }
             Stmt::ClassDef(c) => {
-                let qualname = format!("{prefix}.{}", c.name.as_str());
+                let qualname = names::join(prefix, c.name.as_str());
                 collect_functions(&c.body, &qualname, Some(&qualname), out);
             }
             Stmt::If(s) => {
@@ -146,11 +148,11 @@ fn collect_classes<'a>(body: &'a [Stmt], prefix: &str, out: &mut Vec<(String, &'
     for stmt in body {
         match stmt {
             Stmt::ClassDef(c) => {
-                let qualname = format!("{prefix}.{}", c.name.as_str());
+                let qualname = names::join(prefix, c.name.as_str());
                 out.push((qualname.clone(), c));
                 collect_classes(&c.body, &qualname, out);
             }
-            Stmt::FunctionDef(f) => collect_classes(&f.body, &format!("{prefix}.{}", f.name.as_str()), out),
+            Stmt::FunctionDef(f) => collect_classes(&f.body, &names::join(prefix, f.name.as_str()), out),
             Stmt::If(s) => {
                 collect_classes(&s.body, prefix, out);
                 for clause in &s.elif_else_clauses {
@@ -301,7 +303,7 @@ fn resolve_static(cx: &ModuleCx, expr: &Expr) -> Option<String> {
             Some(r) => r.to_string(),
             None => n.id.to_string(),
         }),
-        Expr::Attribute(a) => Some(format!("{}.{}", resolve_static(cx, &a.value)?, a.attr.as_str())),
+        Expr::Attribute(a) => Some(names::join(&resolve_static(cx, &a.value)?, a.attr.as_str())),
         Expr::Call(c) => resolve_static(cx, &c.func),
         _ => None,
     }
@@ -641,7 +643,7 @@ impl Triggers {
                 }
             } else {
                 // A wildcard in the last segment: match its literal start.
-                let last = pattern.as_str().rsplit('.').next().unwrap_or("");
+                let last = last_segment(pattern.as_str());
                 t.shapes.push(last.trim_matches('*').to_ascii_lowercase());
             }
         }

@@ -24,6 +24,7 @@
 //! Rows are validated when loaded; an error names the file and line.
 
 use super::fxhash::FxHashMap as HashMap;
+use crate::python::names::last_segment;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -822,7 +823,7 @@ fn lookup<'m, 'n>(rows: &'m [ModelRow], index: &'m NameIndex, name: &'n str) -> 
 where
     'm: 'n,
 {
-    let last = name.rsplit('.').next().unwrap_or(name);
+    let last = last_segment(name);
     let exact = index.exact.get(name).into_iter().flatten().copied();
     let by_last = index.by_last.get(last).into_iter().flatten();
     let wild = index

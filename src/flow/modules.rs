@@ -12,8 +12,17 @@
 /// real import is never missed unless written after `;` or `:` on a line.
 pub fn scan_imports(text: &str, module: &str, is_package: bool) -> Vec<String> {
     let mut names = Vec::new();
-    let mut lines = text.lines();
+    let mut lines = lines(text);
     while let Some(line) = lines.next() {
+        // Most lines start with something else than `i` or `f`: skip them
+        // before trimming (ASCII white space; anything else non-ASCII goes
+        // the long way).
+        let first = line
+            .bytes()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r'));
+        if !matches!(first, Some(b'i' | b'f' | 128..)) {
+            continue;
+        }
         let start = line.trim_start();
         if !(start.starts_with("import ") || start.starts_with("from ")) {
             continue;
@@ -49,7 +58,7 @@ pub fn scan_imports(text: &str, module: &str, is_package: bool) -> Vec<String> {
                 match part.split_whitespace().next() {
                     Some("*") | None => names.push(base.clone()),
                     Some(name) if base.is_empty() => names.push(name.to_string()),
-                    Some(name) => names.push(format!("{base}.{name}")),
+                    Some(name) => names.push(crate::python::names::join(&base, name)),
                 }
             }
         }
@@ -57,6 +66,23 @@ pub fn scan_imports(text: &str, module: &str, is_package: bool) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The lines of `text`, as `str::lines` gives them (`\n` or `\r\n` ends a
+/// line), found with `memchr` (the module's lines are all scanned).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(at) = memchr::memchr(b'\n', rest.as_bytes()) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..at];
+        rest = &rest[at + 1..];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
 }
 
 /// The module a `from ... import` statement reads from: `level` dots, then
@@ -93,6 +119,23 @@ fn strip_line_comment(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_those_str_lines_gives() {
+        for text in ["", "\n", "a", "a\n", "a\r\nb\r\n", "a\rb\n", "a\r", "\n\nx", "a\r\r\n"] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn imports_after_any_white_space_are_found() {
+        let text = "x = 1\n\x0c import a\n\tfrom b import c\n\u{a0}import d\nfoo()\n";
+        assert_eq!(scan_imports(text, "m", false), ["a", "b.c", "d"]);
+    }
 
     #[test]
     fn scanned_imports_match_parsed_ones() {

@@ -101,7 +101,9 @@ impl Scope {
 /// `name` and the dotted names enclosing it, longest first: `a.b.c`, `a.b`,
 /// `a` (where to look for the module that defines a qualified name).
 pub fn enclosing(name: &str) -> impl Iterator<Item = &str> {
-    std::iter::successors(Some(name), |n| n.rsplit_once('.').map(|(head, _)| head))
+    std::iter::successors(Some(name), |n| {
+        n.as_bytes().iter().rposition(|&b| b == b'.').map(|dot| &n[..dot])
+    })
 }
 
 /// One module's view of the project.

@@ -35,12 +35,11 @@ impl Aliases {
                     self.imported.extend(import.names.iter().map(|a| a.name.to_string()));
                     return;
                 };
-                self.imported
-                    .extend(import.names.iter().map(|a| format!("{}.{}", module, a.name)));
+                self.imported.extend(import.names.iter().map(|a| join(module, &a.name)));
                 // A relative import (`from . import x`) binds names of the
                 // project itself; they are kept relative, as Bandit does.
                 for alias in &import.names {
-                    let full = format!("{}.{}", module, alias.name);
+                    let full = join(module, &alias.name);
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
                     self.map.insert(bound.to_string(), full);
                 }
@@ -92,8 +91,39 @@ impl Aliases {
 pub fn dotted(expr: &Expr) -> Option<String> {
     match expr {
         Expr::Name(name) => Some(name.id.to_string()),
-        Expr::Attribute(attr) => Some(format!("{}.{}", dotted(&attr.value)?, attr.attr.as_str())),
+        Expr::Attribute(attr) => Some(join(&dotted(&attr.value)?, attr.attr.as_str())),
         _ => None,
+    }
+}
+
+/// `head.tail`: a qualified name one segment longer. The interpreter makes
+/// one at every attribute read and call (`format!` costs several times the
+/// copy in its formatting machinery).
+pub fn join(head: &str, tail: &str) -> String {
+    let mut name = String::with_capacity(head.len() + 1 + tail.len());
+    name.push_str(head);
+    name.push('.');
+    name.push_str(tail);
+    name
+}
+
+/// The last segment of a qualified name (`Popen` of `subprocess.Popen`):
+/// the checks ask it of every call, and `rsplit('.')` sets up a searcher
+/// each time.
+pub fn last_segment(name: &str) -> &str {
+    match name.as_bytes().iter().rposition(|&b| b == b'.') {
+        Some(dot) => &name[dot + 1..],
+        None => name,
+    }
+}
+
+/// Whether the qualified name `name` is `tail` or ends with the segments of
+/// `tail` (`a.b.c` ends with `b.c`, not with `.c` of `a.bc`).
+pub fn ends_with_segments(name: &str, tail: &str) -> bool {
+    match name.strip_suffix(tail) {
+        Some("") => true,
+        Some(head) => head.ends_with('.'),
+        None => false,
     }
 }
 
@@ -110,6 +140,18 @@ mod tests {
         }
         let parsed = ruff_python_parser::parse_expression(expr).unwrap().into_expr();
         aliases.qualified_name(&parsed)
+    }
+
+    #[test]
+    fn joins_and_matches_whole_segments() {
+        assert_eq!(join("a.b", "c"), "a.b.c");
+        assert_eq!(last_segment("a.b.c"), "c");
+        assert_eq!(last_segment("c"), "c");
+        assert_eq!(last_segment("a."), "");
+        assert!(ends_with_segments("a.b.c", "b.c"));
+        assert!(ends_with_segments("b.c", "b.c"));
+        assert!(!ends_with_segments("a.xb.c", "b.c"));
+        assert!(!ends_with_segments("c", "b.c"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! that kind. [`Context`] is what a hook may ask about the node's surroundings:
 //! qualified names, enclosing statements and functions, the source text.
 
+use crate::python::names::last_segment;
 use std::cell::{OnceCell, RefCell};
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -139,7 +140,7 @@ pub struct CallSite<'a> {
 impl CallSite<'_> {
     /// The last segment of the qualified name (`Popen`).
     pub fn name(&self) -> &str {
-        self.qualname.rsplit('.').next().unwrap_or("")
+        last_segment(&self.qualname)
     }
 
     /// Bandit's `call_function_name`: the last segment of the qualified

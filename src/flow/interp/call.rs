@@ -13,6 +13,7 @@ use super::super::summary::{SumItems, SumValue, Summary};
 use super::super::value::{Const, Flow, Items, Key, Loc, Name, Origin, Taint, Value, Words, push_step};
 use super::expr::{shown_through_format, store_item};
 use super::{Interp, SinkHit, Text};
+use crate::python::names;
 
 /// Programs that run their `-c` argument as a shell command.
 const SHELLS: &[&str] = &[
@@ -206,7 +207,7 @@ impl<'a> Interp<'a, '_> {
             && let Some(ty) = &recv.ty
         {
             for class in self.type_chain(ty) {
-                candidates.push((format!("{class}.{m}"), true));
+                candidates.push((names::join(class, m), true));
             }
         }
 
@@ -273,7 +274,7 @@ impl<'a> Interp<'a, '_> {
         }
         let mut out = Value::unknown();
         if let Some(r) = &recv.refers {
-            let name = format!("{r}.{attr}");
+            let name = names::join(r, attr);
             if let Some(v) = self.resolve_global(&name) {
                 out = v;
             }
@@ -1468,10 +1469,11 @@ fn argv_match(row: &ModelRow, args: &Args, items: Option<&[Value]>) -> Option<Ar
         });
     }
     let words = argv_words(row, args, items)?;
-    let has = words
-        .may
-        .iter()
-        .any(|w| row.argv_has.iter().any(|h| **w == **h || w.ends_with(&format!("/{h}"))));
+    let has = words.may.iter().any(|w| {
+        row.argv_has
+            .iter()
+            .any(|h| **w == **h || w.strip_suffix(&**h).is_some_and(|head| head.ends_with('/')))
+    });
     let with_word = row
         .argv_with
         .iter()
@@ -1561,7 +1563,7 @@ fn cond_value(c: &Cond, value: Option<&Value>) -> Option<bool> {
             return Some(*lit == Lit::None);
         };
         match lit {
-            Lit::Name(n) => v.refers.as_ref().map(|r| &**r == n || r.ends_with(&format!(".{n}"))),
+            Lit::Name(n) => v.refers.as_ref().map(|r| names::ends_with_segments(r, n)),
             Lit::None => match v.konst {
                 Const::Unknown => None,
                 Const::None => Some(true),

@@ -11,6 +11,7 @@ use ruff_python_ast::{self as ast, BoolOp, CmpOp, Expr, UnaryOp};
 use super::super::models::{ArgAt, Kind, Match, ModelRow};
 use super::super::value::{Const, Value};
 use super::{Env, Interp};
+use crate::python::names;
 
 impl<'a> Interp<'a, '_> {
     /// The variables on the branch where `test` is `branch` (the current
@@ -229,11 +230,11 @@ impl<'a> Interp<'a, '_> {
                 let recv = self.eval_quiet(&a.value);
                 method = Some(a.attr.as_str());
                 if let Some(r) = &recv.refers {
-                    names.push(format!("{r}.{}", a.attr.as_str()));
+                    names.push(names::join(r, a.attr.as_str()));
                 }
                 if let Some(ty) = &recv.ty {
                     for class in self.type_chain(ty) {
-                        names.push(format!("{class}.{}", a.attr.as_str()));
+                        names.push(names::join(class, a.attr.as_str()));
                     }
                 }
                 names.push(format!("?.{}", a.attr.as_str()));

@@ -10,6 +10,7 @@ use super::super::models::Kind;
 use super::super::summary::SumConst;
 use super::super::value::{Const, Flow, Items, Key, MAX_PATH, Name, Origin, Taint, Value, Words};
 use super::{Interp, Text};
+use crate::python::names;
 
 impl<'a> Interp<'a, '_> {
     pub fn eval_quiet(&mut self, expr: &'a Expr) -> Value {
@@ -170,7 +171,7 @@ impl<'a> Interp<'a, '_> {
         let mut out = Value::unknown();
         // A qualified name: a module, a class, a model object.
         if let Some(refers) = &base.refers {
-            let name = format!("{refers}.{attr}");
+            let name = names::join(refers, attr);
             if let Some(v) = self.resolve_global(&name) {
                 out = v;
             }
@@ -180,7 +181,7 @@ impl<'a> Interp<'a, '_> {
         // An object of a known type.
         if let Some(ty) = base.ty.clone() {
             for class in self.type_chain(&ty) {
-                let name = format!("{class}.{attr}");
+                let name = names::join(class, attr);
                 if self.apply_read_rows(&name, &mut out, range, what) {
                     break;
                 }

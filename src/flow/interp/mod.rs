@@ -31,6 +31,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::models::{ModelRow, Models};
 use super::summary::{ClassFacts, ParamPath, ProjectFacts, SumStep, Summary};
 use super::value::{Flow, Loc, Name, Origin, Steps, Taint, Value, steps_in_order};
+use crate::python::names;
 
 /// What one module's analysis shares between its functions.
 pub struct ModuleCx<'a> {
@@ -126,7 +127,7 @@ impl ModuleCx<'_> {
     pub fn find_method(&self, class: &str, method: &str) -> Option<String> {
         for c in self.mro(class)? {
             if self.class(c).is_some_and(|f| f.methods.contains(method)) {
-                return Some(format!("{c}.{method}"));
+                return Some(names::join(c, method));
             }
         }
         None

@@ -6,6 +6,7 @@ use ruff_text_size::Ranged;
 use super::super::models::Kind;
 use super::super::value::{Const, Items, Value};
 use super::{Env, Interp, LoopFrame};
+use crate::python::names;
 
 /// Loops run their body at most this many times before constants are
 /// widened away, and twice more after that.
@@ -93,9 +94,9 @@ impl<'a> Interp<'a, '_> {
                 self.narrow_in_place(&s.test, true);
             }
             Stmt::FunctionDef(f) => {
-                let qual = format!("{}.{}", self.func.qualname, f.name.as_str());
+                let qual = names::join(&self.func.qualname, f.name.as_str());
                 let qual = if self.func.def.is_none() {
-                    format!("{}.{}", self.cx.module, f.name.as_str())
+                    names::join(self.cx.module, f.name.as_str())
                 } else {
                     qual
                 };
@@ -103,9 +104,9 @@ impl<'a> Interp<'a, '_> {
             }
             Stmt::ClassDef(c) => {
                 let qual = if self.func.def.is_none() {
-                    format!("{}.{}", self.cx.module, c.name.as_str())
+                    names::join(self.cx.module, c.name.as_str())
                 } else {
-                    format!("{}.{}", self.func.qualname, c.name.as_str())
+                    names::join(&self.func.qualname, c.name.as_str())
                 };
                 self.bind(c.name.as_str(), Value::refers(&qual));
             }
@@ -140,7 +141,7 @@ impl<'a> Interp<'a, '_> {
                     let full = if base.is_empty() {
                         alias.name.to_string()
                     } else {
-                        format!("{}.{}", base, alias.name.as_str())
+                        names::join(&base, alias.name.as_str())
                     };
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
                     let v = self.import_value(&full);

@@ -447,5 +447,5 @@ pub fn last_segment(cx: &Context, callee: &Expr) -> Option<String> {
         Expr::Name(n) => Some(n.id.to_string()),
         _ => None,
     })?;
-    Some(name.rsplit('.').next().unwrap_or(&name).to_string())
+    Some(crate::python::names::last_segment(&name).to_string())
 }

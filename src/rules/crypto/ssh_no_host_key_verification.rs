@@ -1,5 +1,6 @@
 //! S507 ssh-no-host-key-verification (Bandit B507).
 
+use crate::python::names::last_segment;
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
@@ -83,9 +84,7 @@ fn policy_name(cx: &Context, argument: &Expr) -> Option<String> {
     };
     match class {
         Expr::Attribute(attr) => Some(attr.attr.to_string()),
-        Expr::Name(_) => cx
-            .qualified_name(class)
-            .map(|q| q.rsplit('.').next().unwrap_or_default().to_string()),
+        Expr::Name(_) => cx.qualified_name(class).map(|q| last_segment(&q).to_string()),
         _ => None,
     }
 }

@@ -105,7 +105,7 @@ pub const CONVERSIONS: &[Conversion] = &[
 pub fn conversion(qualname: &str) -> Option<&'static Conversion> {
     CONVERSIONS.iter().find(|c| {
         if c.name.contains('.') {
-            qualname == c.name || qualname.ends_with(&format!(".{}", c.name))
+            crate::python::names::ends_with_segments(qualname, c.name)
         } else {
             qualname == c.name
         }

@@ -55,7 +55,7 @@ pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
         Expr::Attribute(attr) if is_unbounded_read(site, attr.attr.as_str()) => (&*attr.value, attr.attr.as_str()),
         _ if WHOLE_READERS
             .iter()
-            .any(|r| site.qualname == *r || site.qualname.ends_with(&format!(".{r}"))) =>
+            .any(|r| crate::python::names::ends_with_segments(&site.qualname, r)) =>
         {
             match site.arg(0) {
                 Some(arg) => (arg, "load"),

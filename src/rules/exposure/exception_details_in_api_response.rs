@@ -1,6 +1,7 @@
 //! R401 exception-details-in-api-response: the text of an unexpected
 //! exception, or a traceback, sent back to the API user.
 
+use crate::python::names::last_segment;
 use std::collections::HashSet;
 
 use ruff_python_ast::{ExceptHandler, Expr, InterpolatedStringElement, Stmt};
@@ -150,7 +151,7 @@ fn first_line_len(cx: &Context, range: TextRange) -> ruff_text_size::TextSize {
 
 /// The last segments of the caught exception names.
 fn caught_type(type_: Option<&Expr>) -> Option<Vec<String>> {
-    let last = |e: &Expr| dotted(e).map(|d| d.rsplit('.').next().unwrap_or("").to_string());
+    let last = |e: &Expr| dotted(e).map(|d| last_segment(&d).to_string());
     match type_? {
         Expr::Tuple(t) => Some(t.elts.iter().filter_map(last).collect()),
         other => last(other).map(|n| vec![n]),
@@ -179,7 +180,7 @@ fn walk<'a>(body: &'a [Stmt], tainted: &mut HashSet<&'a str>, returns_to_user: b
             }
             Stmt::Raise(raise) => {
                 if let Some(Expr::Call(call)) = raise.exc.as_deref()
-                    && dotted(&call.func).is_some_and(|d| is_http_error(d.rsplit('.').next().unwrap_or("")))
+                    && dotted(&call.func).is_some_and(|d| is_http_error(last_segment(&d)))
                     && let Some(leaked) = call
                         .arguments
                         .args

@@ -140,7 +140,9 @@ fn written_secret<'a>(cx: &Context, expr: &'a Expr, file: &str) -> Option<&'a Ex
         return call.arguments.args.first().and_then(find_secret);
     }
     let name = cx.qualified_name(&call.func).unwrap_or_default();
-    if DUMPERS.iter().any(|d| name == *d || name.ends_with(&format!(".{d}")))
+    if DUMPERS
+        .iter()
+        .any(|d| crate::python::names::ends_with_segments(&name, d))
         && call.arguments.args.get(1).is_some_and(is_file)
     {
         return call.arguments.args.first().and_then(find_secret);

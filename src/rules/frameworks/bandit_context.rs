@@ -14,10 +14,12 @@
 //!   an attribute stands for its last name, a name for its identifier, `True`
 //!   for the string `"True"`.
 
+use crate::python::names::last_segment;
 use std::borrow::Cow;
 
 use ruff_python_ast::Expr;
 
+use crate::python::names;
 use crate::rules::{CallSite, Context};
 
 /// Bandit's `call_function_name_qual`: the resolved dotted name of the callee,
@@ -36,9 +38,7 @@ fn expr_qualname(cx: &Context, expr: &Expr) -> String {
         return name;
     }
     match expr {
-        Expr::Attribute(attr) => {
-            format!("{}.{}", expr_qualname(cx, &attr.value), attr.attr.as_str())
-        }
+        Expr::Attribute(attr) => names::join(&expr_qualname(cx, &attr.value), attr.attr.as_str()),
         _ => String::new(),
     }
 }
@@ -46,8 +46,8 @@ fn expr_qualname(cx: &Context, expr: &Expr) -> String {
 /// Bandit's `call_function_name`: the last segment of [`qualname`].
 pub fn call_name<'s>(cx: &Context, site: &'s CallSite) -> Cow<'s, str> {
     match qualname(cx, site) {
-        Cow::Borrowed(q) => Cow::Borrowed(q.rsplit('.').next().unwrap_or("")),
-        Cow::Owned(q) => Cow::Owned(q.rsplit('.').next().unwrap_or("").to_string()),
+        Cow::Borrowed(q) => Cow::Borrowed(last_segment(q)),
+        Cow::Owned(q) => Cow::Owned(last_segment(&q).to_string()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! S615 huggingface-unpinned-download (Bandit B615).
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{Expr, Number};
 use ruff_text_size::Ranged;
 
@@ -35,7 +36,7 @@ pub static RULE: Rule = Rule {
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let qualname = qualname(cx, site);
-    let func = qualname.rsplit('.').next().unwrap_or("");
+    let func = last_segment(&qualname);
     let Some((_, library)) = HUGGINGFACE_DOWNLOADERS.iter().find(|(name, _)| *name == func) else {
         return;
     };

@@ -1,5 +1,6 @@
 //! S701 jinja2-autoescape-false (Bandit B701).
 
+use crate::python::names::last_segment;
 use ruff_python_ast::visitor::source_order::{self, SourceOrderVisitor, TraversalSignal};
 use ruff_python_ast::{AnyNodeRef, Expr, ExprCall, Keyword};
 use ruff_text_size::Ranged;
@@ -39,7 +40,7 @@ pub static RULE: Rule = Rule {
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let qualname = qualname(cx, site);
-    if qualname.rsplit('.').next() != Some("Environment") || !has_segment(&qualname, "jinja2") {
+    if last_segment(&qualname) != "Environment" || !has_segment(&qualname, "jinja2") {
         return;
     }
     let callee = cx.snippet(&*site.call.func);

@@ -1,5 +1,6 @@
 //! S702 mako-templates (Bandit B702).
 
+use crate::python::names::last_segment;
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
@@ -36,7 +37,7 @@ pub static RULE: Rule = Rule {
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let qualname = qualname(cx, site);
-    if qualname.rsplit('.').next() != Some("Template") || !has_segment(&qualname, "mako") {
+    if last_segment(&qualname) != "Template" || !has_segment(&qualname, "mako") {
         return;
     }
     // Bandit flags every Template; one whose default filters HTML- or

@@ -1,5 +1,6 @@
 //! S506 unsafe-yaml-load (Bandit B506).
 
+use crate::python::names::last_segment;
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
@@ -35,7 +36,7 @@ const SAFE_LOADERS: [&str; 2] = ["SafeLoader", "CSafeLoader"];
 
 pub fn check(cx: &Context, site: &CallSite, out: &mut Vec<Diagnostic>) {
     let qualname = qualname(cx, site);
-    if qualname.rsplit('.').next() != Some("load") || !has_segment(&qualname, "yaml") {
+    if last_segment(&qualname) != "load" || !has_segment(&qualname, "yaml") {
         return;
     }
     // Bandit compares the loader by its last name: `yaml.SafeLoader`,

@@ -9,6 +9,7 @@
 //! A helper of the same module is followed by name; one of another module
 //! counts only when [`image_apis`](super::image_apis) says what it checks.
 
+use crate::python::names::last_segment;
 use ruff_python_ast::helpers::any_over_expr;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
@@ -59,7 +60,7 @@ pub fn scan<'a>(cx: &Context<'a>, body: &'a [Stmt]) -> ImageWork<'a> {
     let mut work = ImageWork::default();
     for call in crate::rules::races::body_calls::calls_in(body) {
         let name = called_name(cx, call);
-        let last = name.as_deref().map(|n| n.rsplit('.').next().unwrap_or(n));
+        let last = name.as_deref().map(last_segment);
         let words = command_words(body, call);
         let runs_qemu_img = words.iter().any(|w| w == "qemu-img" || w.ends_with("/qemu-img"));
         let helper = last.and_then(|l| local_def(cx, call, l));
@@ -119,7 +120,7 @@ fn reach(cx: &Context, body: &[Stmt], depth: u32) -> Reach {
     out.refuses.extend(refusing_tests(body).into_iter().map(|(f, _)| f));
     for call in crate::rules::races::body_calls::calls_in(body) {
         let name = called_name(cx, call);
-        let last = name.as_deref().map(|n| n.rsplit('.').next().unwrap_or(n));
+        let last = name.as_deref().map(last_segment);
         let words = command_words(body, call);
         let runs_qemu_img = words.iter().any(|w| w == "qemu-img" || w.ends_with("/qemu-img"));
         out.inspects |= (runs_qemu_img && words.iter().any(|w| w == "info")) || last == Some("QemuImgInfo");

@@ -7,6 +7,7 @@
 //! `with open(...) as f:` acquires nothing: the `with` releases it. A name
 //! declared `global` or `nonlocal` is not followed.
 
+use crate::python::names::last_segment;
 use std::collections::HashSet;
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -351,7 +352,7 @@ impl Classify for Api<'_, '_> {
 impl Api<'_, '_> {
     /// What a call given the resource as an argument does with it.
     fn given(&self, seen: &Seen, call: &ExprCall, qualname: &str) -> CallKind {
-        let last = qualname.rsplit('.').next().unwrap_or("");
+        let last = last_segment(qualname);
         if matches!(
             last,
             "addCleanup" | "add_cleanup" | "callback" | "enter_context" | "register" | "append" | "add" | "put"
@@ -401,7 +402,7 @@ impl Api<'_, '_> {
 
     /// `utils.execute('rm', '-rf', tmpdir)` and the like.
     fn command_removes(&self, call: &ExprCall, qualname: &str) -> bool {
-        let last = qualname.rsplit('.').next().unwrap_or("");
+        let last = last_segment(qualname);
         if !matches!(last, "execute" | "_execute" | "call" | "check_call" | "run" | "trycmd") {
             return false;
         }
@@ -419,7 +420,7 @@ impl Api<'_, '_> {
 /// exception from another call is not followed (the caller's error handling
 /// is not this function's to know), so calls never raise here.
 fn response_call(seen: &Seen, call: &ExprCall, qualname: &str) -> CallKind {
-    let last = qualname.rsplit('.').next().unwrap_or("");
+    let last = last_segment(qualname);
     if let Expr::Attribute(attr) = &*call.func
         && seen.is_key(&attr.value)
     {
@@ -487,7 +488,7 @@ fn is_harmless(call: &ExprCall, qualname: &str) -> bool {
         "zip",
     ];
     let first = qualname.split('.').next().unwrap_or("");
-    let last = qualname.rsplit('.').next().unwrap_or("");
+    let last = last_segment(qualname);
     matches!(first, "LOG" | "LOGGER" | "log" | "logger" | "logging" | "_LOG")
         || BUILTINS.contains(&qualname)
         // Translation markers, wherever they are imported from.

@@ -20,6 +20,7 @@
 //! What a call does to the resource is the rule's to say, through
 //! [`Classify`]; the engine knows no API names except logging.
 
+use crate::python::names::last_segment;
 use std::collections::BTreeMap;
 
 use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt, StmtTry, UnaryOp};
@@ -732,7 +733,7 @@ fn catches_everything(handler: &ruff_python_ast::ExceptHandler) -> bool {
     let ruff_python_ast::ExceptHandler::ExceptHandler(h) = handler;
     let catches = |e: &Expr| {
         crate::python::names::dotted(e).is_some_and(|n| {
-            let last = n.rsplit('.').next().unwrap_or("");
+            let last = last_segment(&n);
             matches!(
                 last,
                 "Exception" | "BaseException" | "OSError" | "IOError" | "EnvironmentError"

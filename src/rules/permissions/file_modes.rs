@@ -7,6 +7,7 @@
 //! whether by `os.chmod` or by running `chmod` (through `processutils`,
 //! `utils.execute`, a driver's `_execute`, or `subprocess` with a list).
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{Expr, ExprCall};
 
 use crate::python::arguments::keyword;
@@ -143,7 +144,7 @@ pub fn callee_last(call: &ExprCall) -> &str {
 /// Whether a callee runs an external command (`processutils.execute`,
 /// `utils.execute`, `self._execute`, `self.gpfs_execute`, `subprocess.*`).
 pub fn runs_commands(qualname: &str) -> bool {
-    let last = qualname.rsplit('.').next().unwrap_or("");
+    let last = last_segment(qualname);
     last.ends_with("execute")
         || last == "trycmd"
         || (qualname.starts_with("subprocess.")

@@ -12,6 +12,7 @@
 //! path ends the region. Which rule reports depends on the use: reading is
 //! R102's, removing R109's, running a command R110's, anything else R101's.
 
+use crate::python::names::last_segment;
 use std::collections::HashSet;
 
 use ruff_python_ast::{BoolOp, Decorator, ElifElseClause, Expr, ExprCall, Stmt, StmtIf, UnaryOp};
@@ -70,7 +71,7 @@ pub fn is_lock(expr: &Expr) -> bool {
         other => other,
     };
     let Some(name) = dotted(target) else { return false };
-    let last = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let last = last_segment(&name).to_ascii_lowercase();
     last.contains("lock") || last.contains("synchronized") || last.contains("mutex") || last.contains("semaphore")
 }
 

@@ -83,7 +83,7 @@ pub fn is_lock_factory(qualname: &str) -> bool {
 }
 
 pub fn is_lock_by_name(qualname: &str) -> bool {
-    let last = qualname.rsplit('.').next().unwrap_or("");
+    let last = crate::python::names::last_segment(qualname);
     LOCK_BY_NAME.binary_search(&last).is_ok()
 }
 
@@ -92,7 +92,7 @@ pub fn is_unique_per_call(qualname: &str) -> bool {
 }
 
 pub fn is_event_wait_context(qualname: &str) -> bool {
-    let last = qualname.rsplit('.').next().unwrap_or("");
+    let last = crate::python::names::last_segment(qualname);
     EVENT_WAIT_CONTEXTS.binary_search(&last).is_ok()
 }
 

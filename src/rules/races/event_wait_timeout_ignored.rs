@@ -1,6 +1,7 @@
 //! R108 event-wait-timeout-ignored: a wait with a timeout whose outcome is
 //! thrown away, followed by code that carries on as if the event came.
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::Ranged;
 
@@ -127,7 +128,7 @@ fn timed_wait<'a>(cx: &Context<'a>, call: &ExprCall, block: &[Stmt]) -> Option<(
         return None;
     }
     let receiver = cx.source(&*attr.value);
-    let last = receiver.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let last = last_segment(receiver).to_ascii_lowercase();
     match attr.attr.as_str() {
         "wait" if (last.contains("event") && !last.contains("eventlet")) || made_by(cx, block, receiver, EVENTS) => {
             Some((receiver, Kind::Event))

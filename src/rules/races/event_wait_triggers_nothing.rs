@@ -1,6 +1,7 @@
 //! R107 event-wait-triggers-nothing: an event-wait context manager whose
 //! body does nothing that could trigger the events it waits for.
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{ExceptHandler, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
@@ -119,7 +120,7 @@ fn report(
                     Expr::Attribute(a) => Some(a.attr.to_string()),
                     _ => None,
                 })
-                .is_some_and(|n| STARTS_CONCURRENT_WORK.contains(&n.rsplit('.').next().unwrap_or("")))
+                .is_some_and(|n| STARTS_CONCURRENT_WORK.contains(&last_segment(&n)))
     });
     let trigger: Option<(TextRange, String)> = match (started, previous) {
         (Some(call), _) => Some((

@@ -7,6 +7,7 @@
 //! such handlers around the statement being scanned, from the function's
 //! top down.
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{ExceptHandler, Expr};
 
 use crate::python::names::dotted;
@@ -82,7 +83,7 @@ fn handler_catches(handler: &ExceptHandler, command: bool) -> bool {
 
 fn catches(expr: &Expr, command: bool) -> bool {
     let Some(name) = dotted(expr) else { return false };
-    let last = name.rsplit('.').next().unwrap_or("");
+    let last = last_segment(&name);
     CATCHES_OS_ERRORS.contains(&last)
         || (command && (last.contains("ProcessExecution") || last == "CalledProcessError" || last.ends_with("Error")))
 }

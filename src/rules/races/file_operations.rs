@@ -104,7 +104,7 @@ pub fn file_operation(qualname: &str) -> Option<(Op, usize, usize)> {
 /// `utils.execute`, `self._execute`, `self.execute`, `subprocess.*`,
 /// `putils.execute`, `priv_rootwrap.execute`, `self._run_ssh`...
 pub fn is_command_runner(qualname: &str) -> bool {
-    let last = qualname.rsplit('.').next().unwrap_or("");
+    let last = crate::python::names::last_segment(qualname);
     matches!(last, "execute" | "_execute" | "trycmd" | "_run_ssh" | "ssh_execute")
         || (qualname.starts_with("subprocess.")
             && matches!(last, "call" | "check_call" | "check_output" | "run" | "Popen"))

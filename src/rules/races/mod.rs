@@ -171,7 +171,7 @@ mod tests {
     fn path_check_words_are_the_last_names_of_the_path_checks() {
         let mut last: Vec<&str> = file_operations::PATH_CHECKS
             .iter()
-            .map(|c| c.rsplit('.').next().unwrap_or(c))
+            .map(|c| crate::python::names::last_segment(c))
             .collect();
         last.sort_unstable();
         let mut words = PATH_CHECK_WORDS.to_vec();

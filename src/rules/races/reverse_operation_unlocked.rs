@@ -6,6 +6,7 @@
 //! The evidence is the class's own code: the lock one side takes says the
 //! resource is shared; the other side changes it without that lock.
 
+use crate::python::names::last_segment;
 use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::helpers::any_over_body;
@@ -465,7 +466,7 @@ fn is_lock_decorator(expr: &Expr) -> bool {
         other => other,
     };
     dotted(callee).is_some_and(|n| {
-        let last = n.rsplit('.').next().unwrap_or("");
+        let last = last_segment(&n);
         last.ends_with("synchronized") || last.starts_with("locked_") || is_lock_by_name(&n)
     })
 }
@@ -479,7 +480,7 @@ fn is_lock_context(expr: &Expr) -> bool {
         other => other,
     };
     dotted(target).is_some_and(|n| {
-        let last = n.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        let last = last_segment(&n).to_ascii_lowercase();
         last.ends_with("lock") || last.ends_with("synchronized") || last.ends_with("mutex")
     })
 }

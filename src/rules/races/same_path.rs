@@ -12,6 +12,7 @@
 //! Used by the races family (check-then-use) and by the permissions family
 //! (create-then-chmod, temp paths); it knows nothing about rules.
 
+use crate::python::names::last_segment;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -134,7 +135,7 @@ fn is_path_like(value: &Expr) -> bool {
         | Expr::Subscript(_) => true,
         Expr::Call(call) => {
             let callee = crate::python::names::dotted(&call.func).unwrap_or_default();
-            let last = callee.rsplit('.').next().unwrap_or("");
+            let last = last_segment(&callee);
             last == "join" || last.contains("path") || last.ends_with("dir") || last.ends_with("file")
         }
         _ => false,

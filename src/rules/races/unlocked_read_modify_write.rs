@@ -1,6 +1,7 @@
 //! R104 unlocked-read-modify-write: shared state read, changed and written
 //! back with no lock around it, where another worker can write in between.
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt};
 use ruff_text_size::Ranged;
 
@@ -233,7 +234,7 @@ impl<'a> Scan<'a, '_, '_> {
     fn may_yield(&self, call: &ExprCall) -> bool {
         let name = self.cx.qualified_name(&call.func).unwrap_or_default();
         let first = name.split('.').next().unwrap_or("");
-        let last = name.rsplit('.').next().unwrap_or("");
+        let last = last_segment(&name);
         !(matches!(first, "LOG" | "LOGGER" | "log" | "logger" | "logging")
             || matches!(
                 last,

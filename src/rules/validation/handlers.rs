@@ -11,6 +11,7 @@
 //! Used by the validation family (R6xx) and by the denial-of-service and
 //! exposure families through [`super::request_data`].
 
+use crate::python::names::last_segment;
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 
 use crate::python::literal::str_value;
@@ -143,12 +144,7 @@ fn enclosing_class<'a>(cx: &Context<'a>, def: &'a StmtFunctionDef) -> Option<&'a
 
 fn is_handler_class(class: &StmtClassDef) -> bool {
     let named = |name: &str| HANDLER_CLASS_SUFFIXES.iter().any(|s| name.ends_with(s));
-    named(class.name.as_str())
-        || class
-            .bases()
-            .iter()
-            .filter_map(dotted)
-            .any(|b| named(b.rsplit('.').next().unwrap_or("")))
+    named(class.name.as_str()) || class.bases().iter().filter_map(dotted).any(|b| named(last_segment(&b)))
 }
 
 fn is_deserializer(class: &StmtClassDef) -> bool {
@@ -176,9 +172,9 @@ fn passes_body_to_schema_method(cx: &Context, def: &StmtFunctionDef, class: &Stm
         .iter()
         .filter_map(|s| match s {
             Stmt::FunctionDef(f)
-                if f.decorator_list.iter().any(|d| {
-                    decorator_name(cx, &d.expression).is_some_and(|n| n.rsplit('.').next() == Some("schema"))
-                }) =>
+                if f.decorator_list
+                    .iter()
+                    .any(|d| decorator_name(cx, &d.expression).is_some_and(|n| last_segment(&n) == "schema")) =>
             {
                 Some(f.name.as_str())
             }

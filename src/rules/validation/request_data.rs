@@ -15,6 +15,7 @@
 //! validating function ([`Scan::is_validated`]), so rules stay silent on
 //! code that already copes with bad input.
 
+use crate::python::names::last_segment;
 use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::helpers::any_over_body;
@@ -386,7 +387,7 @@ impl<'a> Scan<'a, '_> {
                 }
                 Expr::Call(call) => {
                     let callee = &text[call.func.range()];
-                    let callee_short = callee.rsplit('.').next().unwrap_or(callee);
+                    let callee_short = last_segment(callee);
                     if VALIDATOR_WORDS
                         .iter()
                         .any(|w| callee_short.to_ascii_lowercase().contains(w))
@@ -507,7 +508,7 @@ pub fn caught_names(handler: &ExceptHandler) -> Vec<String> {
     let Some(type_) = &h.type_ else {
         return vec!["*".to_string()];
     };
-    let last = |e: &Expr| crate::python::names::dotted(e).map(|d| d.rsplit('.').next().unwrap_or("").to_string());
+    let last = |e: &Expr| crate::python::names::dotted(e).map(|d| last_segment(&d).to_string());
     match &**type_ {
         Expr::Tuple(t) => t.elts.iter().filter_map(last).collect(),
         other => last(other).into_iter().collect(),
