@@ -317,10 +317,16 @@ fn review_one(
     };
     let review = review::finish(&file, lines, checks, dataflow, settings, selection);
     Reviewed {
-        lines: file.text.lines().count(),
+        lines: line_count(&file.text),
         path: file.path,
         review,
     }
+}
+
+/// The number of lines `str::lines` gives (a last line without its newline
+/// counts), by counting newlines: `lines()` splits the text line by line.
+fn line_count(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 /// The run's selection less the per-file ignores matching `path`, when some do.
@@ -333,4 +339,16 @@ fn file_selection(path: &Path, per_file: &PerFileIgnores, selection: &Selection)
     let real = std::fs::canonicalize(path).ok()?;
     let rules = per_file.rules_for(&real);
     (!rules.is_empty()).then(|| selection.without(&rules))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_count;
+
+    #[test]
+    fn counts_the_lines_str_lines_gives() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "a\rb", "a\n\nb\n"] {
+            assert_eq!(line_count(text), text.lines().count(), "{text:?}");
+        }
+    }
 }

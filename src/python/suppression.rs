@@ -15,6 +15,9 @@
 //! as in Bandit; the filter asks [`Suppressions::lookup`] for each line.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_source_file::LineIndex;
@@ -126,7 +129,8 @@ impl Suppressions {
 
 /// `None` when the comment is no suppression, `Err` when it is a malformed one.
 fn parse_comment(comment: &str) -> Option<Result<Suppression, String>> {
-    if let Some(at) = comment.find("vigil:") {
+    static VIGIL: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("vigil:"));
+    if let Some(at) = VIGIL.find(comment.as_bytes()) {
         return Some(parse_vigil(comment[at + "vigil:".len()..].trim_start()));
     }
     parse_nosec(comment).or_else(|| parse_noqa(comment)).map(Ok)
@@ -136,6 +140,8 @@ fn parse_comment(comment: &str) -> Option<Result<Suppression, String>> {
 /// capital letters and digits separated by commas or spaces. A bare `# noqa`
 /// is none of vigil's business.
 fn parse_noqa(comment: &str) -> Option<Suppression> {
+    // Most comments are prose: no `q` in any case, no `noqa`.
+    memchr::memchr2(b'q', b'Q', comment.as_bytes())?;
     let lower = comment.to_ascii_lowercase();
     let at = lower.find("noqa")?;
     if !comment[..at].trim_end().ends_with('#') {
