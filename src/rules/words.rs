@@ -9,7 +9,7 @@
 //! is then a binary search. The words are the families' own tables.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 
 use memchr::memmem;
 use ruff_text_size::TextRange;
