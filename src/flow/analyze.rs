@@ -704,16 +704,11 @@ impl Triggers {
                         .attrs
                         .get(*w)
                         .is_some_and(|needs| needs.iter().any(|n| mentions(n)))
-                    || self.shapes.iter().any(|s| contains_ignoring_case(w, s))
+                    || self.shapes.iter().any(|s| super::pattern::contains_ignoring_case(w, s))
             }
-            Word::Key(w) => self.shapes.iter().any(|s| contains_ignoring_case(w, s)),
+            Word::Key(w) => self.shapes.iter().any(|s| super::pattern::contains_ignoring_case(w, s)),
         })
     }
-}
-
-fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// A name a piece of code mentions.

@@ -25,6 +25,7 @@
 
 use super::fxhash::FxHashMap as HashMap;
 use crate::python::names::last_segment;
+use memchr::memmem;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -406,8 +407,10 @@ impl<'m> Iterator for Rows<'m> {
 struct NameIndex {
     exact: HashMap<String, Vec<usize>>,
     by_last: HashMap<String, Vec<usize>>,
-    /// Patterns whose last segment has a wildcard, with their literal hint.
-    wild: Vec<(String, usize)>,
+    /// Patterns whose last segment has a wildcard, with a searcher for
+    /// their literal hint (made once: every name missing from the models'
+    /// memo is searched for each hint).
+    wild: Vec<(memmem::Finder<'static>, usize)>,
 }
 
 impl NameIndex {
@@ -417,7 +420,7 @@ impl NameIndex {
         } else if let Some(last) = pattern.literal_last_segment() {
             self.by_last.entry(last.to_string()).or_default().push(row);
         } else {
-            self.wild.push((pattern.hint().to_string(), row));
+            self.wild.push((memmem::Finder::new(pattern.hint()).into_owned(), row));
         }
     }
 }
@@ -559,7 +562,12 @@ impl Models {
                     .iter()
                     .copied()
                     .filter(|&i| match &self.rows[i].matcher {
-                        Match::Read(p) => super::pattern::contains_ignoring_case(name, p.hint()) && p.matches(&lower),
+                        // The glob matches the lowercased name: a pattern
+                        // with capitals matches nothing, so its hint can be
+                        // looked for in the lowercased name too.
+                        Match::Read(p) => {
+                            memmem::find(lower.as_bytes(), p.hint().as_bytes()).is_some() && p.matches(&lower)
+                        }
                         _ => false,
                     })
                     .collect()
@@ -829,7 +837,7 @@ where
     let wild = index
         .wild
         .iter()
-        .filter(move |(hint, _)| name.contains(hint.as_str()))
+        .filter(move |(hint, _)| hint.find(name.as_bytes()).is_some())
         .map(|(_, i)| i);
     let patterned = by_last.chain(wild).copied().filter(move |&i| match &rows[i].matcher {
         Match::Call(p) | Match::Read(p) | Match::Store(p) => p.matches(name),

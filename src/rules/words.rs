@@ -8,8 +8,8 @@
 //! module once, when first asked; `Context` keeps it, and a body's answer
 //! is then a binary search. The words are the families' own tables.
 
-use std::cell::RefCell;
 use crate::fxhash::FxHashMap as HashMap;
+use std::cell::RefCell;
 
 use memchr::memmem;
 use ruff_text_size::TextRange;

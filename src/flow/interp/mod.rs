@@ -315,7 +315,7 @@ impl Env {
         for (k, v) in &other.vars {
             match self.vars.get_mut(k) {
                 Some(mine) => {
-                    if !mine.same_as(v) || !mine.taint.same_as(&v.taint) {
+                    if !mine.same_as(v) {
                         *mine = mine.join(v);
                     }
                 }
