@@ -22,7 +22,7 @@ use ruff_source_file::LineIndex;
 
 use crate::cache::Key;
 use crate::config::PerFileIgnores;
-use crate::flow::project::ModuleSources;
+use crate::flow::project::{ModuleSources, in_index_order, largest_first};
 use crate::flow::{FileEntry, ProjectFacts};
 use crate::input::{InputError, SourceFile};
 use crate::project;
@@ -197,17 +197,32 @@ pub fn review_files(
             outcome
         })
         .collect();
-    outcomes.par_extend(files.par_iter().map(|path| {
-        let own = file_selection(path, per_file, &settings.selection);
-        let outcome = load(path).map(|file| {
-            let (tree, text_key) = project
-                .and_then(|p| Some(p.sources.take(p.sources.index_of(path)?, &file.text)))
-                .unwrap_or_default();
-            review_one(file, tree, text_key, settings, own.as_ref(), project)
+    // The largest files first, as in the project pass (`largest_first`),
+    // as far as their sizes are known without reading them.
+    let sizes: Vec<usize> = files
+        .iter()
+        .map(|path| {
+            project
+                .and_then(|p| p.sources.known_size(p.sources.index_of(path)?))
+                .unwrap_or(0)
+        })
+        .collect();
+    let reviewed = largest_first(0..files.len(), &sizes)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|k| {
+            let path = &files[k];
+            let own = file_selection(path, per_file, &settings.selection);
+            let outcome = load(path).map(|file| {
+                let (tree, text_key) = project
+                    .and_then(|p| Some(p.sources.take(p.sources.index_of(path)?, &file.text)))
+                    .unwrap_or_default();
+                review_one(file, tree, text_key, settings, own.as_ref(), project)
+            });
+            tick();
+            (k, outcome)
         });
-        tick();
-        outcome
-    }));
+    outcomes.extend(in_index_order(reviewed.collect()));
     outcomes
 }
 

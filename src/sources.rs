@@ -98,6 +98,16 @@ impl Sources {
 
     /// The last run's entry for file `i`, if its metadata is the same
     /// (looked up once).
+    /// File `i`'s length if it is known without reading or stating it (the
+    /// project pass read it, or the last run's entry answered for it).
+    pub fn known_size(&self, i: usize) -> Option<usize> {
+        let slot = &self.slots[i];
+        if let Some(Some(seen)) = slot.seen.get() {
+            return Some(seen.len as usize);
+        }
+        slot.file.get()?.as_ref().ok().map(|f| f.text.len())
+    }
+
     fn seen(&self, i: usize) -> Option<&SeenFile> {
         let store = self.seen.as_ref()?;
         let slot = &self.slots[i];

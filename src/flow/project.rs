@@ -225,20 +225,23 @@ pub fn build(
     };
     let mut memo = memo.map(|store| PassMemo::open(store, &paths, &covered, &identity));
     facts.recording = memo.is_some();
-    let structures: Vec<Option<analyze::Structure>> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            if skip[i] {
-                return None;
-            }
-            if let Some(kept) = memo.as_ref().and_then(|m| m.structure(i)) {
-                return Some(kept);
-            }
-            let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
-            Some(analyze::structure(&input(f, &parsed, text), models))
-        })
-        .collect();
+    let structure_of = |i: usize| {
+        if skip[i] {
+            return None;
+        }
+        if let Some(kept) = memo.as_ref().and_then(|m| m.structure(i)) {
+            return Some(kept);
+        }
+        let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
+        Some(analyze::structure(&input(&files[i], &parsed, text), models))
+    };
+    let structures: Vec<Option<analyze::Structure>> = in_index_order(
+        largest_first(0..files.len(), &sizes)
+            .par_iter()
+            .with_max_len(1)
+            .map(|&i| (i, structure_of(i)))
+            .collect(),
+    );
     if let Some(m) = &mut memo {
         m.set_structures(&structures, &names, &facts.scope);
     }
@@ -266,8 +269,9 @@ pub fn build(
         // for it while the other cores have nothing left to do) and the
         // time of all its analyses.
         let slowest = std::sync::Mutex::new((std::time::Duration::ZERO, 0, std::time::Duration::ZERO));
-        let outputs: Vec<_> = level
+        let mut outputs: Vec<_> = largest_first(level.iter().copied(), &sizes)
             .par_iter()
+            .with_max_len(1)
             .filter_map(|&i| {
                 let analyse = |parsed: &python::ParsedModule, text: &str, memo: Option<&FnMemo>| {
                     analyze::analyze(
@@ -292,6 +296,7 @@ pub fn build(
                 Some((i, output?))
             })
             .collect();
+        outputs.sort_unstable_by_key(|&(i, _)| i);
         let analysed = level_started.elapsed();
         let pass = Pass {
             facts: &mut facts,
@@ -347,11 +352,11 @@ pub fn build(
             break;
         }
         batch += 1;
-        let outputs: Vec<_> = files
+        let mut outputs: Vec<_> = largest_first((0..files.len()).filter(|&i| work[i].is_some()), &sizes)
             .par_iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                let only = work[i].as_ref()?;
+            .with_max_len(1)
+            .filter_map(|&i| {
+                let (f, only) = (&files[i], work[i].as_ref()?);
                 let first = |q: &str| only.contains(q);
                 let state = &states[i];
                 let uses = |q: &str, changed: &FxHashSet<String>| {
@@ -382,6 +387,7 @@ pub fn build(
                 Some((i, remembered(memo.as_ref(), i, asked, &facts, sources, &analyse)?))
             })
             .collect();
+        outputs.sort_unstable_by_key(|&(i, _)| i);
         let analysed = outputs.len();
         let pass = Pass {
             facts: &mut facts,
@@ -418,6 +424,26 @@ pub fn build(
     // What the rounds used is freed beside the review, not before it.
     drop_later((states, epochs, levels));
     facts
+}
+
+/// `items` largest first by `sizes` (their texts' lengths), ties in index
+/// order. A parallel batch waits for its slowest item: started first, the
+/// largest module is no longer left to run alone at the end of a batch
+/// while the other workers idle. The batches iterate it one item per task
+/// (`with_max_len(1)`): rayon would otherwise split it into as many runs as
+/// there are workers, and the first run would hold the largest items of
+/// all. Only the order of the work changes: results are put back in index
+/// order ([`in_index_order`]).
+pub fn largest_first(items: impl IntoIterator<Item = usize>, sizes: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = items.into_iter().collect();
+    order.sort_unstable_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
+    order
+}
+
+/// The results of work done in another order, by their indices.
+pub fn in_index_order<T>(mut done: Vec<(usize, T)>) -> Vec<T> {
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Frees `value` on a worker thread, beside what runs next: the pass's
@@ -709,6 +735,15 @@ pub fn findings_of<'f>(facts: &'f ProjectFacts, path: &str) -> Vec<&'f analyze::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_goes_largest_first_and_comes_back_in_order() {
+        let sizes = [10, 300, 10, 50];
+        let order = largest_first([0, 1, 2, 3], &sizes);
+        assert_eq!(order, [1, 3, 0, 2]);
+        let done: Vec<(usize, char)> = order.iter().map(|&i| (i, (b'a' + i as u8) as char)).collect();
+        assert_eq!(in_index_order(done), ['a', 'b', 'c', 'd']);
+    }
 
     #[test]
     fn components_come_dependencies_first() {
