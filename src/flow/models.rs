@@ -342,6 +342,11 @@ pub struct Models {
     /// Sources make the value a source; sanitizers make it clean (a field
     /// the server sets or validates against a fixed set).
     pub name_reads: Vec<usize>,
+    /// The name reads whose pattern is a plain name, by it: the name asked
+    /// about is looked up rather than compared with each.
+    name_reads_exact: HashMap<String, Vec<usize>>,
+    /// The other name reads (with a wildcard or alternatives).
+    name_reads_wild: Vec<usize>,
     /// Labels (bit per label) that do not pass from an argument to the
     /// result of a call the models say nothing about.
     pub opaque: u64,
@@ -482,6 +487,14 @@ impl Models {
             Match::Read(p) => {
                 if !p.as_str().contains('.') && matches!(row.kind, Kind::Source | Kind::Sanitizer) {
                     self.name_reads.push(id);
+                    if p.is_exact() && !p.as_str().contains('|') {
+                        self.name_reads_exact
+                            .entry(p.as_str().to_string())
+                            .or_default()
+                            .push(id);
+                    } else {
+                        self.name_reads_wild.push(id);
+                    }
                 } else {
                     self.reads.add(p, id);
                 }
@@ -557,8 +570,11 @@ impl Models {
             Question::Reads => index(&self.rows, &self.reads),
             Question::Stores => index(&self.rows, &self.stores),
             Question::NameReads => {
+                // A plain pattern matches the lowercased name when equal to it.
                 let lower = name.to_ascii_lowercase();
-                self.name_reads
+                let exact = self.name_reads_exact.get(&lower).into_iter().flatten().copied();
+                let wild = self
+                    .name_reads_wild
                     .iter()
                     .copied()
                     .filter(|&i| match &self.rows[i].matcher {
@@ -569,8 +585,11 @@ impl Models {
                             memmem::find(lower.as_bytes(), p.hint().as_bytes()).is_some() && p.matches(&lower)
                         }
                         _ => false,
-                    })
-                    .collect()
+                    });
+                // In model order, as the rows were listed.
+                let mut ids: Vec<usize> = exact.chain(wild).collect();
+                ids.sort_unstable();
+                ids.into()
             }
             Question::Params => self
                 .params
@@ -1172,6 +1191,26 @@ mod tests {
         let text = format!("rows = [\n{row}\n]\n");
         let leaked: &'static str = Box::leak(text.into_boxed_str());
         Models::load(&[("test.toml", leaked)])
+    }
+
+    #[test]
+    fn name_reads_match_plain_and_wildcard_names_in_model_order() {
+        let text = r#"rows = [
+{ kind = "source", read = "*token", label = "secret", note = "a token" },
+{ kind = "source", read = "auth_token", label = "secret", note = "the auth token" },
+{ kind = "source", read = "Upper", label = "secret", note = "never" },
+]
+"#;
+        let models = Models::load(&[("test.toml", text)]).unwrap();
+        let lines = |name: &str| models.name_rows(name).map(|r| r.line).collect::<Vec<_>>();
+        assert_eq!(lines("Auth_Token"), [2, 3]);
+        assert_eq!(lines("my_token"), [2]);
+        assert_eq!(lines("auth_tokens"), Vec::<u32>::new());
+        assert_eq!(
+            lines("upper"),
+            Vec::<u32>::new(),
+            "a pattern with capitals matches no lowercased name"
+        );
     }
 
     #[test]
