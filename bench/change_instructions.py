@@ -3,14 +3,15 @@
 (`--tool=cachegrind --cache-sim=no`, the "I refs" line), which the
 machine's load does not move, unlike CPU time.
 
-    python3 bench/change_instructions.py BUILD [BUILD ...] [--change 10] [--project nova]
+    python3 bench/change_instructions.py BUILD [BUILD ...] [--change 10] [--project nova] [--whole]
 
 Each build reviews the parent of a commit that changes N modules (as
 `bench/change_review_speed.py` makes it) to fill its own cache, then the
 commit with `--diff HEAD~1` under valgrind from that cache. Only vigil's
 own instructions are counted: git runs in processes valgrind does not
 follow. Needs valgrind on PATH; a run takes about fifty times the
-review's time.
+review's time. With `--whole`, each build's whole-tree review of the
+project's sdist without a cache (`--no-cache`) is counted too.
 """
 import argparse
 import os
@@ -25,9 +26,9 @@ import corpora  # noqa: E402
 from change_review_speed import checkout_of, commit_change, git  # noqa: E402
 
 
-def instructions(binary, tree, project):
+def instructions(binary, tree, project, review=("--diff", "HEAD~1")):
     run = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                          binary, "review", "-q", "--exit-zero", "--diff", "HEAD~1", project],
+                          binary, "review", "-q", "--exit-zero", *review, project],
                          cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
     if not found:
@@ -40,6 +41,7 @@ def main():
     parser.add_argument("builds", nargs="+")
     parser.add_argument("--change", type=int, default=10, metavar="N")
     parser.add_argument("--project", default="nova", choices=sorted(corpora.OPENSTACK))
+    parser.add_argument("--whole", action="store_true", help="also count the whole tree without a cache")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not on PATH")
@@ -56,6 +58,10 @@ def main():
             git(tree, "checkout", "-q", "-")
             count = instructions(binary, tree, args.project)
             print(f"{build:40} {count / 1e6:9.1f} M instructions ({args.change}-file change, parent's cache)")
+            if args.whole:
+                sdist = corpora.sdist(args.project, corpora.OPENSTACK[args.project])
+                whole = instructions(binary, sdist, args.project, review=("--no-cache",))
+                print(f"{build:40} {whole / 1e6:9.1f} M instructions (whole tree, no cache)")
 
 
 if __name__ == "__main__":
