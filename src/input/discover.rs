@@ -105,9 +105,15 @@ fn walk(root: &Path, exclude: &[PathGlobs], tests: Option<&TestPaths>, found: &m
     {
         let exclude = exclude.to_vec();
         let root = root.to_path_buf();
+        // Name patterns alone (the defaults) need no path: the walk's
+        // entries are named as their canonical paths are.
+        let names_only = !exclude.iter().any(PathGlobs::is_anchored);
         builder.filter_entry(move |entry| {
             if entry.depth() == 0 {
                 return true;
+            }
+            if names_only {
+                return !exclude.iter().any(|g| g.matches_name(entry.file_name()));
             }
             let below = entry.path().strip_prefix(&root).unwrap_or(entry.path());
             let real = real_root.join(below);

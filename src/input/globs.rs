@@ -8,6 +8,7 @@
 //! and matches per-file ignores with [`PathGlobs::matches_with_ancestors`].
 //! Paths given here are absolute and canonical; nothing here touches the disk.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -70,13 +71,27 @@ impl PathGlobs {
     /// Whether `path` itself (not its folders) matches: a name pattern on its
     /// last component, or an anchored pattern on its path below the base.
     pub fn matches_entry(&self, path: &Path) -> bool {
-        if path.file_name().is_some_and(|name| self.names.is_match(name)) {
+        if path.file_name().is_some_and(|name| self.matches_name(name)) {
             return true;
+        }
+        if !self.is_anchored() {
+            return false;
         }
         match path.strip_prefix(&self.base) {
             Ok(relative) if !relative.as_os_str().is_empty() => self.anchored.is_match(relative),
             _ => false,
         }
+    }
+
+    /// Whether a name pattern matches `name` (a file or folder name).
+    pub fn matches_name(&self, name: &OsStr) -> bool {
+        self.names.is_match(name)
+    }
+
+    /// Whether some pattern is anchored (has a `/`): only those need the
+    /// path below the base (the default excludes are names only).
+    pub fn is_anchored(&self) -> bool {
+        !self.anchored.is_empty()
     }
 
     /// Whether `path` or one of its folders below the base matches, so that
@@ -112,6 +127,15 @@ mod tests {
             g.matches_entry(Path::new("/elsewhere/venv")),
             "names match outside the base"
         );
+    }
+
+    #[test]
+    fn name_patterns_alone_are_not_anchored() {
+        let g = globs(&["venv", "*.egg"]);
+        assert!(!g.is_anchored());
+        assert!(g.matches_name(OsStr::new("x.egg")) && !g.matches_name(OsStr::new("eggs")));
+        assert!(globs(&["venv", "nova/locale"]).is_anchored());
+        assert!(globs(&["/setup.py"]).is_anchored());
     }
 
     #[test]
