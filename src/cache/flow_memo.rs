@@ -18,6 +18,7 @@
 //! wrong one. Runs that write take a lock on the file, so that two of them
 //! do not write over each other's records.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,28 @@ impl Log {
             file,
             len,
             index: index.into_iter().collect(),
+        })
+    }
+
+    /// The record at `place` decoded, if its bytes check. The bytes are
+    /// read into a buffer each thread keeps: a fresh zeroed buffer per
+    /// record was 1.2% of a change review's instructions, in `memset`.
+    fn decoded(&self, place: Place) -> Option<MemoFile> {
+        thread_local! {
+            static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        let len = usize::try_from(place.len).ok()?;
+        BUFFER.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            if buffer.len() < len {
+                buffer.resize(len, 0);
+            }
+            let bytes = &mut buffer[..len];
+            read_exact_at(&self.file, bytes, place.at).ok()?;
+            if hash_of(&bytes[..]) != place.check {
+                return None;
+            }
+            postcard::from_bytes(bytes).ok()
         })
     }
 
@@ -189,7 +212,7 @@ impl FlowMemoStore {
             .old
             .get_or_init(|| Log::open(File::open(&self.path).ok()?))
             .as_ref()?;
-        postcard::from_bytes(&old.record(*old.index.get(path)?)?).ok()
+        old.decoded(*old.index.get(path)?)
     }
 
     /// Keeps `file` as the memo of `path`, written when the run saves.
