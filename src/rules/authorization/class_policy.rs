@@ -20,6 +20,7 @@ use super::policy_apis::{
     CONTEXT_PARAMS, ENFORCEMENT_WORDS, ENFORCING_DECORATORS, TARGET_KEYWORDS, is_enforcing, is_mutating,
 };
 use crate::python::classes;
+use crate::python::names::last_segment;
 use crate::rules::Context;
 use crate::rules::races::body_calls::calls_in;
 
@@ -100,9 +101,10 @@ pub fn methods<'a>(cx: &Context<'a>, class: &'a StmtClassDef) -> Option<(Kind, V
     let helpers = Helpers::new(class);
     let mut out = Vec::new();
     for def in defs {
-        let routed = def.decorator_list.iter().any(
-            |d| matches!(&d.expression, Expr::Call(c) if last_segment(cx, &c.func).is_some_and(|n| n == "action")),
-        );
+        let routed = def
+            .decorator_list
+            .iter()
+            .any(|d| matches!(&d.expression, Expr::Call(c) if callee_name(cx, &c.func).is_some_and(|n| n == "action")));
         let public = !def.name.as_str().starts_with('_') || routed;
         let takes = |names: &[&str]| {
             def.parameters
@@ -198,7 +200,7 @@ fn checks_of<'a>(cx: &Context<'a>, helpers: &Helpers<'a>, def: &'a StmtFunctionD
             Expr::Call(c) => &*c.func,
             other => other,
         };
-        if last_segment(cx, callee).is_some_and(|n| ENFORCING_DECORATORS.contains(&n.as_str())) {
+        if callee_name(cx, callee).is_some_and(|n| ENFORCING_DECORATORS.contains(&n.as_str())) {
             // cinder's `@wrap_check_policy` checks against the method's
             // first argument after the context: the resource.
             out.push(Check {
@@ -319,7 +321,7 @@ fn enforcement_target(cx: &Context, call: &ExprCall) -> Option<Target> {
     {
         return Some(Target::Given);
     }
-    let last = last_segment(cx, &call.func)?;
+    let last = callee_name(cx, &call.func)?;
     if !is_enforcing(&last) {
         return None;
     }
@@ -441,11 +443,13 @@ fn find_method<'a>(cx: &Context<'a>, class: &'a StmtClassDef, name: &str) -> Opt
     None
 }
 
-pub fn last_segment(cx: &Context, callee: &Expr) -> Option<String> {
+/// The last segment of what `callee` names (`action` of `wsgi.action`),
+/// through the module's imports when it can be resolved.
+fn callee_name(cx: &Context, callee: &Expr) -> Option<String> {
     let name = cx.qualified_name(callee).or_else(|| match callee {
         Expr::Attribute(a) => Some(a.attr.to_string()),
         Expr::Name(n) => Some(n.id.to_string()),
         _ => None,
     })?;
-    Some(crate::python::names::last_segment(&name).to_string())
+    Some(last_segment(&name).to_string())
 }
