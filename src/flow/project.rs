@@ -36,7 +36,7 @@ use super::models::Models;
 use super::modules;
 use super::scope::{self, Scope};
 use super::summary::{ModuleFacts, ProjectFacts};
-use crate::python;
+use crate::python::{self, names};
 
 /// Rounds of the imported modules, at most (the first in import order).
 pub const MAX_ROUNDS: usize = 12;
@@ -593,7 +593,7 @@ fn merge(
                 .get(&name)
                 .is_some_and(|old| analyze::same_global(old, &fact));
             if !same {
-                let key = format!("{}.{name}", f.module);
+                let key = names::join(&f.module, &name);
                 changed.push(key.clone());
                 epochs.keys.insert(key, batch);
                 epochs.modules.insert(f.module.clone(), batch);
