@@ -434,7 +434,7 @@ fn decode_checked(bytes: &[u8]) -> Option<Stored> {
 /// The dataflow project pass's memo (`flow::memo`), kept by
 /// [`flow_memo::FlowMemoStore`].
 impl crate::flow::memo::Memo for Cache {
-    fn load(&self, path: &str) -> Option<crate::flow::memo::MemoFile> {
+    fn load(&self, path: &str) -> Option<crate::flow::memo::OldMemo> {
         self.memo.load(path)
     }
 

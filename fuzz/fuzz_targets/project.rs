@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use libfuzzer_sys::fuzz_target;
-use vigil::flow::memo::{Memo, MemoFile};
+use vigil::flow::memo::{Memo, MemoFile, OldMemo};
 use vigil::flow::{FileEntry, Models, ProjectFacts, project};
 use vigil::input::Origin;
 use vigil::input::source::decode;
@@ -86,17 +86,18 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// A memo kept in memory.
+/// A memo kept in memory, encoded as the cache keeps it.
 #[derive(Default)]
-struct InMemory(Mutex<HashMap<String, MemoFile>>);
+struct InMemory(Mutex<HashMap<String, Vec<u8>>>);
 
 impl Memo for InMemory {
-    fn load(&self, path: &str) -> Option<MemoFile> {
-        self.0.lock().unwrap().get(path).cloned()
+    fn load(&self, path: &str) -> Option<OldMemo> {
+        OldMemo::decode(self.0.lock().unwrap().get(path)?.clone())
     }
 
     fn keep(&self, path: &str, file: &MemoFile) {
-        self.0.lock().unwrap().insert(path.to_string(), file.clone());
+        let bytes = file.encode().unwrap();
+        self.0.lock().unwrap().insert(path.to_string(), bytes);
     }
 
     fn tree(&self, _paths: &[&str]) {}

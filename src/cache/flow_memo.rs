@@ -18,7 +18,6 @@
 //! wrong one. Runs that write take a lock on the file, so that two of them
 //! do not write over each other's records.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -27,7 +26,7 @@ use std::sync::{Mutex, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use super::{Key, mark_folder, write_atomically};
-use crate::flow::memo::{MemoFile, hash_of};
+use crate::flow::memo::{MemoFile, OldMemo, hash_of};
 
 /// The footer's tag (and the format's version).
 const MAGIC: &[u8; 8] = b"vigmemo1";
@@ -94,26 +93,9 @@ impl Log {
         })
     }
 
-    /// The record at `place` decoded, if its bytes check. The bytes are
-    /// read into a buffer each thread keeps: a fresh zeroed buffer per
-    /// record was 1.2% of a change review's instructions, in `memset`.
-    fn decoded(&self, place: Place) -> Option<MemoFile> {
-        thread_local! {
-            static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-        }
-        let len = usize::try_from(place.len).ok()?;
-        BUFFER.with(|buffer| {
-            let mut buffer = buffer.borrow_mut();
-            if buffer.len() < len {
-                buffer.resize(len, 0);
-            }
-            let bytes = &mut buffer[..len];
-            read_exact_at(&self.file, bytes, place.at).ok()?;
-            if hash_of(&bytes[..]) != place.check {
-                return None;
-            }
-            postcard::from_bytes(bytes).ok()
-        })
+    /// The record at `place` decoded, if its bytes check.
+    fn decoded(&self, place: Place) -> Option<OldMemo> {
+        OldMemo::decode(self.record(place)?)
     }
 
     /// The record at `place`, if its bytes check.
@@ -207,7 +189,7 @@ impl FlowMemoStore {
     }
 
     /// The memo the last run kept for the file shown as `path`.
-    pub(super) fn load(&self, path: &str) -> Option<MemoFile> {
+    pub(super) fn load(&self, path: &str) -> Option<OldMemo> {
         let old = self
             .old
             .get_or_init(|| Log::open(File::open(&self.path).ok()?))
@@ -217,7 +199,7 @@ impl FlowMemoStore {
 
     /// Keeps `file` as the memo of `path`, written when the run saves.
     pub(super) fn keep(&self, path: &str, file: &MemoFile) {
-        let Ok(bytes) = postcard::to_allocvec(file) else { return };
+        let Some(bytes) = file.encode() else { return };
         if let Ok(mut kept) = self.kept.lock() {
             kept.insert(path.to_string(), bytes);
         }

@@ -32,7 +32,7 @@ use crate::stable_hash::StableHasher;
 /// Where the memo of each file is kept between runs.
 pub trait Memo: Sync {
     /// What the last run kept for the file shown as `path`.
-    fn load(&self, path: &str) -> Option<MemoFile>;
+    fn load(&self, path: &str) -> Option<OldMemo>;
     /// What this run keeps for it.
     fn keep(&self, path: &str, file: &MemoFile);
     /// The files of the tree (the memo of others can go).
@@ -62,6 +62,149 @@ pub struct MemoEntry {
     /// only when the module is analysed again); empty when it kept none.
     #[serde(with = "bytes")]
     pub records: Vec<u8>,
+}
+
+impl MemoFile {
+    /// The record kept for the file ([`OldMemo::decode`] reads it back).
+    pub fn encode(&self) -> Option<Vec<u8>> {
+        postcard::to_allocvec(self).ok()
+    }
+}
+
+/// A file's memo as the last run kept it: the record's bytes, the structure
+/// decoded, and each analysis as the places of its parts in the bytes. An
+/// analysis's reads, output and records are decoded when the pass asks for
+/// them: decoded whole, a change review of ten files made and freed a
+/// string for each name every memo entry read (80,000 of them) to answer
+/// with a few hundred entries, and copied each output and record.
+pub struct OldMemo {
+    bytes: Vec<u8>,
+    /// The key the structure was kept under.
+    structure_key: Option<u64>,
+    /// The structure, until the pass takes it (see [`OldMemo::structure`]).
+    structure: std::sync::Mutex<Option<Structure>>,
+    pub analyses: Vec<OldEntry>,
+}
+
+/// An analysis in an [`OldMemo`]: its key, and where its parts are.
+pub struct OldEntry {
+    pub key: u64,
+    /// Each name it read (UTF-8 when the record is one this build wrote),
+    /// with its hash then.
+    reads: Vec<(Span, u64)>,
+    output: Span,
+    records: Span,
+}
+
+/// A range of an [`OldMemo`]'s bytes.
+type Span = std::ops::Range<usize>;
+
+/// A [`MemoFile`] as its record's bytes encode it, borrowing them: the same
+/// encoding (a string and a byte string are both a length and the bytes).
+#[derive(Deserialize)]
+struct FileView<'a> {
+    structure: Option<(u64, Structure)>,
+    #[serde(borrow)]
+    analyses: Vec<EntryView<'a>>,
+}
+
+#[derive(Deserialize)]
+struct EntryView<'a> {
+    key: u64,
+    #[serde(borrow)]
+    reads: Vec<(&'a [u8], u64)>,
+    output: &'a [u8],
+    records: &'a [u8],
+}
+
+impl OldMemo {
+    /// The memo a record's bytes hold, if they decode.
+    pub fn decode(bytes: Vec<u8>) -> Option<OldMemo> {
+        let view: FileView = postcard::from_bytes(&bytes).ok()?;
+        // Where a part borrowed from `bytes` sits in them.
+        let span = |part: &[u8]| -> Option<Span> {
+            let start = (part.as_ptr() as usize).checked_sub(bytes.as_ptr() as usize)?;
+            let end = start.checked_add(part.len())?;
+            (end <= bytes.len()).then_some(start..end)
+        };
+        let analyses = view
+            .analyses
+            .iter()
+            .map(|e| {
+                Some(OldEntry {
+                    key: e.key,
+                    reads: e
+                        .reads
+                        .iter()
+                        .map(|(name, hash)| Some((span(name)?, *hash)))
+                        .collect::<Option<_>>()?,
+                    output: span(e.output)?,
+                    records: span(e.records)?,
+                })
+            })
+            .collect::<Option<_>>()?;
+        let (structure_key, structure) = view.structure.unzip();
+        Some(OldMemo {
+            structure_key,
+            structure: std::sync::Mutex::new(structure),
+            analyses,
+            bytes,
+        })
+    }
+
+    /// The structure, taken (it goes into the project's facts; a clone of
+    /// each was 2% of a ten-file change review's instructions); decoded
+    /// again from the bytes when asked once more.
+    fn structure(&self) -> Option<Structure> {
+        let taken = self.structure.lock().ok().and_then(|mut s| s.take());
+        taken.or_else(|| {
+            postcard::from_bytes::<FileView>(&self.bytes)
+                .ok()?
+                .structure
+                .map(|(_, s)| s)
+        })
+    }
+
+    /// The names analysis `entry` read, with their hashes then; `None` for a
+    /// name that is not UTF-8 (never written by this build).
+    fn reads<'a>(&'a self, entry: &'a OldEntry) -> impl Iterator<Item = (Option<&'a str>, u64)> + 'a {
+        entry
+            .reads
+            .iter()
+            .map(|(name, hash)| (std::str::from_utf8(&self.bytes[name.clone()]).ok(), *hash))
+    }
+
+    /// Analysis `entry`'s output (without its functions' records).
+    fn output(&self, entry: &OldEntry) -> Option<ModuleOutput> {
+        postcard::from_bytes(&self.bytes[entry.output.clone()]).ok()
+    }
+
+    /// Analysis `entry` as this run keeps it again.
+    fn entry(&self, entry: &OldEntry) -> Option<MemoEntry> {
+        Some(MemoEntry {
+            key: entry.key,
+            reads: self
+                .reads(entry)
+                .map(|(name, hash)| Some((name?.to_string(), hash)))
+                .collect::<Option<_>>()?,
+            output: self.bytes[entry.output.clone()].to_vec(),
+            records: self.bytes[entry.records.clone()].to_vec(),
+        })
+    }
+
+    /// Analysis `entry`'s output with its functions' records, if it decodes.
+    fn with_records(&self, entry: &OldEntry) -> Option<ModuleOutput> {
+        let mut output = self.output(entry)?;
+        if !entry.records.is_empty() {
+            let records: Records = postcard::from_bytes(&self.bytes[entry.records.clone()]).ok()?;
+            for (f, record) in output.functions.iter_mut().zip(records.functions) {
+                f.record = record;
+            }
+            output.names = records.names;
+            output.earlier = records.earlier;
+        }
+        Some(output)
+    }
 }
 
 /// The functions' records of a module analysis, kept apart from its output
@@ -99,20 +242,6 @@ impl MemoEntry {
                 postcard::to_allocvec(&records).ok()?
             },
         })
-    }
-
-    /// The analysis's output with its functions' records, if it decodes.
-    pub fn with_records(&self) -> Option<ModuleOutput> {
-        let mut output: ModuleOutput = postcard::from_bytes(&self.output).ok()?;
-        if !self.records.is_empty() {
-            let records: Records = postcard::from_bytes(&self.records).ok()?;
-            for (f, record) in output.functions.iter_mut().zip(records.functions) {
-                f.record = record;
-            }
-            output.names = records.names;
-            output.earlier = records.earlier;
-        }
-        Some(output)
     }
 }
 
@@ -192,7 +321,7 @@ fn class_hash(class: &super::summary::ClassFacts, h: &mut StableHasher) {
 /// the pass covers, the keys of this run, and what this run keeps.
 pub struct PassMemo<'m> {
     store: &'m dyn Memo,
-    old: Vec<Option<MemoFile>>,
+    old: Vec<Option<OldMemo>>,
     /// Each file's path, module and text.
     text_keys: Vec<u64>,
     /// Each file's text and the modules it sees.
@@ -228,7 +357,7 @@ impl<'m> PassMemo<'m> {
         identity: &(dyn Fn(usize) -> Option<u64> + Sync),
     ) -> PassMemo<'m> {
         use rayon::prelude::*;
-        let loaded: Vec<(Option<MemoFile>, u64)> = paths
+        let loaded: Vec<(Option<OldMemo>, u64)> = paths
             .par_iter()
             .enumerate()
             .map(|(i, path)| match (covered[i], identity(i)) {
@@ -256,12 +385,14 @@ impl<'m> PassMemo<'m> {
 
     /// File `i`'s structure, if the last run kept it for the same text.
     pub fn structure(&self, i: usize) -> Option<Structure> {
-        self.old_structure(i).cloned()
+        self.old[i].as_ref().filter(|_| self.kept_structure(i))?.structure()
     }
 
-    fn old_structure(&self, i: usize) -> Option<&Structure> {
-        let (key, structure) = self.old[i].as_ref()?.structure.as_ref()?;
-        (*key == self.text_keys[i]).then_some(structure)
+    /// Whether the last run kept file `i`'s structure for the same text.
+    fn kept_structure(&self, i: usize) -> bool {
+        self.old[i]
+            .as_ref()
+            .is_some_and(|old| old.structure_key == Some(self.text_keys[i]))
     }
 
     /// Takes each covered file's structure (as the pass will use it) and
@@ -279,7 +410,7 @@ impl<'m> PassMemo<'m> {
                 }
                 columns[c] = hash_of(modules[i]);
             }
-            if self.old_structure(i).is_none() {
+            if !self.kept_structure(i) {
                 self.computed[i] = true;
                 self.structures[i] = Some(s.clone());
             }
@@ -310,11 +441,14 @@ impl<'m> PassMemo<'m> {
     /// read is the same in `facts`: its place in that run's list, and its
     /// output (none if it cannot be decoded: the analysis is made again).
     pub fn find(&self, i: usize, key: u64, facts: &ProjectFacts) -> Option<(usize, ModuleOutput)> {
-        let (at, entry) =
-            self.old[i].as_ref()?.analyses.iter().enumerate().find(|(_, e)| {
-                e.key == key && e.reads.iter().all(|(name, hash)| self.value_hash(facts, name) == *hash)
-            })?;
-        Some((at, postcard::from_bytes(&entry.output).ok()?))
+        let old = self.old[i].as_ref()?;
+        let (at, entry) = old.analyses.iter().enumerate().find(|(_, e)| {
+            e.key == key
+                && old
+                    .reads(e)
+                    .all(|(name, hash)| name.is_some_and(|name| self.value_hash(facts, name) == hash))
+        })?;
+        Some((at, old.output(entry)?))
     }
 
     /// Which modules file `i` sees (a hash).
@@ -330,8 +464,9 @@ impl<'m> PassMemo<'m> {
     /// The functions of the last run's analyses of file `i`.
     pub fn old_functions(&self, i: usize) -> &OldFunctions {
         self.old_functions[i].get_or_init(|| {
-            let entries = self.old[i].as_ref().map_or(&[][..], |f| &f.analyses[..]);
-            OldFunctions::new(entries.iter().filter_map(MemoEntry::with_records))
+            let old = self.old[i].as_ref();
+            let entries = old.map_or(&[][..], |f| &f.analyses[..]);
+            OldFunctions::new(entries.iter().filter_map(|e| old?.with_records(e)))
         })
     }
 
@@ -395,16 +530,16 @@ impl<'m> PassMemo<'m> {
             .enumerate()
             .filter(|(i, _)| this.computed[*i])
             .for_each(|(i, (kept, structure))| {
-                let Some(structure) = structure.or_else(|| this.old_structure(i).cloned()) else {
+                let Some(structure) = structure.or_else(|| this.structure(i)) else {
                     return;
                 };
-                let old = this.old[i].as_ref().map_or(&[][..], |f| &f.analyses[..]);
+                let old = this.old[i].as_ref();
                 let file = MemoFile {
                     structure: Some((this.text_keys[i], structure)),
                     analyses: kept
                         .into_iter()
                         .filter_map(|k| match k {
-                            Kept::Old(at) => old.get(at).cloned(),
+                            Kept::Old(at) => old.and_then(|f| f.entry(f.analyses.get(at)?)),
                             Kept::New(entry) => Some(entry),
                         })
                         .collect(),
@@ -444,9 +579,44 @@ mod tests {
         let encoded = postcard::to_allocvec(&file).unwrap();
         let decoded: MemoFile = postcard::from_bytes(&encoded).unwrap();
         assert_eq!(decoded.analyses[0].output, output);
+        let old = OldMemo::decode(encoded.clone()).unwrap();
+        assert_eq!(old.bytes[old.analyses[0].output.clone()], output[..]);
 
         let entry = &file.analyses[0];
         let as_sequence = postcard::to_allocvec(&(entry.key, &entry.reads, &output, Vec::<u8>::new())).unwrap();
         assert_eq!(postcard::to_allocvec(entry).unwrap(), as_sequence);
+    }
+
+    /// The last run's memo, read in place, is what was kept: each entry's
+    /// key, reads, output and records, and the same bytes once kept again.
+    #[test]
+    fn an_old_memo_reads_in_place_what_was_kept() {
+        let entry = |key: u64, reads: &[(&str, u64)], output: &[u8], records: &[u8]| MemoEntry {
+            key,
+            reads: reads.iter().map(|(n, h)| (n.to_string(), *h)).collect(),
+            output: output.to_vec(),
+            records: records.to_vec(),
+        };
+        let file = MemoFile {
+            structure: Some((9, Structure::default())),
+            analyses: vec![
+                entry(1, &[("pkg.a", 3), ("pkg.b.Class", 0)], b"out", b""),
+                entry(2, &[], b"", b"records"),
+            ],
+        };
+        let encoded = postcard::to_allocvec(&file).unwrap();
+        let old = OldMemo::decode(encoded.clone()).unwrap();
+        assert_eq!(old.structure_key, Some(9));
+        assert!(old.structure().is_some(), "taken");
+        assert!(old.structure().is_some(), "decoded again");
+        let reads: Vec<(Option<&str>, u64)> = old.reads(&old.analyses[0]).collect();
+        assert_eq!(reads, [(Some("pkg.a"), 3), (Some("pkg.b.Class"), 0)]);
+        let again = MemoFile {
+            structure: file.structure.clone(),
+            analyses: old.analyses.iter().map(|e| old.entry(e).unwrap()).collect(),
+        };
+        assert_eq!(postcard::to_allocvec(&again).unwrap(), encoded);
+        // Bytes cut short are no memo.
+        assert!(OldMemo::decode(encoded[..encoded.len() - 1].to_vec()).is_none());
     }
 }
