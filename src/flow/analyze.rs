@@ -627,7 +627,7 @@ impl Triggers {
             if !pattern.as_str().contains('.') {
                 t.shapes.push(pattern.hint().to_ascii_lowercase());
             } else if let Some(last) = pattern.literal_last_segment() {
-                let owner = pattern.as_str().rsplit_once('.').map_or("", |(o, _)| o);
+                let owner = names::split_last(pattern.as_str()).map_or("", |(o, _)| o);
                 match producers.get(owner) {
                     // An attribute of an object of a model type.
                     Some(needs) if read => {

@@ -292,9 +292,8 @@ pub fn hash_of(value: impl Hash) -> u64 {
 /// order), 0 when they hold nothing.
 pub fn value_hash(facts: &ProjectFacts, name: &str) -> u64 {
     let summary = facts.summaries.get(name);
-    let global = name
-        .rsplit_once('.')
-        .and_then(|(module, attr)| facts.modules.get(module)?.globals.get(attr));
+    let global =
+        crate::python::names::split_last(name).and_then(|(module, attr)| facts.modules.get(module)?.globals.get(attr));
     let class = facts.classes.get(name);
     if summary.is_none() && global.is_none() && class.is_none() {
         return 0;

@@ -117,6 +117,14 @@ pub fn last_segment(name: &str) -> &str {
     }
 }
 
+/// A qualified name split before its last segment (`a.b` and `c` of
+/// `a.b.c`), `None` without a dot: `rsplit_once('.')` without its searcher
+/// (the memo asks it of every project value it hashes).
+pub fn split_last(name: &str) -> Option<(&str, &str)> {
+    let dot = name.as_bytes().iter().rposition(|&b| b == b'.')?;
+    Some((&name[..dot], &name[dot + 1..]))
+}
+
 /// Whether the qualified name `name` is `tail` or ends with the segments of
 /// `tail` (`a.b.c` ends with `b.c`, not with `.c` of `a.bc`).
 pub fn ends_with_segments(name: &str, tail: &str) -> bool {
@@ -140,6 +148,16 @@ mod tests {
         }
         let parsed = ruff_python_parser::parse_expression(expr).unwrap().into_expr();
         aliases.qualified_name(&parsed)
+    }
+
+    #[test]
+    fn a_name_splits_before_its_last_segment() {
+        assert_eq!(split_last("a.b.c"), Some(("a.b", "c")));
+        assert_eq!(split_last("a."), Some(("a", "")));
+        assert_eq!(split_last("abc"), None);
+        for name in ["nova.virt.driver.ComputeDriver", "x", ".y", "a..b"] {
+            assert_eq!(split_last(name), name.rsplit_once('.'), "{name}");
+        }
     }
 
     #[test]

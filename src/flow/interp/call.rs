@@ -695,9 +695,7 @@ impl<'a> Interp<'a, '_> {
             if self.cx.summary(name).is_none() {
                 continue;
             }
-            let owner = name
-                .rsplit_once('.')
-                .and_then(|(class, method)| Some((self.cx.class(class)?, method)));
+            let owner = names::split_last(name).and_then(|(class, method)| Some((self.cx.class(class)?, method)));
             if *via_instance {
                 let is_static = owner.is_some_and(|(c, m)| c.static_methods.contains(m));
                 return Some(Callee::Method {

@@ -336,7 +336,7 @@ impl<'a> Interp<'a, '_> {
     pub fn resolve_global(&self, name: &str) -> Option<Value> {
         let mut name = name.to_string();
         for _ in 0..4 {
-            let (module, attr) = name.rsplit_once('.')?;
+            let (module, attr) = names::split_last(&name)?;
             if module == self.cx.module {
                 return self.cx.global(attr);
             }
