@@ -153,24 +153,28 @@ fn write_all_at(file: &File, mut bytes: &[u8], mut at: u64) -> std::io::Result<(
 /// to be written at offset `at` after the records of `earlier` (which stay
 /// where they are).
 fn tail(at: u64, earlier: &[(&str, Place)], records: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut bytes = Vec::new();
     let mut index: Vec<(&str, Place)> = earlier.to_vec();
+    let mut end = at;
     for (path, record) in records {
         index.push((
             path,
             Place {
-                at: at + bytes.len() as u64,
+                at: end,
                 len: record.len() as u64,
                 check: hash_of(*record),
             },
         ));
-        bytes.extend_from_slice(record);
+        end += record.len() as u64;
     }
     index.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let index_at = at + bytes.len() as u64;
     let encoded = postcard::to_allocvec(&index).unwrap_or_default();
+    // Sized once: the records of a change review are megabytes.
+    let mut bytes = Vec::with_capacity((end - at) as usize + encoded.len() + FOOTER);
+    for (_, record) in records {
+        bytes.extend_from_slice(record);
+    }
     bytes.extend_from_slice(&encoded);
-    for word in [index_at, encoded.len() as u64, hash_of(&encoded[..])] {
+    for word in [end, encoded.len() as u64, hash_of(&encoded[..])] {
         bytes.extend_from_slice(&word.to_le_bytes());
     }
     bytes.extend_from_slice(MAGIC);

@@ -67,8 +67,16 @@ pub struct MemoEntry {
 impl MemoFile {
     /// The record kept for the file ([`OldMemo::decode`] reads it back).
     pub fn encode(&self) -> Option<Vec<u8>> {
-        postcard::to_allocvec(self).ok()
+        encode(self)
     }
+}
+
+/// `value` encoded with postcard into a buffer of its size: grown by
+/// doubling, a memo of megabytes (a large module's, with its functions'
+/// records) was copied and its pages touched again at each step.
+pub fn encode(value: &impl Serialize) -> Option<Vec<u8>> {
+    let size = postcard::experimental::serialized_size(value).ok()?;
+    postcard::to_extend(value, Vec::with_capacity(size)).ok()
 }
 
 /// A file's memo as the last run kept it: the record's bytes, the structure
@@ -230,17 +238,13 @@ impl MemoEntry {
         // The names the analysis read are the entry's `reads` (with their
         // hashes): an output the entry answers with needs them no more.
         let read = std::mem::take(&mut output.reads);
-        let encoded = postcard::to_allocvec(output).ok();
+        let encoded = encode(output);
         output.reads = read;
         Some(MemoEntry {
             key,
             reads,
             output: encoded?,
-            records: if kept_none {
-                Vec::new()
-            } else {
-                postcard::to_allocvec(&records).ok()?
-            },
+            records: if kept_none { Vec::new() } else { encode(&records)? },
         })
     }
 }
