@@ -93,11 +93,6 @@ impl Log {
         })
     }
 
-    /// The record at `place` decoded, if its bytes check.
-    fn decoded(&self, place: Place) -> Option<OldMemo> {
-        OldMemo::decode(self.record(place)?)
-    }
-
     /// The record at `place`, if its bytes check.
     fn record(&self, place: Place) -> Option<Vec<u8>> {
         let bytes = read_at(&self.file, place.at, place.len)?;
@@ -198,7 +193,7 @@ impl FlowMemoStore {
             .old
             .get_or_init(|| Log::open(File::open(&self.path).ok()?))
             .as_ref()?;
-        old.decoded(*old.index.get(path)?)
+        OldMemo::decode(old.record(*old.index.get(path)?)?)
     }
 
     /// Keeps `file` as the memo of `path`, written when the run saves.

@@ -111,10 +111,7 @@ pub fn join(head: &str, tail: &str) -> String {
 /// the checks ask it of every call, and `rsplit('.')` sets up a searcher
 /// each time.
 pub fn last_segment(name: &str) -> &str {
-    match name.as_bytes().iter().rposition(|&b| b == b'.') {
-        Some(dot) => &name[dot + 1..],
-        None => name,
-    }
+    split_last(name).map_or(name, |(_, last)| last)
 }
 
 /// A qualified name split before its last segment (`a.b` and `c` of
