@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fn_memo::{self, FnMemo, FnReads, FnRecord, Hashes, Names};
 use super::fxhash::{FxHashMap, FxHashSet};
+use super::held_summary::HeldSummary;
 use super::interp::{Env, FuncInfo, Interp, ModuleCx, RawFinding};
 use super::models::{Kind, Match, ModelRow, Models, Scope};
 use super::summary::{
@@ -65,7 +66,7 @@ pub struct TaintFinding {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionOutput {
     pub qualname: String,
-    pub summary: Summary,
+    pub summary: HeldSummary,
     /// Defects found in the function with the summaries it saw.
     pub findings: Vec<TaintFinding>,
     /// Project names (functions, module-level values) its analysis used,
@@ -355,7 +356,7 @@ pub fn analyze(
 }
 
 /// What a function's analysis (or the memo's answer for it) gives.
-pub(super) type Analysed = (Summary, Vec<TaintFinding>, Vec<Seen>, Option<FnRecord>);
+pub(super) type Analysed = (HeldSummary, Vec<TaintFinding>, Vec<Seen>, Option<FnRecord>);
 
 /// Analyses the function at `site`, or takes `memo`'s earlier analysis of
 /// it when that still holds.
@@ -424,7 +425,7 @@ fn analyze_recording(cx: &ModuleCx, site: &FuncSite, models: &Models, memo: Opti
             steps: cx.steps.get() - steps,
         }
     });
-    (summary, findings, deps, record)
+    (HeldSummary::new(summary), findings, deps, record)
 }
 
 /// The key of a function's analysis: its module, what the module sees, the
@@ -485,9 +486,7 @@ fn run_functions(
                 *cx.local_versions.borrow_mut().entry(site.qualname.clone()).or_insert(0) += 1;
                 changed.insert(site.qualname.clone());
             }
-            cx.local
-                .borrow_mut()
-                .insert(site.qualname.clone(), Arc::new(summary.clone()));
+            cx.local.borrow_mut().insert(site.qualname.clone(), summary.clone());
             let output = FunctionOutput {
                 qualname: site.qualname.clone(),
                 summary,
@@ -569,7 +568,7 @@ pub fn analyze_alone(
         cx.own_mros.insert(name, order);
     }
     for (name, summary) in own.functions {
-        cx.local.borrow_mut().insert(name, Arc::new(summary));
+        cx.local.borrow_mut().insert(name, HeldSummary::new(summary));
     }
     let body = &input.parsed.parsed.syntax().body;
     let wanted = triggers.map(|t| functions_to_analyse(&cx, body, t));
@@ -659,7 +658,6 @@ impl Triggers {
     /// defining one: a module analysed on its own mentions one only if it
     /// sees it ([`ProjectFacts::giving`]).
     pub fn giving(models: &Models, facts: &ProjectFacts) -> FxHashMap<String, Vec<u32>> {
-        let strong = |s: &super::summary::SourceFlow| models.opaque & (1 << s.label) == 0;
         let mut giving: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut add = |word: &str, column: u32| {
             let columns = giving.entry(word.to_string()).or_default();
@@ -668,8 +666,7 @@ impl Triggers {
             }
         };
         for (name, summary) in &facts.summaries {
-            let gives = summary.returns.as_ref().is_some_and(|r| r.any_source(&strong))
-                || summary.fields.iter().any(|(_, v)| v.any_source(&strong));
+            let gives = summary.given_labels() & !models.opaque != 0;
             let Some(column) = facts.scope.column(name).filter(|_| gives) else {
                 continue;
             };

@@ -23,15 +23,12 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::analyze::{Analysed, FunctionOutput, ModuleOutput};
 use super::fxhash::{FxHashMap, FxHashSet};
 use super::interp::ModuleCx;
-use super::memo::hash_of;
-use super::summary::Summary;
 use super::value::{Items, Loc, Name, Value};
 use crate::stable_hash::StableHasher;
 
@@ -181,14 +178,12 @@ pub struct FnMemo<'m> {
 }
 
 /// Hashes of what one module analysis's lookups find, made once: the
-/// module's own values (they do not change once its top level has run) and
-/// this pass's summaries of its functions (each summary as long as it is
-/// the one held: a new one is a new `Arc`, and the one hashed is kept
-/// alive here, so its address is not reused).
+/// module's own values (they do not change once its top level has run).
+/// This pass's summaries of its functions hash themselves once each
+/// ([`HeldSummary::hash`]).
 #[derive(Default)]
 pub struct Hashes {
     globals: RefCell<FxHashMap<Name, u64>>,
-    local: RefCell<FxHashMap<String, (Arc<Summary>, u64)>>,
 }
 
 impl Hashes {
@@ -203,17 +198,7 @@ impl Hashes {
 
     /// The hash of this pass's own summary of `name`, 0 if it has none.
     fn local(&self, cx: &ModuleCx, name: &str) -> u64 {
-        let Some(summary) = cx.local.borrow().get(name).cloned() else {
-            return 0;
-        };
-        if let Some((held, h)) = self.local.borrow().get(name)
-            && Arc::ptr_eq(held, &summary)
-        {
-            return *h;
-        }
-        let h = hash_of(&*summary) | 1;
-        self.local.borrow_mut().insert(name.to_string(), (summary, h));
-        h
+        cx.local.borrow().get(name).map_or(0, |summary| summary.hash() | 1)
     }
 }
 
@@ -311,7 +296,7 @@ pub fn checking() -> bool {
 /// memo's answer for it.
 pub fn compare(qualname: &str, made: &Analysed, recalled: &Analysed) {
     let what = [
-        ("summary", hash_of(&made.0) == hash_of(&recalled.0)),
+        ("summary", made.0.hash() == recalled.0.hash()),
         ("findings", format!("{:?}", made.1) == format!("{:?}", recalled.1)),
         ("dependencies", made.2 == recalled.2),
         (

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::analyze::{ModuleOutput, Structure};
 use super::fn_memo::OldFunctions;
 use super::fxhash::FxHashMap;
+use super::held_summary::HeldSummary;
 use super::summary::ProjectFacts;
 use crate::stable_hash::StableHasher;
 
@@ -303,7 +304,7 @@ pub fn value_hash(facts: &ProjectFacts, name: &str) -> u64 {
         return 0;
     }
     let mut h = StableHasher::default();
-    (summary.map(|s| &**s), global).hash(&mut h);
+    (summary.map(HeldSummary::hash), global).hash(&mut h);
     if let Some(class) = class {
         class_hash(class, &mut h);
         facts.mros.get(name).hash(&mut h);

@@ -16,6 +16,7 @@
 
 pub mod analyze;
 mod fn_memo;
+mod held_summary;
 use crate::fxhash;
 mod interp;
 mod levels;

@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use super::analyze::{self, ModuleInput, Work};
 use super::fn_memo::FnMemo;
 use super::fxhash::FxHashSet;
+use super::held_summary::HeldSummary;
 use super::levels;
 use super::memo::{self, Kept, Memo, MemoEntry, PassMemo};
 use super::models::Models;
@@ -250,7 +251,7 @@ pub fn build(
             facts.classes.insert(name, class);
         }
         for (name, summary) in s.functions {
-            facts.summaries.insert(name, Arc::new(summary));
+            facts.summaries.insert(name, HeldSummary::new(summary));
         }
     }
     facts.compute_mros();
@@ -575,7 +576,7 @@ fn merge(
             if !same {
                 changed.push(func.qualname.clone());
                 epochs.keys.insert(func.qualname.clone(), batch);
-                facts.summaries.insert(func.qualname.clone(), Arc::new(func.summary));
+                facts.summaries.insert(func.qualname.clone(), func.summary);
             }
             set_findings(findings, &func.qualname, func.findings);
             let deps = seen(func.deps, epochs);

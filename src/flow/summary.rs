@@ -169,7 +169,7 @@ pub enum SumItems {
 /// What the fixpoint compares of a [`SumValue`]: its facts, not its paths
 /// (borrowed: the comparison runs for each function of each analysis the
 /// pass takes, and cloning the parts was most of its cost).
-#[derive(PartialEq)]
+#[derive(PartialEq, Hash)]
 struct Shape<'a> {
     params: Vec<(&'a ParamPath, u64, bool, u64)>,
     sources: Vec<(u8, u64)>,
@@ -213,15 +213,17 @@ impl SumValue {
             && self.items.is_none()
     }
 
-    /// Whether the value or one of its items carries a source flow that
-    /// `pred` accepts.
-    pub fn any_source(&self, pred: &impl Fn(&SourceFlow) -> bool) -> bool {
-        self.sources.iter().any(pred)
-            || match &self.items {
-                None => false,
-                Some(SumItems::Seq(v)) => v.iter().any(|x| x.any_source(pred)),
-                Some(SumItems::Map(v)) => v.iter().any(|(_, x)| x.any_source(pred)),
-            }
+    /// The labels of the source flows the value or one of its items
+    /// carries, a bit per label.
+    pub fn source_labels(&self) -> u64 {
+        let own = self.sources.iter().fold(0, |labels, s| {
+            labels | 1u64.checked_shl(u32::from(s.label)).unwrap_or(0)
+        });
+        own | match &self.items {
+            None => 0,
+            Some(SumItems::Seq(v)) => v.iter().fold(0, |l, x| l | x.source_labels()),
+            Some(SumItems::Map(v)) => v.iter().fold(0, |l, (_, x)| l | x.source_labels()),
+        }
     }
 }
 
@@ -255,22 +257,46 @@ pub struct Summary {
 impl Summary {
     /// Equality for the fixpoint: the facts, not the paths that explain them.
     pub fn same_as(&self, other: &Summary) -> bool {
-        fn sinks(s: &Summary) -> Vec<(&ParamPath, u8, u64)> {
-            let mut v: Vec<(&ParamPath, u8, u64)> = s.sinks.iter().map(|k| (&k.from, k.rule_bit, k.labels)).collect();
-            v.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2).cmp(&(b.0.param, &b.0.path, b.1, b.2)));
-            v
-        }
-        fn fields(s: &Summary) -> Vec<(&str, Shape<'_>)> {
-            let mut v: Vec<(&str, Shape)> = s.fields.iter().map(|(k, v)| (k.as_str(), v.shape())).collect();
-            v.sort_by(|a, b| a.0.cmp(b.0));
-            v
-        }
-        self.params == other.params
-            && self.bound == other.bound
-            && sinks(self) == sinks(other)
-            && self.returns.as_ref().map(|r| r.shape()) == other.returns.as_ref().map(|r| r.shape())
-            && fields(self) == fields(other)
+        self.shape() == other.shape()
     }
+
+    /// A hash of what [`Summary::same_as`] compares: two summaries the
+    /// fixpoint takes for the same have the same.
+    pub fn shape_hash(&self) -> u64 {
+        super::memo::hash_of(self.shape())
+    }
+
+    /// The labels of the sources the function hands back (in its return
+    /// value or in the attributes of `self` it sets), a bit per label.
+    pub fn given_labels(&self) -> u64 {
+        let returned = self.returns.as_ref().map_or(0, SumValue::source_labels);
+        self.fields.iter().fold(returned, |l, (_, v)| l | v.source_labels())
+    }
+
+    fn shape(&self) -> SummaryShape<'_> {
+        let mut sinks: Vec<(&ParamPath, u8, u64)> =
+            self.sinks.iter().map(|k| (&k.from, k.rule_bit, k.labels)).collect();
+        sinks.sort_by(|a, b| (a.0.param, &a.0.path, a.1, a.2).cmp(&(b.0.param, &b.0.path, b.1, b.2)));
+        let mut fields: Vec<(&str, Shape)> = self.fields.iter().map(|(k, v)| (k.as_str(), v.shape())).collect();
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        SummaryShape {
+            params: &self.params,
+            bound: self.bound,
+            sinks,
+            returns: self.returns.as_ref().map(SumValue::shape),
+            fields,
+        }
+    }
+}
+
+/// What the fixpoint compares of a [`Summary`] (see [`Shape`]).
+#[derive(PartialEq, Hash)]
+struct SummaryShape<'a> {
+    params: &'a [ParamInfo],
+    bound: bool,
+    sinks: Vec<(&'a ParamPath, u8, u64)>,
+    returns: Option<Shape<'a>>,
+    fields: Vec<(&'a str, Shape<'a>)>,
 }
 
 /// A class of the project: its bases (qualified) and its methods.
@@ -300,7 +326,7 @@ pub struct ModuleFacts {
 /// Everything known about the scanned project.
 #[derive(Debug, Default)]
 pub struct ProjectFacts {
-    pub summaries: HashMap<String, Arc<Summary>>,
+    pub summaries: HashMap<String, super::held_summary::HeldSummary>,
     pub classes: HashMap<String, ClassFacts>,
     pub modules: HashMap<String, ModuleFacts>,
     /// Module names by the path shown for each file.

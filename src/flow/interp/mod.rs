@@ -28,6 +28,7 @@ use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
+use super::held_summary::HeldSummary;
 use super::models::{ModelRow, Models};
 use super::summary::{ClassFacts, ParamPath, ProjectFacts, SumStep, Summary};
 use super::value::{Flow, Loc, Name, Origin, Steps, Taint, Value, steps_in_order};
@@ -39,7 +40,7 @@ pub struct ModuleCx<'a> {
     pub facts: &'a ProjectFacts,
     /// Summaries of this module's functions computed in this pass; they
     /// override the project's (older) ones.
-    pub local: RefCell<FxHashMap<String, Arc<Summary>>>,
+    pub local: RefCell<FxHashMap<String, HeldSummary>>,
     pub module: &'a str,
     pub is_package: bool,
     pub file: Arc<str>,
@@ -166,13 +167,17 @@ impl ModuleCx<'_> {
         }
         let (found, version) = match self.local.borrow().get(name) {
             Some(s) => (
-                Some(s.clone()),
+                Some(s.summary().clone()),
                 self.local_versions.borrow().get(name).copied().or(Some(0)),
             ),
             None => {
                 self.note_read(name);
                 (
-                    self.facts.summaries.get(name).filter(|_| self.sees(name)).cloned(),
+                    self.facts
+                        .summaries
+                        .get(name)
+                        .filter(|_| self.sees(name))
+                        .map(|held| held.summary().clone()),
                     None,
                 )
             }
