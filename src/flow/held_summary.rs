@@ -28,7 +28,11 @@ struct Held {
     /// The summary's encoding: as the memo kept it, or once a memo entry
     /// is made of it.
     encoded: OnceLock<Box<[u8]>>,
-    marks: OnceLock<Marks>,
+    /// [`Marks`], each made when first asked (a review without a cache
+    /// asks each summary for its labels only).
+    hash: OnceLock<u64>,
+    shape: OnceLock<u64>,
+    given: OnceLock<u64>,
 }
 
 /// What the pass asks of every summary, kept with its encoding.
@@ -42,22 +46,14 @@ struct Marks {
     given: u64,
 }
 
-impl Marks {
-    fn of(summary: &Summary) -> Marks {
-        Marks {
-            hash: hash_of(summary),
-            shape: summary.shape_hash(),
-            given: summary.given_labels(),
-        }
-    }
-}
-
 impl HeldSummary {
     pub fn new(summary: Summary) -> HeldSummary {
         HeldSummary(Arc::new(Held {
             decoded: OnceLock::from(Arc::new(summary)),
             encoded: OnceLock::new(),
-            marks: OnceLock::new(),
+            hash: OnceLock::new(),
+            shape: OnceLock::new(),
+            given: OnceLock::new(),
         }))
     }
 
@@ -74,18 +70,26 @@ impl HeldSummary {
         })
     }
 
-    fn marks(&self) -> Marks {
-        *self.0.marks.get_or_init(|| Marks::of(self.summary()))
-    }
-
     /// The hash of the summary ([`hash_of`] it), for the memo's keys.
     pub fn hash(&self) -> u64 {
-        self.marks().hash
+        *self.0.hash.get_or_init(|| hash_of(&**self.summary()))
+    }
+
+    fn shape(&self) -> u64 {
+        *self.0.shape.get_or_init(|| self.summary().shape_hash())
     }
 
     /// [`Summary::given_labels`].
     pub fn given_labels(&self) -> u64 {
-        self.marks().given
+        *self.0.given.get_or_init(|| self.summary().given_labels())
+    }
+
+    fn marks(&self) -> Marks {
+        Marks {
+            hash: self.hash(),
+            shape: self.shape(),
+            given: self.given_labels(),
+        }
     }
 
     /// [`Summary::same_as`]: compared whole when both are decoded, by
@@ -93,7 +97,7 @@ impl HeldSummary {
     pub fn same_as(&self, other: &HeldSummary) -> bool {
         match (self.0.decoded.get(), other.0.decoded.get()) {
             (Some(a), Some(b)) => a.same_as(b),
-            _ => self.marks().shape == other.marks().shape,
+            _ => self.shape() == other.shape(),
         }
     }
 }
@@ -139,7 +143,9 @@ impl<'de> Deserialize<'de> for HeldSummary {
         Ok(HeldSummary(Arc::new(Held {
             decoded: OnceLock::new(),
             encoded: OnceLock::from(wire.summary.into_boxed_slice()),
-            marks: OnceLock::from(wire.marks),
+            hash: OnceLock::from(wire.marks.hash),
+            shape: OnceLock::from(wire.marks.shape),
+            given: OnceLock::from(wire.marks.given),
         })))
     }
 }
@@ -207,6 +213,8 @@ mod tests {
         assert_eq!(held.hash(), hash_of(&made));
         assert_eq!(held.given_labels(), 1 << 5);
         assert!(held.0.decoded.get().is_none(), "its marks were kept with it");
+        assert!(held.same_as(&kept(made.clone())));
+        assert!(held.0.decoded.get().is_none(), "compared by its shape's hash");
         assert_eq!(hash_of(&**held.summary()), hash_of(&made));
     }
 
