@@ -332,10 +332,13 @@ fn an_edited_modules_functions_follow_what_each_read() {
     assert_eq!(shell(&first), vec![10, 22], "{first}");
     assert_eq!(commands(&first).len(), 3, "{first}");
 
-    // The run that filled the cache kept no records of this small module's
-    // functions; its first edit (a comment at the end) keeps them.
+    // The run that filled the cache kept the records of this small
+    // module's functions: its first edit (a comment at the end) has the
+    // memo answer for them.
     write(root, "pkg/images.py", &format!("{IMAGES_LOCAL}\n# edited\n"));
-    assert_eq!(function_memo(root), (0, Vec::new()));
+    let (answered, wrong) = function_memo(root);
+    assert!(answered >= 3, "{answered} functions answered");
+    assert!(wrong.is_empty(), "{wrong:?}");
 
     // A function added at the end: nothing else moved, and the memo answers
     // for every other function of the module.

@@ -460,11 +460,6 @@ impl<'m> PassMemo<'m> {
         self.seen[i]
     }
 
-    /// Whether the last run kept a memo of file `i`.
-    pub fn had(&self, i: usize) -> bool {
-        self.old[i].is_some()
-    }
-
     /// The functions of the last run's analyses of file `i`.
     pub fn old_functions(&self, i: usize) -> &OldFunctions {
         self.old_functions[i].get_or_init(|| {
