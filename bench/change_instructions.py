@@ -3,7 +3,7 @@
 (`--tool=cachegrind --cache-sim=no`, the "I refs" line), which the
 machine's load does not move, unlike CPU time.
 
-    python3 bench/change_instructions.py BUILD [BUILD ...] [--change 10] [--project nova] [--whole]
+    python3 bench/change_instructions.py BUILD [BUILD ...] [--change 10] [--project nova] [--whole] [--fill]
 
 Each build reviews the parent of a commit that changes N modules (as
 `bench/change_review_speed.py` makes it) to fill its own cache, then the
@@ -11,7 +11,9 @@ commit with `--diff HEAD~1` under valgrind from that cache. Only vigil's
 own instructions are counted: git runs in processes valgrind does not
 follow. Needs valgrind on PATH; a run takes about fifty times the
 review's time. With `--whole`, each build's whole-tree review of the
-project's sdist without a cache (`--no-cache`) is counted too.
+project's sdist without a cache (`--no-cache`) is counted too; with
+`--fill`, its whole-tree review that fills an empty cache (in the
+checkout), with the size of the dataflow memo it writes.
 """
 import argparse
 import os
@@ -42,6 +44,7 @@ def main():
     parser.add_argument("--change", type=int, default=10, metavar="N")
     parser.add_argument("--project", default="nova", choices=sorted(corpora.OPENSTACK))
     parser.add_argument("--whole", action="store_true", help="also count the whole tree without a cache")
+    parser.add_argument("--fill", action="store_true", help="also count the whole tree filling an empty cache")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not on PATH")
@@ -62,6 +65,13 @@ def main():
                 sdist = corpora.sdist(args.project, corpora.OPENSTACK[args.project])
                 whole = instructions(binary, sdist, args.project, review=("--no-cache",))
                 print(f"{build:40} {whole / 1e6:9.1f} M instructions (whole tree, no cache)")
+            if args.fill:
+                shutil.rmtree(cache, ignore_errors=True)
+                fill = instructions(binary, tree, args.project, review=())
+                memo = sum(os.path.getsize(os.path.join(cache, name)) for name in os.listdir(cache)
+                           if name.startswith("flow-"))
+                print(f"{build:40} {fill / 1e6:9.1f} M instructions (whole tree, filling an empty cache; "
+                      f"memo {memo / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

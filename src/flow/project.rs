@@ -479,7 +479,7 @@ fn remembered(
     let (text, parsed) = (sources.text(i)?, sources.parsed(i)?);
     let facts_hash = |name: &str| memo.map_or(0, |m| m.value_hash(facts, name));
     // Every module keeps its functions' records, the first edit of a module
-    // included: filling an empty cache of nova costs 3.6% more instructions
+    // included: filling an empty cache of nova costs about 3% more instructions
     // for them, and a change of 80 modules reviewed from it 20% fewer (when
     // only modules the last run had a memo of, or of 64 KB and more, kept
     // them, a function added to each of 80 modules had 915 functions of
